@@ -5,7 +5,9 @@ The public API is re-exported here; modules and names starting with ``_`` are pr
 
 from __future__ import annotations
 
+import importlib
 from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
 from geo_revival import exceptions, units
 from geo_revival.exceptions import GeoRevivalError, GeoRevivalWarning
@@ -15,10 +17,58 @@ try:
 except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0+unknown"
 
+# Public name -> module. Imported on first access so that `import geo_revival` stays light.
+_LAZY = {
+    "require_crs": "geo_revival.crs",
+    "gcj02_to_wgs84": "geo_revival.crs",
+    "wgs84_to_gcj02": "geo_revival.crs",
+    "bd09_to_wgs84": "geo_revival.crs",
+    "wgs84_to_bd09": "geo_revival.crs",
+    "local_projected_crs": "geo_revival.crs",
+    "geodesic_area": "geo_revival.crs",
+    "plan_targets": "geo_revival.plan",
+    "zone_catalogue": "geo_revival.plan",
+    "get_target": "geo_revival.plan",
+    "load_districts": "geo_revival.boundaries",
+    "load_zones": "geo_revival.zones",
+    "Legend": "geo_revival.landcover.legend",
+    "get_legend": "geo_revival.landcover.legend",
+    "list_legends": "geo_revival.landcover.legend",
+    "legend_from_csv": "geo_revival.landcover.legend",
+    "register_legend": "geo_revival.landcover.legend",
+    "open_landcover": "geo_revival.landcover.io",
+    "pixel_area": "geo_revival.landcover.io",
+    "write_landcover": "geo_revival.landcover.io",
+    "class_areas": "geo_revival.overlay",
+    "transition_matrix": "geo_revival.overlay",
+    "transitions": "geo_revival.overlay",
+    "coverage_report": "geo_revival.overlay",
+    "load_rules": "geo_revival.restoration",
+    "restoration_status": "geo_revival.restoration",
+    "restoration_rate": "geo_revival.restoration",
+    "reclaimed_area": "geo_revival.restoration",
+    "progress": "geo_revival.progress",
+    "estimate_areas": "geo_revival.estimation",
+    "draw_sample": "geo_revival.estimation",
+    "sample_size": "geo_revival.estimation",
+    "allocate_sample": "geo_revival.estimation",
+}
+
 __all__ = [
     "GeoRevivalError",
     "GeoRevivalWarning",
     "__version__",
     "exceptions",
     "units",
+    *sorted(_LAZY),
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'geo_revival' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
