@@ -1,4 +1,4 @@
-"""geo-revival: monitoring land restoration in subsidence areas, mining districts and old industrial zones.
+"""geo-revival: monitor land restoration in subsidence, mining and old industrial zones.
 
 The public API is re-exported here; modules and names starting with ``_`` are private.
 """

@@ -15,7 +15,7 @@ Examples
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Literal, TypeVar, cast
+from typing import Literal, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -96,9 +96,9 @@ def convert(value: T, from_unit: str, to_unit: str) -> T:
     """
     f = factor(from_unit, to_unit)
     if f.denominator == 1:
-        return cast(T, value * f.numerator)
+        return value * f.numerator
     # Multiply then divide by integers so that e.g. 15 mu -> exactly 1 ha.
-    return cast(T, value * f.numerator / f.denominator)
+    return value * f.numerator / f.denominator
 
 
 def to_m2(value: T, unit: str) -> T:
