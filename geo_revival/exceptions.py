@@ -24,7 +24,9 @@ __all__ = [
     "ReadError",
     "RuleSetError",
     "SchemaError",
+    "UndeclaredCoordsWarning",
     "UnknownCodeWarning",
+    "UnsupportedCRSError",
 ]
 
 
@@ -80,6 +82,10 @@ class OutputExistsError(GeoRevivalError, FileExistsError):
     """An output location exists and is not empty; pass ``force=True`` to replace it."""
 
 
+class UnsupportedCRSError(GeoRevivalError, ValueError):
+    """A CRS or location lies outside what an operation supports (e.g. no GK zone covers it)."""
+
+
 class GeoRevivalWarning(UserWarning):
     """Root of every warning issued by geo-revival (analysis can go on)."""
 
@@ -98,3 +104,7 @@ class UnknownCodeWarning(GeoRevivalWarning):
 
 class CoverageWarning(GeoRevivalWarning):
     """A zone is only partly covered by valid raster data, or misses it."""
+
+
+class UndeclaredCoordsWarning(GeoRevivalWarning):
+    """Lon/lat data inside China were read without ``coords=``: they may be GCJ-02 or BD-09."""
