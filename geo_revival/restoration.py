@@ -1,0 +1,547 @@
+"""Restoration accounting: land-cover tables -> damaged / restored / neutral land, flows and rates.
+
+Works on the tidy tables of :mod:`geo_revival.overlay` (``class_areas``: one row per zone, year
+and class with ``generic_class``; ``transitions``: one row per zone, year pair and class pair with
+``from_generic``/``to_generic``) and a rule set (:func:`load_rules`). Each row is read with the
+planned end use of its land: a string for all rows, a mapping ``zone_id -> use``, a table with
+``zone_id`` and ``planned_use``, or a ``planned_use`` column already in the table (as
+:func:`attach_units` writes it for project-aware accounting units).
+
+Definitions (documented in ``rules/README.md``):
+
+- **state** of land: ``damaged``, ``restored`` or ``neutral``, from its generic class and its
+  planned use.
+- **reclaimed** (year pair): area that went damaged -> restored.
+- **newly damaged**: area that went restored or neutral -> damaged.
+- **net reclaimed** = reclaimed - newly damaged.
+- **restored change** / **damaged change**: restored / damaged area in the later year minus the
+  earlier one; restored change = (damaged|neutral -> restored) - (restored -> damaged|neutral).
+- **restoration rate** (采煤沉陷区治理和生态修复率), ``definition="state"``:
+  restored / (restored + damaged) in a year, neutral land left out; ``definition="baseline"``:
+  reclaimed since the base year / (damaged in the base year + newly damaged since).
+
+Examples
+--------
+>>> import pandas as pd
+>>> areas = pd.DataFrame({"zone_id": ["z", "z"], "year": [2020, 2020],
+...                       "generic_class": ["water", "cropland"], "area_m2": [3000.0, 1000.0]})
+>>> restoration_rate(areas, "default", planned_use="cropland")["restoration_rate"].item()
+0.25
+>>> restoration_rate(areas, "default", planned_use="water")["restoration_rate"].item()
+1.0
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from os import PathLike
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from geo_revival._provenance import provenance
+from geo_revival._rulesets import NO_PLANNED_USE, STATES, RuleSet, list_rule_sets, load_rules
+from geo_revival.exceptions import RuleSetError, SchemaError
+from geo_revival.landcover.legend import GENERIC_CLASSES
+from geo_revival.units import add_area_columns
+
+__all__ = [
+    "STATES",
+    "RuleSet",
+    "aggregate_zones",
+    "classify_states",
+    "list_rule_sets",
+    "load_rules",
+    "reclaimed_area",
+    "restoration_rate",
+    "restoration_status",
+    "state_transitions",
+]
+
+Rules = str | PathLike[str] | RuleSet
+PlannedUse = str | None | Mapping[str, Any] | pd.DataFrame
+RateDefinition = Literal["state", "baseline"]
+
+#: Flows of :func:`reclaimed_area`: name -> (from states, to states, sign).
+_FLOWS: dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...], int], ...]] = {
+    "reclaimed": ((("damaged",), ("restored",), 1),),
+    "newly_damaged": ((("restored", "neutral"), ("damaged",), 1),),
+    "net_reclaimed": (
+        (("damaged",), ("restored",), 1),
+        (("restored", "neutral"), ("damaged",), -1),
+    ),
+    "restored_change": (
+        (("damaged", "neutral"), ("restored",), 1),
+        (("restored",), ("damaged", "neutral"), -1),
+    ),
+    "damaged_change": (
+        (("restored", "neutral"), ("damaged",), 1),
+        (("damaged",), ("restored", "neutral"), -1),
+    ),
+}
+
+
+def _require(table: pd.DataFrame, columns: tuple[str, ...], what: str) -> None:
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise SchemaError(
+            f"{what} lacks column(s) {missing}; it has {list(table.columns)}. Pass a table of "
+            "geo_revival.overlay (class_areas or transitions) or one with the same columns."
+        )
+
+
+def _kind(table: pd.DataFrame) -> Literal["areas", "transitions"]:
+    if "generic_class" in table.columns or "state" in table.columns:
+        return "areas"
+    if {"from_generic", "to_generic"} <= set(table.columns) or "from_state" in table.columns:
+        return "transitions"
+    raise SchemaError(
+        "table has neither 'generic_class' (class areas) nor 'from_generic'/'to_generic' "
+        f"(transitions); columns are {list(table.columns)}."
+    )
+
+
+def _planned_use_per_row(table: pd.DataFrame, planned_use: PlannedUse, key: str) -> pd.Series:
+    """Planned use of each row, ``""`` where none is planned."""
+    if planned_use is None:
+        if "planned_use" not in table.columns:
+            raise SchemaError(
+                "no planned use given and the table has no 'planned_use' column; pass "
+                "planned_use='' (none), a use such as 'water', a mapping zone_id -> use, or a "
+                "zones/units table with 'zone_id' and 'planned_use'."
+            )
+        uses = table["planned_use"]
+    elif isinstance(planned_use, str):
+        uses = pd.Series(planned_use, index=table.index)
+    else:
+        if isinstance(planned_use, pd.DataFrame):
+            _require(planned_use, ("zone_id", "planned_use"), "planned-use table")
+            if planned_use["zone_id"].duplicated().any():
+                dups = sorted(planned_use.loc[planned_use["zone_id"].duplicated(), "zone_id"])
+                raise SchemaError(f"planned-use table repeats zone_id(s) {dups[:10]}.")
+            mapping = dict(zip(planned_use["zone_id"], planned_use["planned_use"], strict=True))
+        else:
+            mapping = dict(planned_use)
+        absent = sorted(set(table[key]) - set(mapping), key=str)
+        if absent:
+            raise SchemaError(
+                f"no planned use for {key}(s) {absent[:10]}; add them to the mapping "
+                "(use '' for no planned use)."
+            )
+        uses = table[key].map(mapping)
+    return uses.astype(object).where(uses.notna(), NO_PLANNED_USE).astype(str)
+
+
+def _states_of(classes: pd.Series, uses: pd.Series, rules: RuleSet) -> pd.Series:
+    missing = classes.isna()
+    if missing.any():
+        raise RuleSetError(
+            f"{int(missing.sum())} row(s) have no generic class (codes missing from the legend); "
+            "add the codes to the legend or drop those rows before accounting."
+        )
+    unknown = sorted(set(classes) - set(GENERIC_CLASSES))
+    if unknown:
+        raise RuleSetError(
+            f"rule set {rules.name!r} has no state for class(es) {unknown}; generic classes are "
+            f"{list(GENERIC_CLASSES)}."
+        )
+    lookup = {(u, c): rules.state(c, u) for u, c in set(zip(uses, classes, strict=True))}
+    return pd.Series(
+        [lookup[(u, c)] for u, c in zip(uses, classes, strict=True)],
+        index=classes.index,
+        dtype=object,
+    )
+
+
+def classify_states(
+    table: pd.DataFrame,
+    rules: Rules = "default",
+    planned_use: PlannedUse = None,
+    *,
+    by: str = "zone_id",
+) -> pd.DataFrame:
+    """Add the planned use and restoration state(s) to each row of an overlay table.
+
+    Parameters
+    ----------
+    table
+        ``class_areas`` (needs ``generic_class``) or ``transitions`` (needs ``from_generic``,
+        ``to_generic``) output.
+    rules
+        Rule set name, TOML path or :class:`RuleSet`.
+    planned_use
+        ``""`` (none) or a planned use for all rows; a mapping ``{by value: use}``; a table with
+        ``zone_id`` and ``planned_use``; or ``None`` to use the table's ``planned_use`` column.
+    by
+        Column that identifies the zone of a row.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with ``planned_use`` and ``state`` (class areas) or ``from_state`` and
+        ``to_state`` (transitions).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"zone_id": ["z"], "from_generic": ["water"], "to_generic": ["wetland"]})
+    >>> classify_states(t, planned_use="water")[["from_state", "to_state"]].values.tolist()
+    [['restored', 'restored']]
+    """
+    ruleset = load_rules(rules)
+    _require(table, (by,), "table")
+    out = table.copy()
+    out["planned_use"] = _planned_use_per_row(table, planned_use, by)
+    if _kind(table) == "areas":
+        _require(table, ("generic_class",), "class-area table")
+        out["state"] = _states_of(table["generic_class"], out["planned_use"], ruleset)
+    else:
+        out["from_state"] = _states_of(table["from_generic"], out["planned_use"], ruleset)
+        out["to_state"] = _states_of(table["to_generic"], out["planned_use"], ruleset)
+    out.attrs["provenance"] = _provenance("classify_states", table, ruleset, planned_use, by)
+    return out
+
+
+def _provenance(
+    function: str,
+    table: pd.DataFrame,
+    rules: RuleSet | None,
+    planned_use: PlannedUse,
+    by: str,
+    **parameters: Any,
+) -> dict[str, Any]:
+    upstream = table.attrs.get("provenance", {})
+    if rules is None:  # input already classified: its rule set travels on from its provenance
+        rule_set, sha = upstream.get("rule_set"), upstream.get("rule_set_sha256")
+    else:
+        rule_set, sha = rules.name, rules.sha256
+    if isinstance(planned_use, pd.DataFrame):
+        planned_use = dict(zip(planned_use["zone_id"], planned_use["planned_use"], strict=True))
+    return provenance(
+        function,
+        parameters={"planned_use": planned_use, "by": by, **parameters},
+        legend=upstream.get("legend"),
+        rule_set=rule_set,
+        rule_set_sha256=sha,
+        upstream=upstream or None,
+    )
+
+
+def _classified(
+    table: pd.DataFrame, rules: Rules | None, planned_use: PlannedUse, by: str
+) -> tuple[pd.DataFrame, RuleSet | None]:
+    """Return ``table`` with states, classifying it unless it already carries them."""
+    if "state" in table.columns or "from_state" in table.columns:
+        if rules is not None or planned_use is not None:
+            raise SchemaError(
+                "the table already has restoration states (it is a restoration_status or "
+                "state_transitions result); call without rules= and planned_use=."
+            )
+        return table, None
+    ruleset = load_rules("default" if rules is None else rules)
+    return classify_states(table, ruleset, planned_use, by=by), ruleset
+
+
+def _sum_complete(table: pd.DataFrame, keys: list[str], state_cols: list[str]) -> pd.DataFrame:
+    """Sum pixels and areas by ``keys + state_cols``, with explicit zero rows for absent states."""
+    values = ["pixels", "area_m2"] if "pixels" in table.columns else ["area_m2"]
+    _require(table, ("area_m2",), "table")
+    summed = table.groupby(keys + state_cols, sort=True, dropna=False)[values].sum()
+    groups = table[keys].drop_duplicates().sort_values(keys)
+    full = groups.merge(
+        pd.MultiIndex.from_product([STATES] * len(state_cols), names=state_cols).to_frame(
+            index=False
+        ),
+        how="cross",
+    )
+    out = full.merge(summed.reset_index(), on=keys + state_cols, how="left")
+    out[values] = out[values].fillna(0.0)
+    return add_area_columns(out.reset_index(drop=True))
+
+
+def restoration_status(
+    class_areas: pd.DataFrame,
+    rules: Rules | None = None,
+    planned_use: PlannedUse = None,
+    *,
+    by: str = "zone_id",
+) -> pd.DataFrame:
+    """Damaged, restored and neutral area per zone and year.
+
+    Parameters
+    ----------
+    class_areas
+        ``geo_revival.overlay.class_areas`` output (or a hand-built table with ``zone_id``,
+        ``year``, ``generic_class``, ``area_m2`` and optionally ``pixels``).
+    rules
+        Rule set (name, path or :class:`RuleSet`); ``None`` = ``"default"``.
+    planned_use
+        See :func:`classify_states`.
+    by
+        Column to group by (``"zone_id"``, or e.g. ``"project_id"`` / ``"unit_id"`` for tables
+        prepared by :func:`attach_units`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``<by>, year, state, [pixels,] area_m2, area_ha, area_mu``: three rows (``damaged``,
+        ``restored``, ``neutral``) per zone and year, zeros included.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"zone_id": ["z"], "year": [2020], "generic_class": ["barren"],
+    ...                   "area_m2": [1500.0]})
+    >>> restoration_status(t, planned_use="")[["state", "area_mu"]].values.tolist()
+    [['damaged', 2.25], ['restored', 0.0], ['neutral', 0.0]]
+    """
+    _require(class_areas, (by, "year"), "class-area table")
+    classified, ruleset = _classified(class_areas, rules, planned_use, by)
+    out = _sum_complete(classified, [by, "year"], ["state"])
+    out.attrs["provenance"] = _provenance(
+        "restoration_status", class_areas, ruleset, planned_use, by
+    )
+    return out
+
+
+def state_transitions(
+    transitions: pd.DataFrame,
+    rules: Rules | None = None,
+    planned_use: PlannedUse = None,
+    *,
+    by: str = "zone_id",
+) -> pd.DataFrame:
+    """Area moving between restoration states per zone and year pair.
+
+    Parameters
+    ----------
+    transitions
+        ``geo_revival.overlay.transitions`` output (``zone_id, from_year, to_year, from_generic,
+        to_generic, area_m2`` and optionally ``pixels``).
+    rules, planned_use, by
+        As in :func:`restoration_status`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``<by>, from_year, to_year, from_state, to_state, [pixels,] area_m2, area_ha, area_mu``:
+        nine rows per zone and year pair, zeros included.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"zone_id": ["z"], "from_year": [2020], "to_year": [2021],
+    ...                   "from_generic": ["barren"], "to_generic": ["forest"], "area_m2": [10.0]})
+    >>> s = state_transitions(t, planned_use="forest")
+    >>> s.loc[s["area_m2"] > 0, ["from_state", "to_state"]].values.tolist()
+    [['damaged', 'restored']]
+    """
+    _require(transitions, (by, "from_year", "to_year"), "transition table")
+    classified, ruleset = _classified(transitions, rules, planned_use, by)
+    out = _sum_complete(classified, [by, "from_year", "to_year"], ["from_state", "to_state"])
+    out.attrs["provenance"] = _provenance(
+        "state_transitions", transitions, ruleset, planned_use, by
+    )
+    return out
+
+
+def _ensure_state_transitions(
+    table: pd.DataFrame, rules: Rules | None, planned_use: PlannedUse, by: str
+) -> pd.DataFrame:
+    if "from_state" in table.columns:
+        _classified(table, rules, planned_use, by)  # rejects rules= on a classified table
+        return table
+    if _kind(table) != "transitions":
+        raise SchemaError(
+            "this needs a transitions table (from_generic/to_generic, from overlay.transitions) "
+            "or a state_transitions result, not class areas."
+        )
+    return state_transitions(table, rules, planned_use, by=by)
+
+
+def reclaimed_area(
+    transitions: pd.DataFrame,
+    rules: Rules | None = None,
+    planned_use: PlannedUse = None,
+    *,
+    by: str = "zone_id",
+) -> pd.DataFrame:
+    """Reclaimed, newly damaged and net area per zone and year pair.
+
+    Parameters
+    ----------
+    transitions
+        ``overlay.transitions`` output (classified with ``rules``/``planned_use``) or a
+        :func:`state_transitions` result (then pass neither).
+    rules, planned_use, by
+        As in :func:`restoration_status`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per ``<by>, from_year, to_year`` with ``<flow>_area_m2/_ha/_mu`` for each flow:
+        ``reclaimed`` (damaged -> restored), ``newly_damaged`` (restored|neutral -> damaged),
+        ``net_reclaimed`` (reclaimed - newly damaged), ``restored_change`` and ``damaged_change``
+        (change of the restored / damaged area between the two years).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"zone_id": ["z", "z"], "from_year": [2020, 2020], "to_year": [2021, 2021],
+    ...                   "from_generic": ["water", "cropland"], "to_generic": ["wetland", "water"],
+    ...                   "area_m2": [1500.0, 3000.0]})
+    >>> r = reclaimed_area(t, planned_use="water")
+    >>> r[["reclaimed_area_mu", "newly_damaged_area_mu", "restored_change_area_mu"]].values.tolist()
+    [[0.0, 0.0, 4.5]]
+    """
+    states = _ensure_state_transitions(transitions, rules, planned_use, by)
+    keys = [by, "from_year", "to_year"]
+    out = states[keys].drop_duplicates().sort_values(keys).reset_index(drop=True)
+    for flow, terms in _FLOWS.items():
+        area = pd.Series(0.0, index=pd.MultiIndex.from_frame(out[keys]))
+        for from_states, to_states, sign in terms:
+            rows = states["from_state"].isin(from_states) & states["to_state"].isin(to_states)
+            part = states[rows].groupby(keys)["area_m2"].sum()
+            area = area.add(sign * part, fill_value=0.0)
+        out[f"{flow}_area_m2"] = area.reindex(pd.MultiIndex.from_frame(out[keys])).to_numpy()
+        out = add_area_columns(out, f"{flow}_area_m2", prefix=f"{flow}_area")
+    out.attrs["provenance"] = _provenance("reclaimed_area", states, None, planned_use, by)
+    return out
+
+
+def restoration_rate(
+    table: pd.DataFrame,
+    rules: Rules | None = None,
+    planned_use: PlannedUse = None,
+    *,
+    definition: RateDefinition = "state",
+    base_year: int | None = None,
+    by: str = "zone_id",
+) -> pd.DataFrame:
+    """Treatment and ecological-restoration rate (采煤沉陷区治理和生态修复率) per zone and year.
+
+    Parameters
+    ----------
+    table
+        For ``definition="state"``: ``overlay.class_areas`` output or a :func:`restoration_status`
+        result. For ``"baseline"``: ``overlay.transitions`` output or a :func:`state_transitions`
+        result that contains the pairs ``(base_year, year)``.
+    rules, planned_use, by
+        As in :func:`restoration_status` (only for unclassified tables).
+    definition
+        ``"state"``: restored / (restored + damaged) in each year; land that was never damaged
+        but is in a restored state (e.g. cropland) counts as restored, so this reads like the
+        plan's stock indicator. ``"baseline"``: reclaimed since ``base_year`` / (damaged in
+        ``base_year`` + newly damaged since), i.e. the share of the land damaged at the start or
+        since that has been brought to a restored state.
+    base_year
+        First year for ``"baseline"`` (default: the earliest ``from_year`` of the table).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``"state"``: ``<by>, year, restored_area_*, damaged_area_*, restoration_rate``.
+        ``"baseline"``: ``<by>, base_year, year, reclaimed_area_*, baseline_damaged_area_*,
+        newly_damaged_area_*, restoration_rate``. ``*`` = m2, ha, mu. Rates are fractions in
+        [0, 1], NaN where the denominator is zero (no damaged or restored land).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"zone_id": ["z"] * 2, "from_year": [2020] * 2, "to_year": [2022] * 2,
+    ...                   "from_generic": ["barren", "barren"], "to_generic": ["forest", "barren"],
+    ...                   "area_m2": [1.0, 3.0]})
+    >>> restoration_rate(t, planned_use="forest", definition="baseline")["restoration_rate"].item()
+    0.25
+    """
+    if definition == "state":
+        if _kind(table) != "areas":
+            raise SchemaError(
+                "definition='state' needs class areas or a restoration_status result."
+            )
+        status = restoration_status(table, rules, planned_use, by=by)
+        wide = status.pivot_table(
+            index=[by, "year"], columns="state", values="area_m2", aggfunc="sum"
+        )
+        out = wide.reindex(columns=list(STATES), fill_value=0.0).reset_index()
+        out = out.rename(columns={"restored": "restored_area_m2", "damaged": "damaged_area_m2"})
+        out = out[[by, "year", "restored_area_m2", "damaged_area_m2"]]
+        classified = status
+        numerator = out["restored_area_m2"]
+        denominator = out["restored_area_m2"] + out["damaged_area_m2"]
+        columns: tuple[str, ...] = ("restored", "damaged")
+    elif definition == "baseline":
+        states = _ensure_state_transitions(table, rules, planned_use, by)
+        first = int(states["from_year"].min()) if base_year is None else int(base_year)
+        states = states[states["from_year"] == first]
+        if states.empty:
+            raise SchemaError(
+                f"no transitions from base year {first}; overlay the pairs ({first}, year) first."
+            )
+        flows = reclaimed_area(states, by=by)
+        base = states[states["from_state"] == "damaged"].groupby([by, "to_year"])["area_m2"].sum()
+        out = flows[[by, "to_year", "reclaimed_area_m2", "newly_damaged_area_m2"]].copy()
+        out["baseline_damaged_area_m2"] = base.reindex(
+            pd.MultiIndex.from_frame(out[[by, "to_year"]]), fill_value=0.0
+        ).to_numpy()
+        out = out.rename(columns={"to_year": "year"})
+        out.insert(1, "base_year", first)
+        classified = states
+        numerator = out["reclaimed_area_m2"]
+        denominator = out["baseline_damaged_area_m2"] + out["newly_damaged_area_m2"]
+        columns = ("reclaimed", "baseline_damaged", "newly_damaged")
+    else:
+        raise ValueError(f"unknown rate definition {definition!r}; use 'state' or 'baseline'.")
+    for name in columns:
+        out = add_area_columns(out, f"{name}_area_m2", prefix=f"{name}_area")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rate = numerator.to_numpy(float) / denominator.to_numpy(float)
+    out["restoration_rate"] = np.where(denominator.to_numpy(float) > 0, rate, np.nan)
+    out.columns.name = None
+    out.attrs["provenance"] = _provenance(
+        "restoration_rate",
+        classified,
+        None,
+        planned_use,
+        by,
+        definition=definition,
+        base_year=base_year,
+    )
+    return out.reset_index(drop=True)
+
+
+def aggregate_zones(
+    table: pd.DataFrame, groups: Mapping[str, str], *, by: str = "zone_id"
+) -> pd.DataFrame:
+    """Sum a :func:`restoration_status` or :func:`state_transitions` result over groups of zones.
+
+    Areas add up, so the rate of a group is computed from the summed areas (never by averaging
+    rates). Zones absent from ``groups`` are dropped; a group that is a key of ``groups`` but
+    matches no row is absent from the result.
+
+    Parameters
+    ----------
+    table
+        Result of :func:`restoration_status` or :func:`state_transitions`.
+    groups
+        ``{zone id: group name}``.
+    by
+        The zone column of ``table``; the result has the group names in the same column.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"zone_id": ["a", "b"], "year": [2020, 2020],
+    ...                   "generic_class": ["barren"] * 2, "area_m2": [1.0, 2.0]})
+    >>> s = aggregate_zones(restoration_status(t, planned_use=""), {"a": "g", "b": "g"})
+    >>> s.loc[s["state"] == "damaged", "area_m2"].item()
+    3.0
+    """
+    if "state" in table.columns:
+        keys, state_cols = ["year"], ["state"]
+    elif "from_state" in table.columns:
+        keys, state_cols = ["from_year", "to_year"], ["from_state", "to_state"]
+    else:
+        raise SchemaError("aggregate_zones needs a restoration_status or state_transitions result.")
+    relabelled = table[table[by].isin(list(groups))].copy()
+    relabelled[by] = relabelled[by].map(dict(groups))
+    out = _sum_complete(relabelled, [by, *keys], state_cols)
+    out.attrs["provenance"] = _provenance(
+        "aggregate_zones", table, None, None, by, groups=dict(groups)
+    )
+    return out
