@@ -1,0 +1,85 @@
+"""Bilingual (Chinese/English) labels and units of the shared column names.
+
+The labels are data (``geo_revival/data/column_labels.csv``); units come from the column-name
+suffixes of docs/design.md (``*_mu``, ``*_ha``, ``*_m2``, ``*_km2``, ``*_rate``).
+"""
+
+from __future__ import annotations
+
+import csv
+from functools import cache
+from importlib import resources
+from typing import Literal
+
+__all__ = ["UNITS", "bilingual", "column_label", "column_unit"]
+
+Lang = Literal["en", "zh"]
+
+#: unit suffix -> (English, Chinese) unit label.
+UNITS: dict[str, tuple[str, str]] = {
+    "mu": ("mu", "亩"),
+    "ha": ("ha", "公顷"),
+    "m2": ("m²", "平方米"),
+    "km2": ("km²", "平方公里"),
+    "rate": ("%", "%"),
+}
+
+
+@cache
+def _table() -> dict[str, tuple[str, str]]:
+    text = (resources.files("geo_revival") / "data" / "column_labels.csv").read_text("utf-8")
+    rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
+    return {r["column"]: (r["label_en"], r["label_zh"]) for r in rows}
+
+
+def column_unit(column: str) -> str | None:
+    """Unit suffix of ``column`` (``"mu"``, ``"ha"``, ``"m2"``, ``"km2"``, ``"rate"``) or None.
+
+    Examples
+    --------
+    >>> column_unit("treated_area_mu"), column_unit("restoration_rate"), column_unit("year")
+    ('mu', 'rate', None)
+    """
+    suffix = column.rsplit("_", 1)[-1]
+    return suffix if suffix in UNITS and "_" in column else None
+
+
+def _stem(column: str) -> str:
+    unit = column_unit(column)
+    return column if unit in (None, "rate") else column[: -len(unit) - 1]  # type: ignore[arg-type]
+
+
+def column_label(column: str, lang: Lang = "en", *, unit: bool = True) -> str:
+    """Label of ``column`` in ``lang``, with its unit in brackets when ``unit`` is true.
+
+    Rates are labelled in % (they are stored as fractions and shown as percentages).
+
+    Examples
+    --------
+    >>> column_label("treated_area_mu")
+    'Treated area (mu)'
+    >>> column_label("treated_area_mu", "zh")
+    '治理面积（亩）'
+    """
+    table = _table()
+    stem = _stem(column)
+    en, zh = table.get(column) or table.get(stem) or (stem.replace("_", " "), "")
+    text = zh if lang == "zh" and zh else en
+    u = column_unit(column)
+    if unit and u:
+        name = UNITS[u][1 if lang == "zh" else 0]
+        text = f"{text}（{name}）" if lang == "zh" else f"{text} ({name})"
+    return text
+
+
+def bilingual(column: str, *, unit: bool = True, sep: str = " / ") -> str:
+    """Chinese and English label of ``column`` in one string.
+
+    Examples
+    --------
+    >>> bilingual("area_mu")
+    '面积（亩） / Area (mu)'
+    """
+    zh = column_label(column, "zh", unit=unit)
+    en = column_label(column, "en", unit=unit)
+    return en if zh == en else f"{zh}{sep}{en}"

@@ -1,0 +1,230 @@
+"""Browser side of :func:`geo_revival.mapping.progress_map`: one Leaflet script, no plugins.
+
+It draws the zones (choropleth restyled per year), district context, land-cover images per
+year, a layer control, a year slider, a before/after swipe and the legends. Everything it
+needs arrives in one JSON object ``cfg`` built in Python.
+"""
+
+from __future__ import annotations
+
+SCRIPT = r"""
+(function () {
+  var map = {{ this._parent.get_name() }};
+  var cfg = {{ this.config }};
+  var T = cfg.text;
+  var current = cfg.year;
+
+  function pane(name, z) { map.createPane(name); map.getPane(name).style.zIndex = z; return name; }
+  var lcPane = pane('gr-landcover', 340), beforePane = pane('gr-before', 350);
+  var districtPane = pane('gr-districts', 390);
+  map.getPane(districtPane).style.pointerEvents = 'none';
+
+  // Land cover: one image per year; the group shows the selected year's image.
+  var images = {};
+  cfg.landcover.images.forEach(function (im) {
+    images[im.year] = L.imageOverlay(im.url, im.bounds,
+      {pane: lcPane, opacity: 0.9, interactive: false, className: 'gr-lc gr-lc-' + im.year});
+  });
+  var landcover = L.layerGroup();
+  var before = null;
+  if (cfg.landcover.base_year !== null) {
+    var b = cfg.landcover.images.filter(function (im) { return im.year === cfg.landcover.base_year; })[0];
+    before = L.imageOverlay(b.url, b.bounds, {pane: beforePane, opacity: 0.9, interactive: false,
+                                             className: 'gr-lc-before'});
+  }
+
+  var districts = null;
+  if (cfg.districts) {
+    districts = L.geoJSON(cfg.districts, {pane: districtPane, interactive: false,
+      style: {color: '#555', weight: 1.2, dashArray: '4 3', fill: false}});
+  }
+
+  function fillOf(f) {
+    var c = f.properties._fill[String(current)];
+    return c === undefined ? cfg.nodata_color : c;
+  }
+  function styleOf(f) {
+    return {fillColor: fillOf(f), fillOpacity: 0.6, color: '#222', weight: 1.3, className: 'gr-zone'};
+  }
+  var zones = L.geoJSON(cfg.zones, {
+    style: styleOf,
+    onEachFeature: function (f, layer) {
+      layer.bindTooltip(function () {
+        var v = f.properties._label[String(current)];
+        return '<b>' + f.properties._title + '</b><br>' + T.value + ' ' + current + ': ' +
+               (v === undefined ? T.nodata : v);
+      }, {sticky: true});
+      layer.bindPopup(f.properties._popup, {maxWidth: 460});
+      layer.on('mouseover', function () { layer.setStyle({weight: 3}); });
+      layer.on('mouseout', function () { layer.setStyle({weight: 1.3}); });
+    }
+  });
+
+  if (cfg.landcover.images.length) { landcover.addTo(map); }
+  if (districts) { districts.addTo(map); }
+  zones.addTo(map);
+
+  var overlays = {};
+  overlays[T.zones] = zones;
+  if (cfg.landcover.images.length) { overlays[T.landcover] = landcover; }
+  if (districts) { overlays[T.districts] = districts; }
+  L.control.layers(null, overlays, {collapsed: false, position: 'topright'}).addTo(map);
+
+  // Title.
+  var title = L.control({position: 'topleft'});
+  title.onAdd = function () {
+    var d = L.DomUtil.create('div', 'gr-title');
+    d.innerHTML = cfg.title_html;
+    return d;
+  };
+  title.addTo(map);
+
+  // Legends.
+  var legend = L.control({position: 'bottomright'});
+  legend.onAdd = function () {
+    var d = L.DomUtil.create('div', 'gr-legend');
+    L.DomEvent.disableClickPropagation(d);
+    L.DomEvent.disableScrollPropagation(d);
+    return d;
+  };
+  legend.addTo(map);
+  function drawLegend() {
+    var h = '<div class="gr-legend-title">' + T.value_title + ' ' + current + '</div>';
+    cfg.classes.forEach(function (c) {
+      h += '<div><i style="background:' + c.color + '"></i>' + c.label + '</div>';
+    });
+    h += '<div><i style="background:' + cfg.nodata_color + '"></i>' + T.nodata + '</div>';
+    if (cfg.landcover.images.length && map.hasLayer(landcover)) {
+      var lc = cfg.landcover.classes.filter(function (c) {
+        return c.years.indexOf(shownYear()) >= 0 || (comparing() && c.years.indexOf(cfg.landcover.base_year) >= 0);
+      });
+      h += '<div class="gr-legend-title gr-legend-lc">' + T.landcover + '</div>';
+      lc.forEach(function (c) {
+        h += '<div><i style="background:' + c.color + '"></i>' + c.label + '</div>';
+      });
+    }
+    legend.getContainer().innerHTML = h;
+  }
+
+  // Year slider and before/after switch.
+  var ctl = L.control({position: 'topright'});
+  var slider, yearLabel, compareBox, lcNote;
+  ctl.onAdd = function () {
+    var d = L.DomUtil.create('div', 'gr-years');
+    L.DomEvent.disableClickPropagation(d);
+    L.DomEvent.disableScrollPropagation(d);
+    d.innerHTML = '<div class="gr-legend-title">' + T.year + ': <span class="gr-year-label"></span></div>' +
+      '<input class="gr-year-slider" type="range" min="0" max="' + (cfg.years.length - 1) +
+      '" step="1" value="' + cfg.years.indexOf(current) + '">' +
+      '<div class="gr-ticks">' + cfg.years.map(function (y) { return '<span>' + y + '</span>'; }).join('') +
+      '</div><div class="gr-lc-note"></div>' +
+      (before ? '<label><input class="gr-compare" type="checkbox"> ' + T.compare + '</label>' : '');
+    slider = d.querySelector('.gr-year-slider');
+    yearLabel = d.querySelector('.gr-year-label');
+    compareBox = d.querySelector('.gr-compare');
+    lcNote = d.querySelector('.gr-lc-note');
+    L.DomEvent.on(slider, 'input change', function () { setYear(cfg.years[+slider.value]); });
+    if (compareBox) { L.DomEvent.on(compareBox, 'change', function () { setCompare(compareBox.checked); }); }
+    return d;
+  };
+  ctl.addTo(map);
+
+  function shownYear() {
+    // The latest land-cover year not after the selected year.
+    var ys = cfg.landcover.images.map(function (im) { return im.year; }).filter(function (y) { return y <= current; });
+    return ys.length ? ys[ys.length - 1] : null;
+  }
+  function comparing() { return compareBox && compareBox.checked; }
+
+  function setYear(y) {
+    current = y;
+    yearLabel.textContent = String(y);
+    zones.setStyle(styleOf);
+    landcover.clearLayers();
+    var s = shownYear();
+    if (s !== null) { landcover.addLayer(images[s]); }
+    if (before && comparing()) { landcover.addLayer(before); }
+    if (lcNote) {
+      lcNote.textContent = cfg.landcover.images.length ?
+        (s === null ? T.no_landcover : (s === y ? '' : T.landcover_of + ' ' + s)) : '';
+    }
+    drawLegend();
+    clip();
+  }
+
+  // Before/after swipe: the base-year image is clipped to the left of a draggable divider.
+  var swipe = L.DomUtil.create('div', 'gr-swipe', map.getContainer());
+  swipe.innerHTML = '<div class="gr-swipe-line"><div class="gr-swipe-handle" title="拖动 drag">◀▶</div>' +
+    '<span class="gr-swipe-left"></span><span class="gr-swipe-right"></span></div>';
+  var line = swipe.querySelector('.gr-swipe-line'), handle = swipe.querySelector('.gr-swipe-handle');
+  var split = 0.5, dragging = false;
+  swipe.style.display = 'none';
+  L.DomEvent.on(handle, 'pointerdown', function (e) {
+    dragging = true; handle.setPointerCapture(e.pointerId); L.DomEvent.stop(e);
+  });
+  L.DomEvent.on(handle, 'pointermove', function (e) {
+    if (!dragging) { return; }
+    var r = map.getContainer().getBoundingClientRect();
+    split = Math.min(0.98, Math.max(0.02, (e.clientX - r.left) / r.width));
+    clip();
+  });
+  L.DomEvent.on(handle, 'pointerup pointercancel', function () { dragging = false; });
+  L.DomEvent.disableClickPropagation(handle);
+
+  function clip() {
+    var p = map.getPane(beforePane);
+    if (!comparing()) { p.style.clip = ''; swipe.style.display = 'none'; return; }
+    swipe.style.display = 'block';
+    var size = map.getSize(), x = size.x * split;
+    var nw = map.containerPointToLayerPoint([0, 0]), se = map.containerPointToLayerPoint(size);
+    p.style.clip = 'rect(' + [nw.y, nw.x + x, se.y, nw.x].join('px,') + 'px)';
+    line.style.left = x + 'px';
+    swipe.querySelector('.gr-swipe-left').textContent = cfg.landcover.base_year;
+    swipe.querySelector('.gr-swipe-right').textContent = shownYear() === null ? '' : shownYear();
+  }
+  function setCompare(on) {
+    if (on && !map.hasLayer(landcover)) { landcover.addTo(map); }
+    setYear(current);
+  }
+  map.on('move zoom resize', clip);
+  map.on('overlayadd overlayremove', drawLegend);
+
+  map.fitBounds(zones.getBounds(), {padding: [20, 20]});
+  setYear(current);
+  window.geoRevivalMap = {map: map, zones: zones, landcover: landcover, setYear: setYear,
+                          setCompare: function (on) { if (compareBox) { compareBox.checked = on; setCompare(on); } }};
+})();
+"""
+
+CSS = """
+.leaflet-container, .leaflet-container .gr-title, .leaflet-container .gr-legend,
+.leaflet-container .gr-years, .leaflet-container .gr-swipe span {
+  font-family: "Helvetica Neue", Arial, Helvetica, "GeoRevival CJK", sans-serif; }
+.gr-title { background: rgba(255,255,255,0.92); padding: 6px 10px; border-radius: 4px;
+  box-shadow: 0 1px 4px rgba(0,0,0,0.3); font-size: 15px; line-height: 1.35; max-width: 520px; }
+.gr-title small { color: #a00; font-weight: bold; }
+.gr-legend, .gr-years { background: rgba(255,255,255,0.94); padding: 6px 10px; border-radius: 4px;
+  box-shadow: 0 1px 4px rgba(0,0,0,0.3); font-size: 12px; line-height: 1.5; }
+.gr-legend i { display: inline-block; width: 14px; height: 11px; margin-right: 6px;
+  border: 1px solid #777; vertical-align: middle; }
+.gr-legend-title { font-weight: bold; margin-bottom: 2px; }
+.gr-legend-lc { margin-top: 6px; }
+.gr-years { width: 230px; }
+.gr-year-slider { width: 100%; }
+.gr-ticks { display: flex; justify-content: space-between; font-size: 10px; color: #444; }
+.gr-lc-note { font-size: 11px; color: #555; min-height: 2px; }
+.gr-swipe { position: absolute; inset: 0; z-index: 450; pointer-events: none; }
+.gr-swipe-line { position: absolute; top: 0; bottom: 0; width: 3px; margin-left: -1px;
+  background: #fff; box-shadow: 0 0 4px rgba(0,0,0,0.6); }
+.gr-swipe-handle { position: absolute; top: 45%; left: -21px; width: 44px; height: 26px;
+  line-height: 26px; text-align: center; border-radius: 13px; background: #fff; color: #333;
+  box-shadow: 0 0 4px rgba(0,0,0,0.6); cursor: ew-resize; pointer-events: auto;
+  font-size: 11px; user-select: none; touch-action: none; }
+.gr-swipe span { position: absolute; top: calc(45% + 34px); background: rgba(0,0,0,0.65);
+  color: #fff; padding: 1px 6px; border-radius: 3px; font-size: 12px; font-weight: bold; }
+.gr-swipe-left { right: 8px; }
+.gr-swipe-right { left: 8px; }
+.gr-popup table { border-collapse: collapse; font-size: 12px; }
+.gr-popup th, .gr-popup td { border-bottom: 1px solid #ddd; padding: 2px 6px; text-align: right; }
+.gr-popup th:first-child, .gr-popup td:first-child { text-align: left; }
+"""
