@@ -20,6 +20,7 @@ __all__ = [
     "MissingCRSError",
     "NoOverlapError",
     "OutputExistsError",
+    "PlanLookupError",
     "ProductVersionWarning",
     "ReadError",
     "RuleSetError",
@@ -80,6 +81,10 @@ class ReadError(GeoRevivalError, OSError):
 
 class OutputExistsError(GeoRevivalError, FileExistsError):
     """An output location exists and is not empty; pass ``force=True`` to replace it."""
+
+
+class PlanLookupError(GeoRevivalError, LookupError):
+    """No single plan target/baseline matches the indicator, year and kind asked for."""
 
 
 class UnsupportedCRSError(GeoRevivalError, ValueError):
