@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from geo_revival.exceptions import LegendError, ReadError, UnknownCodeWarning
+from geo_revival.landcover import legend as legend_module
 from geo_revival.landcover.legend import (
     GENERIC_CLASSES,
     Legend,
@@ -101,7 +102,9 @@ def test_codes_of_generic() -> None:
         get_legend("clcd").codes_of("trees")
 
 
-def test_user_csv_round_trip(tmp_path: Path) -> None:
+def test_user_csv_round_trip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    list_legends()  # load the built-in legends, then isolate this test's registrations
+    monkeypatch.setattr(legend_module, "_REGISTRY", dict(legend_module._REGISTRY))
     p = tmp_path / "pits.csv"
     p.write_text(
         "# title: Mine pit survey\n# source: field survey 2024, https://example.org/survey\n"
@@ -162,3 +165,75 @@ def test_missing_csv_is_read_error(tmp_path: Path) -> None:
 def test_legend_requires_classes() -> None:
     with pytest.raises(LegendError, match="no classes"):
         Legend("empty", "t", "p", (), "s", (), ())
+
+
+# Codes and selected names as printed in each product's source document.
+EXPECTED_CODES = {
+    "clcd": list(range(1, 10)),
+    "esa_worldcover_v100": [10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 100],
+    "esa_worldcover_v200": [10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 100],
+    "esri_lulc": [1, 2, 4, 5, 7, 8, 9, 10, 11],
+    "esri_lulc_2020": list(range(1, 11)),
+    "dynamic_world": list(range(9)),
+    "glc_fcs30d": [10, 11, 12, 20, 51, 52, 61, 62, 71, 72, 81, 82, 91, 92, 120, 121, 122, 130,
+                   140, 150, 152, 153, 181, 182, 183, 184, 185, 186, 187, 190, 200, 201, 202,
+                   210, 220],
+    "modis_igbp_c1": list(range(17)),
+    "modis_igbp_q1": list(range(1, 18)),
+    "corine_grid": list(range(1, 45)),
+}
+
+
+@pytest.mark.parametrize(("name", "codes"), sorted(EXPECTED_CODES.items()))
+def test_product_codes(name: str, codes: list[int]) -> None:
+    assert list(get_legend(name).codes) == codes
+
+
+@pytest.mark.parametrize(
+    ("name", "code", "name_en", "generic"),
+    [
+        ("esa_worldcover_v200", 50, "Built-up", "built_up"),
+        ("esa_worldcover_v100", 95, "Mangroves", "wetland"),
+        ("esri_lulc", 11, "Rangeland", "grassland"),
+        ("esri_lulc_2020", 6, "Scrub/shrub", "shrub"),
+        ("dynamic_world", 3, "Flooded vegetation", "wetland"),
+        ("glc_fcs30d", 190, "Impervious surfaces", "built_up"),
+        ("glc_fcs30d", 187, "Tidal flat", "wetland"),
+        ("modis_igbp_c1", 0, "Water bodies", "water"),
+        ("modis_igbp_q1", 17, "Water bodies", "water"),
+        ("modis_igbp_c1", 12, "Croplands", "cropland"),
+        ("corine", 131, "Mineral extraction sites", "barren"),
+        ("corine", 512, "Water bodies", "water"),
+        ("corine_grid", 7, "Mineral extraction sites", "barren"),
+    ],
+)
+def test_selected_classes(name: str, code: int, name_en: str, generic: str) -> None:
+    leg = get_legend(name)
+    assert leg.class_name(code) == name_en
+    assert leg.generic(code) == generic
+
+
+def test_corine_grid_and_clc_codes_agree() -> None:
+    grid, clc = get_legend("corine_grid"), get_legend("corine")
+    assert [int(grid.attributes[c]["clc_code"]) for c in grid.codes] == list(clc.codes)
+    for g in grid.codes:
+        c = int(grid.attributes[g]["clc_code"])
+        assert (grid.class_name(g), grid.color(g), grid.generic(g)) == (
+            clc.class_name(c), clc.color(c), clc.generic(c),
+        )  # fmt: skip
+    # EEA colours: 111 = 230-000-077, 523 = 230-242-255
+    assert clc.color(111) == "#e6004d" and clc.color(523) == "#e6f2ff"
+
+
+def test_modis_q1_and_c1_differ_only_in_water_code() -> None:
+    c1, q1 = get_legend("modis_igbp_c1"), get_legend("modis_igbp_q1")
+    shared = range(1, 17)
+    assert [c1.class_name(c) for c in shared] == [q1.class_name(c) for c in shared]
+    assert c1.class_name(0) == q1.class_name(17) == "Water bodies"
+    assert c1.nodata == q1.nodata == (255,)
+
+
+def test_worldcover_versions_share_the_class_table() -> None:
+    v1, v2 = get_legend("esa_worldcover_v100"), get_legend("esa_worldcover_v200")
+    assert v1.classes == v2.classes
+    assert (v1.versions, v2.versions) == (("v100",), ("v200",))
