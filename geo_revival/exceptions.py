@@ -22,6 +22,7 @@ __all__ = [
     "OutputExistsError",
     "PlanLookupError",
     "ProductVersionWarning",
+    "ProgressWarning",
     "ReadError",
     "RuleSetError",
     "SchemaError",
@@ -113,3 +114,7 @@ class CoverageWarning(GeoRevivalWarning):
 
 class UndeclaredCoordsWarning(GeoRevivalWarning):
     """Lon/lat data inside China were read without ``coords=``: they may be GCJ-02 or BD-09."""
+
+
+class ProgressWarning(GeoRevivalWarning):
+    """A plan indicator can be compared only in part: zones, years or pairs of years are missing."""
