@@ -18,7 +18,6 @@ When the strata are the map classes these reduce exactly to Olofsson et al. (201
 from __future__ import annotations
 
 from dataclasses import dataclass
-from statistics import NormalDist
 
 import numpy as np
 import numpy.typing as npt
@@ -46,13 +45,6 @@ class Estimates:
     overall_accuracy_se: Array
     mapped_proportion: Array
     error_matrix: Array
-
-
-def z_value(confidence: float) -> float:
-    """Two-sided standard-normal quantile, e.g. 1.959964 for ``confidence=0.95``."""
-    if not 0.0 < confidence < 1.0:
-        raise ValueError(f"confidence must lie strictly between 0 and 1, got {confidence!r}.")
-    return NormalDist().inv_cdf(0.5 + confidence / 2.0)
 
 
 def _ratio(

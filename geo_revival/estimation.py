@@ -40,7 +40,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geo_revival._estimation_core import Estimates, stratified_estimates, z_value
+from geo_revival._estimation_core import Estimates, stratified_estimates
 from geo_revival._estimation_design import allocate_sample, as_strata_series, sample_size
 from geo_revival._estimation_sampling import (
     draw_sample,
@@ -215,7 +215,7 @@ def estimate_areas(
     unit: str = "m2",
     map_areas: AreaMapping | None = None,
     classes: Sequence[Hashable] | None = None,
-    confidence: float = 0.95,
+    z: float = 1.96,
     units: Sequence[str] = ("m2", "ha", "mu"),
 ) -> pd.DataFrame:
     """Error-adjusted area of each class with SE and confidence interval, plus UA and PA.
@@ -245,8 +245,9 @@ def estimate_areas(
         e.g. with :func:`geo_revival.class_areas`).
     classes
         Class labels and their order; default: strata that are classes, then the other labels.
-    confidence
-        Confidence level of the intervals (0.95 → ``z`` = 1.96, Olofsson eq. 12).
+    z
+        Multiplier of the SE for the interval ``estimate ± z SE``; 1.96 gives the 95 % interval
+        of Olofsson eq. 12 (1.645: 90 %).
     units
         Units of the area columns in the result.
 
@@ -282,7 +283,6 @@ def estimate_areas(
     est, areas, order, counts = _estimate(
         sample, strata_areas, map_column, reference_column, stratum_column, classes
     )
-    z = z_value(confidence)
     total = float(areas.sum())
     out = pd.DataFrame({
         "class": order,
@@ -309,7 +309,7 @@ def estimate_areas(
         "estimate": oa, "se": oa_se, "ci_low": oa - z * oa_se, "ci_high": oa + z * oa_se,
     }
     out.attrs["provenance"] = _provenance("estimate_areas", sample, {
-        "strata_areas": areas.to_dict(), "unit": unit, "confidence": confidence,
+        "strata_areas": areas.to_dict(), "unit": unit, "z": z,
         "map_column": map_column, "reference_column": reference_column,
         "stratum_column": stratum_column, "n": int(counts.sum()),
     })
@@ -333,7 +333,7 @@ def accuracy_assessment(
     reference_column: str = "reference_class",
     stratum_column: str = "stratum",
     classes: Sequence[Hashable] | None = None,
-    confidence: float = 0.95,
+    z: float = 1.96,
 ) -> pd.DataFrame:
     """Overall, user's and producer's accuracy with SEs and confidence intervals, long format.
 
@@ -342,7 +342,7 @@ def accuracy_assessment(
 
     Parameters
     ----------
-    sample, strata_areas, map_column, reference_column, stratum_column, classes, confidence
+    sample, strata_areas, map_column, reference_column, stratum_column, classes, z
         As in :func:`estimate_areas` (areas in any unit: only their shares matter).
 
     Returns
@@ -363,7 +363,6 @@ def accuracy_assessment(
     est, areas, order, counts = _estimate(
         sample, strata_areas, map_column, reference_column, stratum_column, classes
     )
-    z = z_value(confidence)
     parts = [pd.DataFrame({
         "quantity": "overall_accuracy", "class": ["all"],
         "estimate": [float(est.overall_accuracy)], "se": [float(est.overall_accuracy_se)],
@@ -378,7 +377,7 @@ def accuracy_assessment(
     out["ci_low"] = out["estimate"] - z * out["se"]
     out["ci_high"] = out["estimate"] + z * out["se"]
     out.attrs["provenance"] = _provenance("accuracy_assessment", sample, {
-        "strata_areas": areas.to_dict(), "confidence": confidence, "n": int(counts.sum()),
+        "strata_areas": areas.to_dict(), "z": z, "n": int(counts.sum()),
     })
     return out
 
