@@ -9,9 +9,9 @@ from __future__ import annotations
 import csv
 from functools import cache
 from importlib import resources
-from typing import Literal
+from typing import Any, Literal
 
-__all__ = ["UNITS", "bilingual", "column_label", "column_unit"]
+__all__ = ["UNITS", "bilingual", "column_label", "column_unit", "figure_columns"]
 
 Lang = Literal["en", "zh"]
 
@@ -83,3 +83,36 @@ def bilingual(column: str, *, unit: bool = True, sep: str = " / ") -> str:
     zh = column_label(column, "zh", unit=unit)
     en = column_label(column, "en", unit=unit)
     return en if zh == en else f"{zh}{sep}{en}"
+
+
+def figure_columns(df: Any, first: str | None = None) -> list[str]:
+    """Numeric columns worth showing to a reader, ``first`` first.
+
+    Keys (``zone_id``, ``year``, ``base_year``, ``pixels``) are left out, and an area given in
+    mu is not repeated in m² and ha.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"zone_id": ["a"], "year": [2024], "area_m2": [1.0], "area_ha": [1.0],
+    ...                   "area_mu": [1.0], "restoration_rate": [0.5]})
+    >>> figure_columns(t, "restoration_rate")
+    ['restoration_rate', 'area_mu']
+    """
+    import pandas as pd
+
+    keys = {"zone_id", "year", "base_year", "from_year", "to_year", "pixels"}
+    cols = [
+        c
+        for c in df.columns
+        if c not in keys
+        and pd.api.types.is_numeric_dtype(df[c])
+        and not pd.api.types.is_bool_dtype(df[c])
+    ]
+    stems_in_mu = {c[:-3] for c in cols if c.endswith("_mu")}
+    cols = [
+        c for c in cols if not (column_unit(c) in ("m2", "ha") and _stem(c) in stems_in_mu)
+    ]
+    if first is not None:
+        cols = [first, *[c for c in cols if c != first]]
+    return cols

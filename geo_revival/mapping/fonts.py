@@ -21,7 +21,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-__all__ = ["CJK_FAMILY", "WEB_FAMILY", "cjk_font_path", "cjk_rc", "cjk_webfont_css", "register_cjk_font"]
+__all__ = ["CJK_FAMILY", "WEB_FAMILY", "cjk_font_path", "cjk_rc", "cjk_webfont_css", "register_cjk_font", "use_cjk_font"]
 
 #: Family name of the Simplified-Chinese face in the shipped collection.
 CJK_FAMILY = "Noto Sans CJK SC"
@@ -110,3 +110,25 @@ def cjk_webfont_css(text: str, *, family: str = WEB_FAMILY) -> str:
         f"@font-face {{ font-family: '{family}'; "
         f"src: url(data:font/woff;base64,{data}) format('woff'); }}"
     )
+
+
+def use_cjk_font(fig: Any) -> Any:
+    """Set the CJK font (with DejaVu Sans fallback) on every text of ``fig``; return ``fig``.
+
+    Fonts are looked up when a figure is drawn, so a figure built inside ``rc_context`` but
+    saved outside it would lose the setting; naming the family on each text avoids that.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.set_title("沛县")
+    >>> use_cjk_font(fig).axes[0].title.get_fontfamily()
+    ['Noto Sans CJK SC', 'DejaVu Sans']
+    """
+    from matplotlib.text import Text
+
+    family = register_cjk_font()
+    for text in fig.findobj(Text):
+        text.set_fontfamily([family, "DejaVu Sans"])
+    return fig

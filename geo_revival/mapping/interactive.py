@@ -30,7 +30,7 @@ from geo_revival.exceptions import SchemaError
 from geo_revival.landcover.legend import Legend, get_legend
 from geo_revival.mapping._assets import make_offline
 from geo_revival.mapping._classify import NO_DATA_COLOR, classify
-from geo_revival.mapping._labels import UNITS, column_label, column_unit
+from geo_revival.mapping._labels import UNITS, column_label, column_unit, figure_columns
 from geo_revival.mapping._progress_map_js import CSS, SCRIPT
 from geo_revival.mapping._raster import landcover_png
 from geo_revival.mapping.fonts import cjk_webfont_css
@@ -38,7 +38,6 @@ from geo_revival.mapping.fonts import cjk_webfont_css
 __all__ = ["format_value", "progress_map", "save_map"]
 
 _COORD_DECIMALS = 5  # ~1 m at Xuzhou's latitude: plenty for display, halves the file size
-_HIDDEN = {"zone_id", "year", "pixels"}
 
 
 def format_value(value: Any, column: str) -> str:
@@ -63,16 +62,6 @@ def format_value(value: Any, column: str) -> str:
 def _zone_title(row: pd.Series) -> str:
     parts = [str(row[c]) for c in ("name_zh", "name_en") if c in row and pd.notna(row[c]) and row[c]]
     return html.escape(" ".join(parts) or str(row["zone_id"]))
-
-
-def _figure_columns(results: pd.DataFrame, value: str) -> list[str]:
-    numeric = [
-        c
-        for c in results.columns
-        if c not in _HIDDEN and pd.api.types.is_numeric_dtype(results[c])
-        and not pd.api.types.is_bool_dtype(results[c])
-    ]
-    return [value, *[c for c in numeric if c != value]]
 
 
 def _popup_html(row: pd.Series, table: pd.DataFrame, columns: list[str]) -> str:
@@ -245,7 +234,7 @@ def progress_map(
         raise ValueError(f"year {current} has neither results nor land cover; years: {years}")
 
     classes = classify(results[value], value, breaks=breaks, cmap=cmap)
-    columns = _figure_columns(results, value)
+    columns = figure_columns(results, value)
     features = _geojson(zones)
     by_zone = dict(tuple(results.groupby("zone_id")))
     for feature, (_, row) in zip(features["features"], zones.iterrows(), strict=True):
