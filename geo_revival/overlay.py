@@ -1,0 +1,635 @@
+"""Zonal class areas and transition matrices: the only place that walks pixels.
+
+Every function takes zones (a GeoDataFrame with a CRS and an id column) and a land-cover
+DataArray ``(year, y, x)`` with CRS, transform, nodata and ``attrs["legend"]``, and returns a
+tidy DataFrame with ``pixels``, ``area_m2``, ``area_ha`` and ``area_mu``.
+
+Zone semantics
+--------------
+* Zones are transformed to the raster's CRS (edges densified first so that long edges stay
+  true); the raster is never resampled.
+* ``coverage="centre"``: a pixel belongs to a zone when its centre does, exactly as
+  :func:`rasterio.features.rasterize` (``all_touched=False``) decides. ``coverage="exact"``:
+  each pixel counts with the fraction of its area inside the zone (exactextract's coverage
+  fractions), so ``pixels`` is fractional.
+* Overlapping zones each count their pixels: a pixel in two zones counts in both.
+* Nodata pixels (``landcover.rio.nodata`` and the legend's nodata codes) are left out of class
+  areas and transitions and reported by :func:`coverage_report`.
+* Zones that miss the raster raise :class:`~geo_revival.exceptions.NoOverlapError` (or are
+  reported with :class:`~geo_revival.exceptions.CoverageWarning` and dropped when
+  ``on_missing="warn"``); zones partly outside the raster or partly on nodata get a
+  :class:`~geo_revival.exceptions.CoverageWarning`.
+
+Out-of-core, one pass
+---------------------
+The raster is read block by block (its dask chunks; files are chunked like their internal tiles
+when the array is not dask-backed). Only blocks some zone touches are read, each once for all
+zones and years. Blocks run on local threads, or on a ``dask.distributed`` cluster when
+``client`` is given, e.g. ``client = distributed.Client("tcp://scheduler:8786")``; workers must
+be able to read the land-cover files at the same paths.
+"""
+
+from __future__ import annotations
+
+import itertools
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import geopandas as gpd
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+import shapely
+import xarray as xr
+from pyproj import CRS, Transformer
+
+from geo_revival import _overlay_engine as engine
+from geo_revival._provenance import provenance
+from geo_revival.crs import geodesic_area, require_crs
+from geo_revival.exceptions import (
+    CoverageWarning,
+    GridMismatchError,
+    InvalidGeometryError,
+    MissingCRSError,
+    NoOverlapError,
+    SchemaError,
+)
+from geo_revival.landcover.io import pixel_area
+from geo_revival.landcover.legend import Legend, get_legend
+from geo_revival.units import add_area_columns
+
+__all__ = ["class_areas", "coverage_report", "transition_matrix", "transitions"]
+
+Coverage = Literal["centre", "exact"]
+OnMissing = Literal["raise", "warn"]
+Pairs = Literal["consecutive", "all"] | Sequence[tuple[int, int]]
+
+#: Densified zone edges are at most this many raster pixels long before reprojection.
+_SEGMENT_PIXELS = 4.0
+#: Shares below this are treated as 0 (floating-point noise of polygon clipping).
+_SHARE_TOL = 1e-9
+
+
+@dataclass(frozen=True)
+class _Setup:
+    """Validated inputs, zones in the raster's CRS, and the raster's grid facts."""
+
+    ids: npt.NDArray[Any]
+    geoms: npt.NDArray[np.object_]
+    present: npt.NDArray[np.bool_]
+    zone_area_m2: npt.NDArray[np.float64]
+    inside_area_m2: npt.NDArray[np.float64]
+    landcover: xr.DataArray
+    years: tuple[int, ...]
+    grid: engine.Grid
+    legend: Legend
+    nodata: frozenset[int]
+    area_constant: float | None
+    row_area: npt.NDArray[np.float64] | None
+
+
+# -- public functions ------------------------------------------------------------------------
+def class_areas(
+    zones: gpd.GeoDataFrame,
+    landcover: xr.DataArray,
+    *,
+    zone_id: str = "zone_id",
+    years: Sequence[int] | None = None,
+    coverage: Coverage = "centre",
+    on_missing: OnMissing = "raise",
+    strict: bool = True,
+    progress: bool = False,
+    client: Any = None,
+) -> pd.DataFrame:
+    """Area of each land-cover class in each zone and year.
+
+    Parameters
+    ----------
+    zones : geopandas.GeoDataFrame
+        Polygons with a CRS and a unique id column ``zone_id``. They may overlap.
+    landcover : xarray.DataArray
+        Integer class codes, dims ``(year, y, x)``, CRS/transform/nodata via rioxarray,
+        ``attrs["legend"]`` naming a registered legend. May be numpy- or dask-backed.
+    zone_id : str
+        Column holding the zone ids.
+    years : sequence of int, optional
+        Years to count (default: all).
+    coverage : {"centre", "exact"}
+        Pixel-centre rule, or fractional pixel coverage (``pixels`` is then a float sum of
+        coverage fractions).
+    on_missing : {"raise", "warn"}
+        Zones that miss the raster: raise :class:`NoOverlapError`, or warn and leave them out.
+    strict : bool
+        Raise :class:`LegendError` on codes the legend does not know (default), or warn with
+        :class:`UnknownCodeWarning` and report them with empty names.
+    progress : bool
+        Show a progress bar over raster blocks.
+    client : distributed.Client, optional
+        Run the blocks on this dask.distributed cluster instead of local threads.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``zone_id, year, class_code, class_name, generic_class, pixels, area_m2, area_ha,
+        area_mu``; one row per zone, year and class present. Provenance in
+        ``attrs["provenance"]``.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, numpy as np, xarray as xr, rioxarray  # noqa: F401
+    >>> from shapely.geometry import box
+    >>> lc = xr.DataArray(np.array([[[1, 2], [2, 2]]], "uint8"), dims=("year", "y", "x"),
+    ...                   coords={"year": [2020], "y": [15.0, 5.0], "x": [5.0, 15.0]},
+    ...                   attrs={"legend": "clcd"}).rio.write_crs("EPSG:4548")
+    >>> zones = gpd.GeoDataFrame({"zone_id": ["a"]}, geometry=[box(0, 0, 20, 20)], crs=4548)
+    >>> class_areas(zones, lc)[["class_code", "pixels", "area_m2"]].to_numpy().tolist()
+    [[1, 1, 100.0], [2, 3, 300.0]]
+    """
+    setup = _prepare(zones, landcover, zone_id, years, on_missing)
+    plan = engine.Plan(years=tuple(range(len(setup.years))), pairs=())
+    counts, _ = _count(setup, plan, coverage, progress, client)
+    _warn_coverage(setup, counts, ["code"])
+    table = _valid(counts, setup, ["code"])
+    table = _label(table, setup, strict, [("code", "class_name", "generic_class")])
+    table = table.rename(columns={"code": "class_code"})
+    columns = ["zone_id", "year", "class_code", "class_name", "generic_class"]
+    out = _finish(table, setup, columns)
+    out.attrs["provenance"] = _provenance(
+        "class_areas", setup, coverage=coverage, years=list(setup.years), zone_id=zone_id
+    )
+    return out
+
+
+def transitions(
+    zones: gpd.GeoDataFrame,
+    landcover: xr.DataArray,
+    *,
+    zone_id: str = "zone_id",
+    pairs: Pairs = "consecutive",
+    coverage: Coverage = "centre",
+    on_missing: OnMissing = "raise",
+    strict: bool = True,
+    progress: bool = False,
+    client: Any = None,
+) -> pd.DataFrame:
+    """Class-to-class transitions of each zone for several pairs of years, in one pass.
+
+    Parameters
+    ----------
+    zones, landcover, zone_id, coverage, on_missing, strict, progress, client
+        As for :func:`class_areas`.
+    pairs : {"consecutive", "all"} or sequence of (from_year, to_year)
+        ``"consecutive"``: each year to the next, plus first to last year when there are more
+        than two; ``"all"``: every earlier year to every later year; or explicit pairs.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``zone_id, from_year, to_year, from_code, to_code, from_name, to_name, from_generic,
+        to_generic, pixels, area_m2, area_ha, area_mu``; pixels that are nodata in either year
+        are left out (see :func:`coverage_report`).
+
+    Examples
+    --------
+    >>> import geopandas as gpd, numpy as np, xarray as xr, rioxarray  # noqa: F401
+    >>> from shapely.geometry import box
+    >>> lc = xr.DataArray(np.array([[[1, 2], [3, 3]], [[1, 5], [3, 3]]], "uint8"),
+    ...                   dims=("year", "y", "x"),
+    ...                   coords={"year": [2020, 2021], "y": [15.0, 5.0], "x": [5.0, 15.0]},
+    ...                   attrs={"legend": "clcd"}).rio.write_crs("EPSG:4548")
+    >>> zones = gpd.GeoDataFrame({"zone_id": ["a"]}, geometry=[box(0, 10, 20, 20)], crs=4548)
+    >>> transitions(zones, lc)[["from_code", "to_code", "pixels"]].to_numpy().tolist()
+    [[1, 1, 1], [2, 5, 1]]
+    """
+    setup = _prepare(zones, landcover, zone_id, None, on_missing)
+    year_pairs = _resolve_pairs(pairs, setup.years)
+    needed = sorted({y for p in year_pairs for y in p})
+    setup = _select_years(setup, needed)
+    index = {y: i for i, y in enumerate(setup.years)}
+    plan = engine.Plan(years=(), pairs=tuple((index[a], index[b]) for a, b in year_pairs))
+    _, counts = _count(setup, plan, coverage, progress, client)
+    _warn_coverage(setup, counts, ["code", "code2"])
+    table = _valid(counts, setup, ["code", "code2"])
+    table = _label(
+        table,
+        setup,
+        strict,
+        [("code", "from_name", "from_generic"), ("code2", "to_name", "to_generic")],
+    )
+    table = table.rename(columns={"year2": "to_year", "code": "from_code", "code2": "to_code"})
+    columns = [
+        "zone_id",
+        "from_year",
+        "to_year",
+        "from_code",
+        "to_code",
+        "from_name",
+        "to_name",
+        "from_generic",
+        "to_generic",
+    ]
+    out = _finish(table, setup, columns, year_column="from_year")
+    out.attrs["provenance"] = _provenance(
+        "transitions",
+        setup,
+        coverage=coverage,
+        pairs=[list(p) for p in year_pairs],
+        zone_id=zone_id,
+    )
+    return out
+
+
+def transition_matrix(
+    zones: gpd.GeoDataFrame,
+    landcover: xr.DataArray,
+    start: int,
+    end: int,
+    **kwargs: Any,
+) -> pd.DataFrame:
+    """Transitions of each zone from year ``start`` to year ``end`` (long format).
+
+    Same columns and keywords as :func:`transitions`; pivot for a square matrix, e.g.
+    ``df.pivot_table(index="from_code", columns="to_code", values="area_mu", aggfunc="sum")``.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, numpy as np, xarray as xr, rioxarray  # noqa: F401
+    >>> from shapely.geometry import box
+    >>> lc = xr.DataArray(np.array([[[1, 2], [3, 3]], [[1, 5], [3, 3]]], "uint8"),
+    ...                   dims=("year", "y", "x"),
+    ...                   coords={"year": [2020, 2021], "y": [15.0, 5.0], "x": [5.0, 15.0]},
+    ...                   attrs={"legend": "clcd"}).rio.write_crs("EPSG:4548")
+    >>> zones = gpd.GeoDataFrame({"zone_id": ["a"]}, geometry=[box(0, 10, 20, 20)], crs=4548)
+    >>> transition_matrix(zones, lc, 2020, 2021)["to_name"].tolist()
+    ['Cropland', 'Water']
+    """
+    out = transitions(zones, landcover, pairs=[(start, end)], **kwargs)
+    out.attrs["provenance"]["function"] = "transition_matrix"
+    return out
+
+
+def coverage_report(
+    zones: gpd.GeoDataFrame,
+    landcover: xr.DataArray,
+    *,
+    zone_id: str = "zone_id",
+    years: Sequence[int] | None = None,
+    coverage: Coverage = "centre",
+    progress: bool = False,
+    client: Any = None,
+) -> pd.DataFrame:
+    """How much of each zone the raster covers with valid data, per year.
+
+    Zones that miss the raster are reported (``outside_share`` 1), never raised.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``zone_id, year, zone_area_m2, valid_pixels, valid_area_m2, nodata_pixels,
+        nodata_area_m2, outside_area_m2, valid_share, nodata_share, outside_share``.
+        Zone areas are planar in the raster's projected CRS, or geodesic for lon/lat grids.
+        Outside area is measured on the polygon; valid and nodata areas on the pixels, so with
+        the centre rule the three shares add up to 1 only approximately.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, numpy as np, xarray as xr, rioxarray  # noqa: F401
+    >>> from shapely.geometry import box
+    >>> lc = xr.DataArray(np.array([[[1, 0], [1, 1]]], "uint8"), dims=("year", "y", "x"),
+    ...                   coords={"year": [2020], "y": [15.0, 5.0], "x": [5.0, 15.0]},
+    ...                   attrs={"legend": "clcd"}).rio.write_crs("EPSG:4548")
+    >>> zones = gpd.GeoDataFrame({"zone_id": ["a"]}, geometry=[box(0, 10, 40, 20)], crs=4548)
+    >>> coverage_report(zones, lc)[["valid_share", "nodata_share", "outside_share"]].values
+    array([[0.25, 0.25, 0.5 ]])
+    """
+    setup = _prepare(zones, landcover, zone_id, years, "warn", quiet=True)
+    plan = engine.Plan(years=tuple(range(len(setup.years))), pairs=())
+    counts, _ = _count(setup, plan, coverage, progress, client)
+    out = _coverage_table(setup, counts)
+    out.attrs["provenance"] = _provenance(
+        "coverage_report", setup, coverage=coverage, years=list(setup.years), zone_id=zone_id
+    )
+    return out
+
+
+# -- validation and preparation ---------------------------------------------------------------
+def _prepare(
+    zones: gpd.GeoDataFrame,
+    landcover: xr.DataArray,
+    zone_id: str,
+    years: Sequence[int] | None,
+    on_missing: OnMissing,
+    *,
+    quiet: bool = False,
+) -> _Setup:
+    if not isinstance(zones, gpd.GeoDataFrame):
+        raise SchemaError(f"zones must be a GeoDataFrame, not {type(zones).__name__}")
+    if on_missing not in ("raise", "warn"):
+        raise ValueError(f"on_missing must be 'raise' or 'warn', not {on_missing!r}")
+    zones = require_crs(zones, what="zones")
+    ids = _zone_ids(zones, zone_id)
+    lc = _check_landcover(landcover)
+    raster_crs = CRS.from_user_input(lc.rio.crs)
+    transform = lc.rio.transform(recalc=False)
+    grid = engine.Grid(transform, lc.sizes["y"], lc.sizes["x"])
+    geoms = _to_raster_crs(zones, raster_crs, grid)
+    extent = shapely.box(*grid.bounds(0, grid.height, 0, grid.width))
+    zone_area = _area_m2(geoms, raster_crs)
+    inside_area = _area_m2(shapely.intersection(geoms, extent), raster_crs)
+    present = shapely.intersects(geoms, extent) & (inside_area > 0)
+    if not present.all() and not quiet:
+        missing = ", ".join(map(str, ids[~present][:10]))
+        msg = (
+            f"{(~present).sum()} zone(s) do not overlap the raster (e.g. {missing}); raster "
+            f"bounds {tuple(round(b, 6) for b in extent.bounds)} in {raster_crs.to_string()}. "
+            "Check that zones and land cover cover the same area, or pass on_missing='warn' "
+            "to leave such zones out."
+        )
+        if on_missing == "raise":
+            raise NoOverlapError(msg)
+        warnings.warn(msg, CoverageWarning, stacklevel=3)
+    area = pixel_area(lc)
+    constant = float(area) if area.ndim == 0 else None
+    row_area = None if constant is not None else np.asarray(area.values, np.float64)
+    return _Setup(
+        ids=ids,
+        geoms=geoms,
+        present=present,
+        zone_area_m2=zone_area,
+        inside_area_m2=inside_area,
+        landcover=lc,
+        years=tuple(_years_of(lc, years)),
+        grid=grid,
+        legend=get_legend(lc.attrs["legend"]),
+        nodata=_nodata(lc),
+        area_constant=constant,
+        row_area=row_area,
+    )
+
+
+def _zone_ids(zones: gpd.GeoDataFrame, zone_id: str) -> npt.NDArray[Any]:
+    if len(zones) == 0:
+        raise SchemaError("zones is empty: there is nothing to overlay")
+    if zone_id not in zones.columns:
+        raise SchemaError(
+            f"zones have no column {zone_id!r} (columns: {list(zones.columns)}); "
+            "pass zone_id=<the column with unique zone ids>"
+        )
+    ids = zones[zone_id]
+    if ids.isna().any():
+        raise SchemaError(f"zone id column {zone_id!r} has missing values")
+    dupes = ids[ids.duplicated()].unique().tolist()
+    if dupes:
+        raise SchemaError(f"zone ids must be unique; repeated: {dupes[:10]}")
+    geoms = zones.geometry.to_numpy()
+    bad = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    bad |= ~np.isin(shapely.get_type_id(geoms), [3, 6])  # Polygon, MultiPolygon
+    bad |= ~shapely.is_valid(geoms)
+    if bad.any():
+        raise InvalidGeometryError(
+            f"zones {ids[bad].tolist()[:10]} have empty, non-polygonal or invalid geometry; "
+            "repair them (geo_revival.load_zones or shapely.make_valid) or drop them"
+        )
+    return ids.to_numpy()
+
+
+def _check_landcover(landcover: xr.DataArray) -> xr.DataArray:
+    if not isinstance(landcover, xr.DataArray):
+        raise SchemaError(f"landcover must be an xarray DataArray, not {type(landcover).__name__}")
+    if set(landcover.dims) != {"year", "y", "x"}:
+        raise SchemaError(
+            f"landcover must have dims ('year', 'y', 'x'), not {landcover.dims}; "
+            "use geo_revival.open_landcover or expand_dims('year')"
+        )
+    if landcover.dtype.kind not in "iu":
+        raise SchemaError(
+            f"landcover must hold integer class codes, not {landcover.dtype}; "
+            "fill NaN with the nodata code and cast, e.g. .fillna(0).astype('uint8')"
+        )
+    if "legend" not in landcover.attrs:
+        raise SchemaError(
+            "landcover.attrs['legend'] is not set; set it to a registered legend name, "
+            "e.g. landcover.attrs['legend'] = 'clcd'"
+        )
+    if landcover.rio.crs is None:
+        raise MissingCRSError(
+            "landcover has no CRS; set the one it was produced in with "
+            "landcover.rio.write_crs(...) (geo-revival never assumes a CRS)"
+        )
+    t = landcover.rio.transform(recalc=False)
+    if t.b != 0 or t.d != 0 or t.a <= 0 or t.e >= 0:
+        raise GridMismatchError(
+            f"landcover must be on a north-up grid (no rotation, rows top to bottom), got {t!r}; "
+            "flip it with .isel(y=slice(None, None, -1)) or warp it"
+        )
+    return landcover.transpose("year", "y", "x")
+
+
+def _years_of(lc: xr.DataArray, years: Sequence[int] | None) -> list[int]:
+    available = [int(y) for y in lc["year"].values]
+    if years is None:
+        return available
+    wanted = [int(y) for y in years]
+    unknown = sorted(set(wanted) - set(available))
+    if unknown:
+        raise SchemaError(f"years {unknown} are not in the land cover (years: {available})")
+    return wanted
+
+
+def _select_years(setup: _Setup, years: Sequence[int]) -> _Setup:
+    return _Setup(**{**setup.__dict__, "years": tuple(_years_of(setup.landcover, years))})
+
+
+def _nodata(lc: xr.DataArray) -> frozenset[int]:
+    codes = set(get_legend(lc.attrs["legend"]).nodata)
+    if lc.rio.nodata is not None and not np.isnan(lc.rio.nodata):
+        codes.add(int(lc.rio.nodata))
+    return frozenset(codes)
+
+
+def _to_raster_crs(zones: gpd.GeoDataFrame, crs: CRS, grid: engine.Grid) -> npt.NDArray[Any]:
+    """Zone geometries in the raster CRS; edges densified first so that they stay true."""
+    zone_crs = CRS.from_user_input(zones.crs)
+    geoms = zones.geometry.to_numpy()
+    if zone_crs.equals(crs):
+        return np.asarray(geoms, dtype=object)
+    # A pixel's size expressed in zone-CRS units, at the raster centre.
+    to_zone = Transformer.from_crs(crs, zone_crs, always_xy=True)
+    t = grid.transform
+    cx, cy = t @ (grid.width / 2, grid.height / 2)
+    xs, ys = to_zone.transform([cx, cx + t.a], [cy, cy + t.e])
+    pixel = float(np.hypot(xs[1] - xs[0], ys[1] - ys[0]))
+    dense = shapely.segmentize(geoms, _SEGMENT_PIXELS * pixel)
+    out = gpd.GeoSeries(dense, crs=zone_crs).to_crs(crs).to_numpy()
+    return np.asarray(shapely.make_valid(out), dtype=object)
+
+
+def _area_m2(geoms: npt.NDArray[Any], crs: CRS) -> npt.NDArray[np.float64]:
+    """Planar area for projected CRSs (like the pixel areas), geodesic for lon/lat."""
+    if crs.is_projected:
+        factor = np.prod([ax.unit_conversion_factor for ax in crs.axis_info[:2]])
+        return np.asarray(shapely.area(geoms) * factor, np.float64)
+    return geodesic_area(gpd.GeoSeries(geoms, crs=crs)).to_numpy()
+
+
+def _resolve_pairs(pairs: Pairs, years: tuple[int, ...]) -> list[tuple[int, int]]:
+    ordered = sorted(years)
+    if isinstance(pairs, str):
+        if pairs == "consecutive":
+            out = list(itertools.pairwise(ordered))
+            if len(ordered) > 2:
+                out.append((ordered[0], ordered[-1]))
+        elif pairs == "all":
+            out = [(a, b) for i, a in enumerate(ordered) for b in ordered[i + 1 :]]
+        else:
+            raise ValueError(
+                f"pairs must be 'consecutive', 'all' or a list of pairs, not {pairs!r}"
+            )
+    else:
+        out = [(int(a), int(b)) for a, b in pairs]
+    if not out:
+        raise SchemaError(f"transitions need at least two years; the land cover has {ordered}")
+    unknown = sorted({y for p in out for y in p} - set(years))
+    if unknown:
+        raise SchemaError(f"years {unknown} are not in the land cover (years: {ordered})")
+    return out
+
+
+# -- counting and tables ----------------------------------------------------------------------
+def _count(
+    setup: _Setup, plan: engine.Plan, coverage: Coverage, progress: bool, client: Any
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    if coverage not in ("centre", "exact"):
+        raise ValueError(f"coverage must be 'centre' or 'exact', not {coverage!r}")
+    lc = setup.landcover.sel(year=list(setup.years))
+    data = engine.as_dask(lc)
+    row_edges = np.r_[0, np.cumsum(data.chunks[1])]
+    col_edges = np.r_[0, np.cumsum(data.chunks[2])]
+    present = np.flatnonzero(setup.present)
+    geoms = setup.geoms[present]
+    layers = engine.assign_layers(geoms) if coverage == "centre" else np.zeros(len(geoms), np.intp)
+    jobs = engine.plan_blocks(geoms, layers, setup.grid, row_edges, col_edges)
+    # Jobs name zones by their position among present zones; map back to all zones.
+    years, pairs = engine.run(
+        data, jobs, setup.grid, plan, coverage, setup.row_area, progress=progress, client=client
+    )
+    for table in (years, pairs):
+        table["zone"] = present[table["zone"].to_numpy()]
+        if setup.area_constant is not None:
+            table["area_m2"] = table["pixels"] * setup.area_constant
+        for column in ("year", "year2"):
+            if column in table:
+                table[column] = np.asarray(setup.years)[table[column].to_numpy()]
+    return years, pairs
+
+
+def _valid(counts: pd.DataFrame, setup: _Setup, code_columns: list[str]) -> pd.DataFrame:
+    nodata = list(setup.nodata)
+    keep = np.ones(len(counts), bool)
+    for c in code_columns:
+        keep &= ~counts[c].isin(nodata).to_numpy()
+    return counts.loc[keep].reset_index(drop=True)
+
+
+def _label(
+    table: pd.DataFrame, setup: _Setup, strict: bool, columns: list[tuple[str, str, str]]
+) -> pd.DataFrame:
+    """Add class names and generic classes for code columns: ``(code, name, generic)``."""
+    legend = setup.legend
+    found = np.unique(np.concatenate([table[c].to_numpy() for c, _, _ in columns]))
+    unknown = set(legend.check_codes(found, strict=strict))
+    names = {int(c): (None if c in unknown else legend.class_name(int(c))) for c in found}
+    generic = {int(c): (None if c in unknown else legend.generic(int(c))) for c in found}
+    out = table.copy()
+    for code, name, generic_column in columns:
+        out[name] = out[code].map(names)
+        out[generic_column] = out[code].map(generic)
+    return out
+
+
+def _finish(
+    table: pd.DataFrame, setup: _Setup, columns: list[str], year_column: str = "year"
+) -> pd.DataFrame:
+    table = table.rename(columns={"year": year_column})
+    table["zone_id"] = setup.ids[table["zone"].to_numpy()]
+    table = table.sort_values(["zone", *columns[1:3]], kind="stable")
+    table = add_area_columns(table[[*columns, "pixels", "area_m2"]])
+    return table.reset_index(drop=True)
+
+
+def _coverage_table(setup: _Setup, counts: pd.DataFrame) -> pd.DataFrame:
+    nodata = counts["code"].isin(list(setup.nodata)).to_numpy()
+    sums = []
+    for flag, label in ((~nodata, "valid"), (nodata, "nodata")):
+        s = counts.loc[flag].groupby(["zone", "year"])[["pixels", "area_m2"]].sum()
+        sums.append(s.rename(columns=lambda c, lab=label: f"{lab}_{c}"))
+    index = pd.MultiIndex.from_product(
+        [range(len(setup.ids)), list(setup.years)], names=["zone", "year"]
+    )
+    out = pd.concat(sums, axis=1).reindex(index).fillna(0).reset_index()
+    zone = out["zone"].to_numpy()
+    area = setup.zone_area_m2[zone]
+    out.insert(0, "zone_id", setup.ids[zone])
+    out.insert(2, "zone_area_m2", area)
+    out["outside_area_m2"] = np.clip(area - setup.inside_area_m2[zone], 0, None)
+    for part in ("valid", "nodata", "outside"):
+        out[f"{part}_share"] = out[f"{part}_area_m2"] / area
+    out = out.drop(columns="zone")
+    return out[
+        [
+            "zone_id",
+            "year",
+            "zone_area_m2",
+            "valid_pixels",
+            "valid_area_m2",
+            "nodata_pixels",
+            "nodata_area_m2",
+            "outside_area_m2",
+            "valid_share",
+            "nodata_share",
+            "outside_share",
+        ]
+    ]
+
+
+def _warn_coverage(setup: _Setup, counts: pd.DataFrame, code_columns: list[str]) -> None:
+    """One CoverageWarning per kind of partial coverage, naming a few zones."""
+    nodata = np.zeros(len(counts), bool)
+    for c in code_columns:
+        nodata |= counts[c].isin(list(setup.nodata)).to_numpy()
+    zones = counts["zone"].to_numpy()
+    present = setup.present
+    with_valid = np.zeros(len(setup.ids), bool)
+    with_valid[zones[~nodata]] = True
+    with_nodata = np.zeros(len(setup.ids), bool)
+    with_nodata[zones[nodata]] = True
+    outside = setup.zone_area_m2 - setup.inside_area_m2 > _SHARE_TOL * setup.zone_area_m2
+    problems = {
+        "extend beyond the raster": present & outside,
+        "contain nodata pixels": present & with_nodata,
+        "have no valid pixel": present & ~with_valid,
+    }
+    for what, flags in problems.items():
+        if flags.any():
+            examples = ", ".join(map(str, setup.ids[flags][:5]))
+            warnings.warn(
+                f"{flags.sum()} zone(s) {what} (e.g. {examples}); their areas cover only part "
+                "of the zone. See coverage_report(zones, landcover) for the shares.",
+                CoverageWarning,
+                stacklevel=3,
+            )
+
+
+def _provenance(function: str, setup: _Setup, **parameters: Any) -> dict[str, Any]:
+    attrs = setup.landcover.attrs
+    return provenance(
+        function,
+        parameters=parameters,
+        legend=setup.legend.name,
+        landcover_source=attrs.get("source"),
+        landcover_version=attrs.get("version"),
+        simulated=bool(attrs.get("simulated", False)),
+        crs=CRS.from_user_input(setup.landcover.rio.crs).to_string(),
+    )
