@@ -85,7 +85,7 @@ def _class_order(strata: pd.Index, labels: pd.Series, classes: Sequence[Hashable
 
 
 def _codes(values: pd.Series, categories: list, what: str, ids: pd.Series) -> np.ndarray:
-    codes = pd.Categorical(values, categories=categories).codes
+    codes = pd.Index(categories, dtype=object).get_indexer(pd.Index(values, dtype=object))
     unknown = codes < 0
     if unknown.any():
         bad = sorted(map(str, pd.unique(values[unknown])))
