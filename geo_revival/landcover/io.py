@@ -1,20 +1,381 @@
 """Reading and writing land-cover series; pixel areas.
 
-Public functions: :func:`open_landcover`, :func:`pixel_area`, :func:`write_landcover`,
-:func:`read_zone_windows`, :func:`check_codes`.
+Public functions: :func:`open_landcover`, :func:`check_codes`, :func:`pixel_area`,
+:func:`write_landcover` and :func:`read_zone_windows`.
+
+A land-cover series is an ``xarray.DataArray`` named ``landcover`` with dims
+``("year", "y", "x")``, integer dtype, dask-backed, with CRS, transform and nodata attached
+through rioxarray and the attrs ``legend``, ``product``, ``version`` (per year), ``source``
+(per year) and ``simulated``.
 """
 
 from __future__ import annotations
 
 import math
+import warnings
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
 
 import numpy as np
+import rioxarray
 import xarray as xr
 from pyproj import CRS
+from rasterio.crs import CRS as RioCRS
+from rasterio.enums import Resampling
 
-from geo_revival.exceptions import MissingCRSError, UnsupportedCRSError
+from geo_revival.exceptions import (
+    GridMismatchError,
+    LegendError,
+    MissingCRSError,
+    NoOverlapError,
+    ProductVersionWarning,
+    SchemaError,
+    UnknownCodeWarning,
+    UnsupportedCRSError,
+)
+from geo_revival.landcover import _codes
+from geo_revival.landcover._grid import Grid, differences, intersection_windows, same_lattice
+from geo_revival.landcover._sources import BandYears, Layer, Sources, resolve_layers
+from geo_revival.landcover._write import write_landcover
+from geo_revival.landcover._zones import read_zone_windows
+from geo_revival.landcover.legend import Legend, get_legend
 
-__all__ = ["pixel_area"]
+__all__ = [
+    "check_codes",
+    "open_landcover",
+    "pixel_area",
+    "read_zone_windows",
+    "write_landcover",
+]
+
+Align = Literal["error", "reproject", "intersect"]
+CodeCheck = Literal["auto", "eager", "lazy"]
+Chunks = Literal["auto"] | int | Mapping[str, int]
+
+#: Up to this many pixels (all years) ``code_check="auto"`` reads the data once at open time.
+EAGER_CHECK_MAX_PIXELS = 1 << 24
+# Target chunk edge for chunks="auto": 4096 px, rounded up to whole file blocks.
+_CHUNK_EDGE = 4096
+
+
+def _auto_chunks(layer: Layer) -> dict[str, int]:
+    bh, bw = layer.block_shape
+    return {
+        "band": 1,
+        "y": min(layer.height, bh * max(1, math.ceil(_CHUNK_EDGE / bh))),
+        "x": min(layer.width, bw * max(1, math.ceil(_CHUNK_EDGE / bw))),
+    }
+
+
+def _chunks_for(layer: Layer, chunks: Chunks) -> dict[str, int]:
+    if isinstance(chunks, str):
+        if chunks != "auto":
+            raise SchemaError(f"chunks must be 'auto', an int or a dict, not {chunks!r}")
+        return _auto_chunks(layer)
+    if isinstance(chunks, int):
+        return {"band": 1, "y": chunks, "x": chunks}
+    return {"band": 1, **{k: int(v) for k, v in chunks.items() if k in ("y", "x")}}
+
+
+def _grid_of(layer: Layer, crs: RioCRS | None) -> Grid:
+    return Grid(crs if crs is not None else layer.crs, layer.transform, layer.width, layer.height)
+
+
+def _open_layer(
+    layer: Layer,
+    chunks: dict[str, int],
+    crs: RioCRS | None,
+    target: Grid | None,
+) -> xr.DataArray:
+    """Open one band lazily; warp it onto ``target`` (nearest neighbour) when given."""
+    with warnings.catch_warnings():
+        # rioxarray converts chunk dicts internally and warns about its own call style.
+        warnings.simplefilter("ignore", FutureWarning)
+        if target is None:
+            da = rioxarray.open_rasterio(
+                layer.path, chunks=chunks, lock=False, mask_and_scale=False, cache=False
+            )
+        else:
+            import rasterio
+            from rasterio.vrt import WarpedVRT
+
+            with rasterio.open(layer.path) as src:
+                vrt_kwargs: dict[str, Any] = {
+                    "crs": target.crs,
+                    "transform": target.transform,
+                    "width": target.width,
+                    "height": target.height,
+                    "resampling": Resampling.nearest,  # categorical data: never interpolate
+                }
+                if crs is not None:
+                    vrt_kwargs["src_crs"] = crs
+                if layer.nodata is not None:
+                    vrt_kwargs["nodata"] = layer.nodata
+                with WarpedVRT(src, **vrt_kwargs) as vrt:
+                    da = rioxarray.open_rasterio(
+                        vrt, chunks=chunks, lock=False, mask_and_scale=False, cache=False
+                    )
+    assert isinstance(da, xr.DataArray)
+    return da.sel(band=layer.band, drop=True)
+
+
+def _align(layers: list[Layer], align: Align, crs: RioCRS | None) -> tuple[Grid | None, list[Any]]:
+    """Check grids; return the target grid for warping and per-layer (rows, cols) slices."""
+    grids = [_grid_of(la, crs) for la in layers]
+    ref = grids[0]
+    problems = {
+        la.year: differences(ref, g) for la, g in zip(layers[1:], grids[1:], strict=True)
+    }
+    problems = {y: p for y, p in problems.items() if p}
+    full = [(slice(None), slice(None))] * len(layers)
+    if not problems:
+        return None, full
+    if align == "reproject":
+        return ref, full
+    lattice_ok = all(same_lattice(ref, g) for g in grids)
+    if align == "intersect" and lattice_ok:
+        windows = intersection_windows(grids)
+        if windows is None:
+            raise NoOverlapError(
+                f"the years {[la.year for la in layers]} share no common extent; "
+                "align='intersect' needs overlapping rasters"
+            )
+        return None, windows
+    detail = "; ".join(
+        f"year {y} ({next(la.path for la in layers if la.year == y)}): {', '.join(p)}"
+        for y, p in problems.items()
+    )
+    hint = (
+        "Pass align='reproject' to resample them onto the first year's grid by nearest "
+        "neighbour"
+        + (", or align='intersect' to keep the common extent." if lattice_ok else ".")
+    )
+    if align == "intersect":
+        hint = "align='intersect' needs the same CRS, resolution and pixel alignment. " + hint
+    raise GridMismatchError(
+        f"the years are not on the grid of year {layers[0].year} ({layers[0].path}): "
+        f"{detail}. {hint}"
+    )
+
+
+def _check_versions(layers: list[Layer], legend: Legend) -> None:
+    versions = {la.year: la.version for la in layers if la.version}
+    if len(set(versions.values())) > 1:
+        listing = ", ".join(f"{y}: {v}" for y, v in versions.items())
+        warnings.warn(
+            f"the years come from different product versions ({listing}); differences between "
+            "them may be algorithmic, not real land-cover change. Compare like with like, or "
+            "treat transitions across the version change with caution.",
+            ProductVersionWarning,
+            stacklevel=3,
+        )
+    if legend.versions:
+        wanted = {v.lower() for v in legend.versions}
+        odd = {y: v for y, v in versions.items() if v.lower() not in wanted}
+        if odd:
+            warnings.warn(
+                f"legend {legend.name!r} describes versions {list(legend.versions)}, but the "
+                f"files declare {odd}; check that the legend fits the product version",
+                ProductVersionWarning,
+                stacklevel=3,
+            )
+
+
+def open_landcover(
+    sources: Sources,
+    *,
+    legend: str | Legend,
+    years: Sequence[int] | None = None,
+    chunks: Chunks = "auto",
+    band_years: BandYears | None = None,
+    align: Align = "error",
+    strict: bool = True,
+    crs: Any = None,
+    product: str | None = None,
+    code_check: CodeCheck = "auto",
+) -> xr.DataArray:
+    """Open annual land-cover rasters as one lazily loaded ``(year, y, x)`` DataArray.
+
+    Parameters
+    ----------
+    sources : path, glob pattern, directory, list of paths or {year: path}
+        The rasters, one per year (or one multi-band file with ``band_years``).
+    legend : str or Legend
+        Registry name (see :func:`~geo_revival.landcover.legend.list_legends`) or a Legend.
+    years : sequence of int, optional
+        One year per file, in the order of ``sources`` (sorted order for patterns and
+        directories). By default years are parsed from the file names
+        (``CLCD_v01_2021_albert_jiangsu.tif``, ``ESA_WorldCover_10m_2021_v200_..._Map.tif``,
+        MODIS ``...A2019001...``).
+    chunks : "auto", int or dict
+        Dask chunks; ``"auto"`` uses about 4096 x 4096 px rounded up to whole file blocks.
+    band_years : sequence of int or {year: band}, optional
+        For a single multi-band file whose bands are years (e.g. GLC_FCS30D annual tiles).
+    align : {"error", "reproject", "intersect"}
+        What to do when years are on different grids: raise :class:`GridMismatchError`
+        (default); warp every year onto the first year's grid with nearest-neighbour
+        resampling (lazily, through a GDAL warped VRT); or keep the common extent of grids that
+        share CRS, resolution and pixel alignment.
+    strict : bool
+        Codes absent from the legend raise :class:`LegendError` (default) or, with
+        ``strict=False``, give an :class:`UnknownCodeWarning`.
+    crs : CRS-like, optional
+        CRS to use for files that have none. It also *replaces* a declared CRS: use it when
+        a declared CRS is known to be wrong (e.g. MODIS CMG files declare a Clarke-1866
+        "unknown" datum but are WGS84 lon/lat).
+    product : str, optional
+        Product name for ``attrs["product"]``; defaults to the legend's product.
+    code_check : {"auto", "eager", "lazy"}
+        When unknown codes are detected. ``"eager"`` reads all data once now; ``"lazy"`` checks
+        each block when it is computed (so errors surface at ``.compute()``, and a computation
+        that reads only part of the raster checks only that part); ``"auto"`` is eager up to
+        :data:`EAGER_CHECK_MAX_PIXELS` pixels and lazy beyond. Use :func:`check_codes` for a
+        full report on a large raster.
+
+    Returns
+    -------
+    xarray.DataArray
+        Named ``landcover``, dims ``("year", "y", "x")``, integer dtype as stored (nodata is
+        *not* masked to NaN; ``da.rio.nodata`` tells it), with ``attrs`` ``legend``,
+        ``product``, ``version`` and ``source`` (lists, one per year) and ``simulated``.
+
+    Raises
+    ------
+    ReadError
+        A file is missing or not a raster, or a pattern matches nothing.
+    SchemaError
+        Years missing, ambiguous or duplicated; float rasters; multi-band files without
+        ``band_years``.
+    MissingCRSError
+        A raster has no CRS and ``crs`` was not given.
+    GridMismatchError
+        Years on different grids with ``align="error"`` (the message says what differs).
+    NoOverlapError
+        ``align="intersect"`` and the years share no extent.
+    LegendError
+        Codes absent from the legend (``strict=True``).
+
+    Warns
+    -----
+    ProductVersionWarning
+        Years come from different product versions, or versions the legend does not list.
+
+    Examples
+    --------
+    >>> da = open_landcover("ESA_WorldCover_10m_20*_Map.tif",  # doctest: +SKIP
+    ...                     legend="esa_worldcover_v200", align="error")
+    >>> da.sizes, da.attrs["version"]  # doctest: +SKIP
+    ({'year': 2, 'y': 36000, 'x': 36000}, ['v100', 'v200'])
+    """
+    leg = get_legend(legend)
+    layers = resolve_layers(sources, years, band_years)
+    user_crs = RioCRS.from_user_input(crs) if crs is not None else None
+    for la in layers:
+        if np.dtype(la.dtype).kind not in "iu":
+            raise SchemaError(
+                f"{la.path} holds {la.dtype} values, but legend {leg.name!r} is categorical "
+                "(integer codes). Convert the raster to integer codes first."
+            )
+        if la.crs is None and user_crs is None:
+            raise MissingCRSError(
+                f"{la.path} has no CRS; pass crs=... (e.g. crs='EPSG:4326') if you know it"
+            )
+    _check_versions(layers, leg)
+    target, windows = _align(layers, align, user_crs)
+
+    nodata = next((la.nodata for la in layers if la.nodata is not None), None)
+    if nodata is None and leg.nodata:
+        nodata = leg.nodata[0]
+    arrays = []
+    for la, (rows, cols) in zip(layers, windows, strict=True):
+        da = _open_layer(la, _chunks_for(la, chunks), user_crs, target)
+        da = da.isel(y=rows, x=cols)
+        if la.nodata is not None and nodata is not None and la.nodata != nodata:
+            da = da.where(da != la.nodata, nodata)  # one nodata code for the whole series
+        arrays.append(da.drop_vars("spatial_ref", errors="ignore"))
+
+    out = xr.concat(
+        arrays, dim="year", join="override", coords="minimal", compat="override",
+        combine_attrs="drop",
+    )  # fmt: skip
+    out = out.assign_coords(year=np.array([la.year for la in layers], dtype=np.int64))
+    out.name = "landcover"
+    out_crs = target.crs if target is not None else (user_crs or layers[0].crs)
+    out = out.rio.write_crs(out_crs)
+    out = out.rio.write_transform(out.rio.transform(recalc=True))
+    if nodata is not None:
+        out = out.rio.write_nodata(nodata, encoded=False)
+
+    known = {*leg.codes, *leg.nodata, *([int(nodata)] if nodata is not None else [])}
+    mode = code_check
+    if mode == "auto":
+        mode = "eager" if out.size <= EAGER_CHECK_MAX_PIXELS else "lazy"
+    if mode == "eager":
+        found = _codes.all_codes(out.data)
+        unknown = sorted(set(found.tolist()) - known)
+        if unknown:
+            msg = _codes.unknown_message(unknown, leg.name, known)
+            if strict:
+                raise LegendError(msg)
+            warnings.warn(msg, UnknownCodeWarning, stacklevel=2)
+    elif mode == "lazy":
+        out = out.copy(data=_codes.validated(out.data, known, leg.name, strict=strict))
+    else:
+        raise SchemaError(f"code_check must be 'auto', 'eager' or 'lazy', not {code_check!r}")
+
+    out.attrs.update(
+        legend=leg.name,
+        product=product or leg.product,
+        version=[la.version for la in layers],
+        source=[la.path for la in layers],
+        simulated=any(la.simulated for la in layers),
+    )
+    return out
+
+
+def check_codes(
+    da: xr.DataArray, legend: str | Legend | None = None, *, strict: bool = True
+) -> tuple[int, ...]:
+    """Read all of ``da`` block by block and check its codes against the legend.
+
+    Parameters
+    ----------
+    da : xarray.DataArray
+        A land-cover array (numpy- or dask-backed).
+    legend : str or Legend, optional
+        Defaults to ``da.attrs["legend"]``.
+    strict : bool
+        Raise :class:`LegendError` on unknown codes, or warn with ``strict=False``.
+
+    Returns
+    -------
+    tuple of int
+        The unknown codes (empty if all are known). ``da.rio.nodata`` counts as known.
+
+    Examples
+    --------
+    >>> import numpy as np, xarray as xr
+    >>> check_codes(xr.DataArray(np.array([[1, 2], [0, 9]], "uint8")), "clcd")
+    ()
+    """
+    if legend is None:
+        if "legend" not in da.attrs:
+            raise LegendError("no legend given and da.attrs has no 'legend'; pass legend=")
+        legend = da.attrs["legend"]
+    leg = get_legend(legend)
+    data = da.data
+    import dask.array as dsa
+
+    found = _codes.all_codes(data if isinstance(data, dsa.Array) else dsa.from_array(data))
+    nodata = da.rio.nodata
+    known = {*leg.codes, *leg.nodata, *([int(nodata)] if nodata is not None else [])}
+    unknown = tuple(sorted(set(found.tolist()) - known))
+    if unknown:
+        msg = _codes.unknown_message(unknown, leg.name, known)
+        if strict:
+            raise LegendError(msg)
+        warnings.warn(msg, UnknownCodeWarning, stacklevel=2)
+    return unknown
 
 
 def _crs_of(da: xr.DataArray) -> CRS:

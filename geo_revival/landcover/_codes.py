@@ -1,0 +1,71 @@
+"""Finding the codes present in (blocks of) integer rasters and validating them lazily."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable
+
+import dask
+import dask.array as dsa
+import numpy as np
+
+from geo_revival.exceptions import LegendError, UnknownCodeWarning
+
+# Below this many distinct possible values a histogram is cheaper than sorting (np.unique).
+_BINCOUNT_DTYPES = ("uint8", "int8", "uint16", "int16")
+
+
+def present_codes(block: np.ndarray) -> np.ndarray:
+    """Sorted distinct values of an integer array (histogram for 8/16-bit data)."""
+    if block.size == 0:
+        return np.empty(0, dtype=np.int64)
+    if block.dtype.name in _BINCOUNT_DTYPES:
+        shift = -int(np.iinfo(block.dtype).min)
+        counts = np.bincount(block.ravel().astype(np.int64) + shift if shift else block.ravel())
+        return np.flatnonzero(counts).astype(np.int64) - shift
+    return np.unique(block).astype(np.int64)
+
+
+def unknown_message(unknown: Iterable[int], legend_name: str, known: Iterable[int]) -> str:
+    """Error text for codes absent from a legend."""
+    return (
+        f"codes {sorted(int(u) for u in unknown)} are not in legend {legend_name!r} "
+        f"(known codes incl. nodata: {sorted(int(k) for k in known)}). Check that the raster is "
+        "the product this legend describes, pass the right legend=, or register a legend that "
+        "includes these codes (legend_from_csv + register_legend); strict=False only warns."
+    )
+
+
+def _validate_block(
+    block: np.ndarray, known: np.ndarray, legend_name: str, strict: bool
+) -> np.ndarray:
+    unknown = np.setdiff1d(present_codes(block), known)
+    if unknown.size:
+        msg = unknown_message(unknown, legend_name, known)
+        if strict:
+            raise LegendError(msg)
+        warnings.warn(msg, UnknownCodeWarning, stacklevel=2)
+    return block
+
+
+def validated(
+    data: dsa.Array, known: Iterable[int], legend_name: str, *, strict: bool
+) -> dsa.Array:
+    """Wrap ``data`` so that each block is checked against ``known`` when it is computed."""
+    known_arr = np.asarray(sorted({int(k) for k in known}), dtype=np.int64)
+    return dsa.map_blocks(
+        _validate_block,
+        data,
+        known=known_arr,
+        legend_name=legend_name,
+        strict=strict,
+        dtype=data.dtype,
+        meta=np.empty((0,) * data.ndim, dtype=data.dtype),
+    )
+
+
+def all_codes(data: dsa.Array) -> np.ndarray:
+    """Sorted distinct values of a dask array, computed block by block (reads everything)."""
+    per_block = [dask.delayed(present_codes)(b) for b in data.to_delayed().ravel()]
+    parts = dask.compute(*per_block)
+    return np.unique(np.concatenate(parts)) if parts else np.empty(0, dtype=np.int64)

@@ -1,0 +1,220 @@
+"""Resolving land-cover sources: files, years, bands, versions and raster metadata."""
+
+from __future__ import annotations
+
+import glob
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from os import PathLike, fspath
+from pathlib import Path
+from typing import Any, TypeAlias
+
+import rasterio
+from affine import Affine
+from rasterio.crs import CRS
+from rasterio.errors import RasterioIOError
+
+from geo_revival.exceptions import ReadError, SchemaError
+
+PathLikeStr: TypeAlias = "str | PathLike[str]"
+Sources: TypeAlias = "PathLikeStr | Sequence[PathLikeStr] | Mapping[int, PathLikeStr]"
+BandYears: TypeAlias = "Sequence[int] | Mapping[int, int]"
+
+_RASTER_SUFFIXES = (".tif", ".tiff", ".vrt", ".img", ".jp2")
+# MODIS file names carry the acquisition date as A<year><day-of-year> and the collection after it.
+_MODIS = re.compile(r"\.A(\d{4})\d{3}\.(\d{3})\.")
+_YEAR = re.compile(r"(?<![0-9])(1[89]\d\d|2[01]\d\d)(?![0-9])")
+_VERSION = re.compile(r"(?<![A-Za-z0-9])[vV](\d+(?:\.\d+)*)(?![A-Za-z0-9])")
+_VERSION_TAGS = ("product_version", "version", "algorithm_version")
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One year of a land-cover series: where it is read from and what it declares."""
+
+    year: int
+    path: str
+    band: int
+    version: str
+    simulated: bool
+    crs: CRS | None
+    transform: Affine
+    width: int
+    height: int
+    dtype: str
+    nodata: float | None
+    block_shape: tuple[int, int]
+
+
+def year_from_name(path: str) -> int | None:
+    """Return the year in a land-cover file name, ``None`` if there is none.
+
+    Raises :class:`SchemaError` if the name holds several different candidate years.
+    """
+    name = Path(path).name
+    modis = _MODIS.search(name)
+    if modis:
+        return int(modis.group(1))
+    found = sorted({int(y) for y in _YEAR.findall(name)})
+    if len(found) > 1:
+        raise SchemaError(
+            f"file name {name!r} contains several years {found}; pass years= explicitly"
+        )
+    return found[0] if found else None
+
+
+def version_from_name(path: str) -> str:
+    """Return the product version in a file name (``'v200'``, MODIS collection ``'006'``) or ''."""
+    name = Path(path).name
+    modis = _MODIS.search(name)
+    if modis:
+        return modis.group(2)
+    m = _VERSION.search(Path(name).stem)
+    return f"v{m.group(1)}" if m else ""
+
+
+def _is_glob(text: str) -> bool:
+    return any(ch in text for ch in "*?[")
+
+
+def expand_paths(sources: PathLikeStr | Sequence[PathLikeStr]) -> list[str]:
+    """Turn a path, glob pattern, directory or list of paths into a list of paths."""
+    if isinstance(sources, (str, PathLike)):
+        text = fspath(sources)
+        if _is_glob(text):
+            paths = sorted(glob.glob(text))
+            if not paths:
+                raise ReadError(f"no file matches the pattern {text!r}")
+            return paths
+        if Path(text).is_dir():
+            paths = sorted(
+                str(p) for p in Path(text).iterdir() if p.suffix.lower() in _RASTER_SUFFIXES
+            )
+            if not paths:
+                raise ReadError(
+                    f"directory {text!r} holds no raster files ({', '.join(_RASTER_SUFFIXES)})"
+                )
+            return paths
+        return [text]
+    return [fspath(p) for p in sources]
+
+
+def _read_meta(path: str) -> dict[str, Any]:
+    if not Path(path).exists():
+        raise ReadError(f"land-cover file not found: {path}")
+    try:
+        with rasterio.open(path) as src:
+            tags = {k.lower(): v for k, v in src.tags().items()}
+            return {
+                "count": src.count,
+                "crs": src.crs,
+                "transform": src.transform,
+                "width": src.width,
+                "height": src.height,
+                "dtype": src.dtypes[0],
+                "nodata": src.nodata,
+                "tags": tags,
+                "block_shape": tuple(src.block_shapes[0]),
+            }
+    except RasterioIOError as exc:
+        raise ReadError(f"{path} is not a readable raster: {exc}") from exc
+
+
+def _is_simulated(path: str, tags: Mapping[str, str]) -> bool:
+    flag = str(tags.get("simulated", "")).strip().lower() in {"1", "true", "yes"}
+    return flag or "simulated" in Path(path).name.lower()
+
+
+def _version(path: str, tags: Mapping[str, str]) -> str:
+    from_name = version_from_name(path)
+    if from_name:
+        return from_name
+    return next((str(tags[k]) for k in _VERSION_TAGS if tags.get(k)), "")
+
+
+def resolve_layers(
+    sources: Sources,
+    years: Sequence[int] | None = None,
+    band_years: BandYears | None = None,
+) -> list[Layer]:
+    """Resolve ``sources`` into one :class:`Layer` per year, sorted by year.
+
+    Raises
+    ------
+    ReadError
+        Missing or non-raster files, empty patterns.
+    SchemaError
+        Years missing, ambiguous, duplicated or not matching the files; multi-band files
+        without ``band_years``.
+    """
+    if isinstance(sources, Mapping):
+        if years is not None:
+            raise SchemaError("years= cannot be combined with a {year: path} mapping")
+        pairs: list[tuple[int | None, str]] = [(int(y), fspath(p)) for y, p in sources.items()]
+    else:
+        paths = expand_paths(sources)
+        if years is not None and band_years is None:
+            years = [int(y) for y in years]
+            if len(years) != len(paths):
+                raise SchemaError(
+                    f"{len(years)} years given for {len(paths)} files; give one year per file"
+                )
+            pairs = list(zip(years, paths, strict=True))
+        else:
+            pairs = [(None, p) for p in paths]
+    if not pairs:
+        raise ReadError("no land-cover sources given")
+
+    layers: list[Layer] = []
+    for year, path in pairs:
+        meta = _read_meta(path)
+        common = {
+            "path": path,
+            "version": _version(path, meta["tags"]),
+            "simulated": _is_simulated(path, meta["tags"]),
+            **{k: meta[k] for k in ("crs", "transform", "width", "height", "dtype", "nodata")},
+            "block_shape": meta["block_shape"],
+        }
+        if band_years is not None:
+            if len(pairs) != 1:
+                raise SchemaError("band_years= applies to a single multi-band file")
+            mapping = (
+                {int(y): int(b) for y, b in band_years.items()}
+                if isinstance(band_years, Mapping)
+                else {int(y): i for i, y in enumerate(band_years, start=1)}
+            )
+            if len(mapping) != (len(band_years)):
+                raise SchemaError(f"duplicate years in band_years={band_years!r}")
+            bad = [b for b in mapping.values() if not 1 <= b <= meta["count"]]
+            if bad or (not isinstance(band_years, Mapping) and len(mapping) != meta["count"]):
+                raise SchemaError(
+                    f"{path} has {meta['count']} bands but band_years={band_years!r}; give one "
+                    "year per band, or a {year: band} mapping with bands 1.."
+                    f"{meta['count']}"
+                )
+            layers.extend(Layer(year=y, band=b, **common) for y, b in mapping.items())
+            continue
+        if meta["count"] != 1:
+            raise SchemaError(
+                f"{path} has {meta['count']} bands; if they are years, pass "
+                "band_years=[first_year, ...] (one per band)"
+            )
+        if year is None:
+            year = year_from_name(path)
+            if year is None:
+                raise SchemaError(
+                    f"cannot find a year in the file name {Path(path).name!r}; pass years=[...] "
+                    "or a {year: path} mapping"
+                )
+        layers.append(Layer(year=year, band=1, **common))
+
+    seen: dict[int, str] = {}
+    for layer in layers:
+        if layer.year in seen:
+            raise SchemaError(
+                f"year {layer.year} appears twice ({seen[layer.year]} and {layer.path}); "
+                "give each year exactly one source"
+            )
+        seen[layer.year] = layer.path
+    return sorted(layers, key=lambda la: la.year)

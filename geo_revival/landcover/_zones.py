@@ -1,0 +1,154 @@
+"""Reading only the part of a land-cover series that each zone covers."""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Hashable, Iterator
+from typing import Any
+
+import geopandas as gpd
+import xarray as xr
+
+from geo_revival.exceptions import (
+    CoverageWarning,
+    CRSMismatchError,
+    MissingCRSError,
+    NoOverlapError,
+)
+
+
+def _as_geoseries(zones: Any, crs: Any, id_column: str) -> gpd.GeoSeries:
+    if isinstance(zones, gpd.GeoDataFrame):
+        keys = zones[id_column] if id_column in zones.columns else zones.index
+        series = gpd.GeoSeries(zones.geometry.values, index=list(keys), crs=zones.crs)
+    elif isinstance(zones, gpd.GeoSeries):
+        series = zones
+    else:
+        series = gpd.GeoSeries(list(zones), crs=crs)
+    if series.crs is None:
+        if crs is None:
+            raise MissingCRSError(
+                "the zones have no CRS; set it (gdf.set_crs(...)) or pass crs=... — "
+                "geo-revival never assumes one"
+            )
+        series = series.set_crs(crs)
+    elif crs is not None and series.crs != crs:
+        raise CRSMismatchError(
+            f"crs={crs!r} was given but the zones already declare {series.crs}; drop crs="
+        )
+    return series
+
+
+def _window(bounds: tuple[float, float, float, float], da: xr.DataArray) -> tuple[slice, slice]:
+    """Row/column slices of the pixels that the bounding box touches (clipped to the raster)."""
+    t = da.rio.transform()
+    minx, miny, maxx, maxy = bounds
+    # Pixel coordinates of the box corners; a tiny tolerance avoids an extra row/column when a
+    # zone edge falls exactly on a pixel edge.
+    c0, c1 = sorted(((minx - t.c) / t.a, (maxx - t.c) / t.a))
+    r0, r1 = sorted(((maxy - t.f) / t.e, (miny - t.f) / t.e))
+    eps = 1e-9
+    cols = slice(max(0, math.floor(c0 + eps)), min(da.sizes["x"], math.ceil(c1 - eps)))
+    rows = slice(max(0, math.floor(r0 + eps)), min(da.sizes["y"], math.ceil(r1 - eps)))
+    return rows, cols
+
+
+def read_zone_windows(
+    source: Any,
+    zones: Any,
+    *,
+    legend: Any = None,
+    crs: Any = None,
+    id_column: str = "zone_id",
+    **open_kwargs: Any,
+) -> Iterator[tuple[Hashable, xr.DataArray]]:
+    """Yield, zone by zone, the in-memory window of land cover that covers the zone's bounds.
+
+    Only the data intersecting each zone's bounding box is read: the series is opened (or
+    used) lazily and each window is sliced before it is computed, so dask reads only the
+    chunks the window touches. Opened from files here, the chunks are the files' own blocks,
+    so no more than the blocks intersecting the zone are read. Pixels inside the window but
+    outside the polygon are kept: masking and partial-pixel weights are the overlay's job.
+
+    Parameters
+    ----------
+    source : xarray.DataArray or sources accepted by :func:`open_landcover`
+        A land-cover series, or files to open (then ``legend`` is required).
+    zones : GeoDataFrame, GeoSeries or sequence of shapely geometries
+        Zones in any CRS (transformed to the raster's); plain geometries need ``crs``.
+    legend : str or Legend, optional
+        Legend for opening files.
+    crs : CRS-like, optional
+        CRS of plain geometries.
+    id_column : str
+        Column of a GeoDataFrame whose values label the windows (default ``zone_id``; the index
+        is used when the column is absent).
+    **open_kwargs
+        Passed to :func:`open_landcover` when ``source`` is not a DataArray.
+
+    Yields
+    ------
+    (key, xarray.DataArray)
+        The zone's key and its ``(year, y, x)`` window, loaded into memory, with CRS and
+        transform attached.
+
+    Raises
+    ------
+    MissingCRSError
+        Zones or raster without CRS.
+    NoOverlapError
+        No zone overlaps the raster.
+
+    Warns
+    -----
+    CoverageWarning
+        For each zone that lies entirely outside the raster (it is skipped).
+
+    Examples
+    --------
+    >>> for zone_id, window in read_zone_windows(da, zones):  # doctest: +SKIP
+    ...     print(zone_id, window.shape)
+    """
+    from geo_revival.landcover.io import open_landcover
+
+    if isinstance(source, xr.DataArray):
+        da = source
+    else:
+        open_kwargs.setdefault("chunks", "blocks")
+        if open_kwargs["chunks"] == "blocks":
+            open_kwargs["chunks"] = _native_block_chunks(source, open_kwargs)
+        da = open_landcover(source, legend=legend, **open_kwargs)
+    if da.rio.crs is None:
+        raise MissingCRSError("the land-cover array has no CRS; attach one with rio.write_crs")
+    series = _as_geoseries(zones, crs, id_column).to_crs(da.rio.crs)
+    any_overlap = False
+    for key, geom in series.items():
+        if geom is None or geom.is_empty:
+            warnings.warn(f"zone {key!r} has no geometry; skipped", CoverageWarning, stacklevel=2)
+            continue
+        rows, cols = _window(geom.bounds, da)
+        if rows.stop <= rows.start or cols.stop <= cols.start:
+            warnings.warn(
+                f"zone {key!r} lies outside the land-cover raster; skipped",
+                CoverageWarning,
+                stacklevel=2,
+            )
+            continue
+        any_overlap = True
+        window = da.isel(y=rows, x=cols).compute()
+        window.attrs = dict(da.attrs)
+        yield key, window
+    if not any_overlap:
+        raise NoOverlapError(
+            "no zone overlaps the land-cover raster; check that zones and raster cover the "
+            "same area (and that the zones' CRS is right)"
+        )
+
+
+def _native_block_chunks(source: Any, open_kwargs: dict[str, Any]) -> dict[str, int]:
+    from geo_revival.landcover._sources import resolve_layers
+
+    layers = resolve_layers(source, open_kwargs.get("years"), open_kwargs.get("band_years"))
+    bh, bw = layers[0].block_shape
+    return {"y": bh, "x": bw}
