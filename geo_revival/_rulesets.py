@@ -25,6 +25,7 @@ import pandas as pd
 
 from geo_revival.exceptions import ReadError, RuleSetError
 from geo_revival.landcover.legend import GENERIC_CLASSES
+from geo_revival.zones import PLANNED_USES
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -38,8 +39,6 @@ STATES: tuple[str, ...] = ("damaged", "restored", "neutral")
 
 #: How "no planned use" is written in tables (``None``/NA are read as this too).
 NO_PLANNED_USE = ""
-
-PLANNED_USES: tuple[str, ...] = ("cropland", "water", "forest", "construction")  # TODO zones
 
 _TOP_LEVEL_KEYS = ("name", "title", "description", "basis", "states", "planned_use")
 

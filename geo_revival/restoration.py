@@ -33,13 +33,16 @@ Examples
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
+from dataclasses import dataclass
 from os import PathLike
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
+from geo_revival._accounting_units import accounting_units, attach_units
 from geo_revival._provenance import provenance
 from geo_revival._rulesets import NO_PLANNED_USE, STATES, RuleSet, list_rule_sets, load_rules
 from geo_revival.exceptions import RuleSetError, SchemaError
@@ -48,8 +51,12 @@ from geo_revival.units import add_area_columns
 
 __all__ = [
     "STATES",
+    "Accounting",
     "RuleSet",
+    "account",
+    "accounting_units",
     "aggregate_zones",
+    "attach_units",
     "classify_states",
     "list_rule_sets",
     "load_rules",
@@ -545,3 +552,86 @@ def aggregate_zones(
         "aggregate_zones", table, None, None, by, groups=dict(groups)
     )
     return out
+
+
+@dataclass(frozen=True)
+class Accounting:
+    """Everything :func:`account` computes, as tidy tables (see each function for columns)."""
+
+    units: pd.DataFrame  #: :func:`accounting_units` (GeoDataFrame)
+    class_areas: pd.DataFrame  #: overlay class areas per unit, with zone and planned use
+    transitions: pd.DataFrame  #: overlay transitions per unit, with zone and planned use
+    status: pd.DataFrame  #: :func:`restoration_status` per zone and year
+    state_transitions: pd.DataFrame  #: :func:`state_transitions` per zone and year pair
+    flows: pd.DataFrame  #: :func:`reclaimed_area` per zone and year pair
+    rates: pd.DataFrame  #: :func:`restoration_rate` (``"state"``) per zone and year
+
+
+def account(
+    zones: Any,
+    landcover: Any,
+    *,
+    projects: Any = None,
+    rules: Rules = "default",
+    base_year: int | None = None,
+    coverage: Literal["centre", "exact"] = "centre",
+) -> Accounting:
+    """Run the whole restoration accounting of zones (and projects) on a land-cover series.
+
+    Zones are split by projects (:func:`accounting_units`), the overlay engine counts class
+    areas for every year and transitions for consecutive years and from ``base_year`` to every
+    later year, and each unit is read with its own planned use before the results are summed
+    per zone.
+
+    Parameters
+    ----------
+    zones, projects
+        GeoDataFrames with ``zone_id``, ``planned_use`` and a CRS (projects optional).
+    landcover
+        Land-cover DataArray ``(year, y, x)`` as :func:`geo_revival.open_landcover` returns.
+    rules
+        Rule set name, path or :class:`RuleSet`.
+    base_year
+        First year of the cumulative pairs (default: the first year of ``landcover``).
+    coverage
+        Overlay pixel rule, see :func:`geo_revival.overlay.class_areas`.
+
+    Returns
+    -------
+    Accounting
+
+    Examples
+    --------
+    >>> import geopandas as gpd, numpy as np, xarray as xr, rioxarray  # noqa: F401
+    >>> from shapely.geometry import box
+    >>> water_to_crop = np.array([[[5, 5], [1, 1]], [[5, 1], [1, 1]]], "uint8")  # CLCD codes
+    >>> lc = xr.DataArray(water_to_crop, dims=("year", "y", "x"),
+    ...                   coords={"year": [2020, 2021], "y": [15.0, 5.0], "x": [5.0, 15.0]},
+    ...                   attrs={"legend": "clcd"}).rio.write_crs("EPSG:4548")
+    >>> zones = gpd.GeoDataFrame({"zone_id": ["z"], "planned_use": ["cropland"]},
+    ...                          geometry=[box(0, 0, 20, 20)], crs=4548)
+    >>> account(zones, lc).flows["reclaimed_area_m2"].tolist()
+    [100.0]
+    """
+    from geo_revival.overlay import class_areas, transitions
+
+    units = accounting_units(zones, projects)
+    years = sorted(int(y) for y in landcover["year"].to_numpy())
+    base = years[0] if base_year is None else int(base_year)
+    pairs = sorted({*itertools.pairwise(years), *((base, y) for y in years if y > base)})
+    areas = attach_units(class_areas(units, landcover, zone_id="unit_id", coverage=coverage), units)
+    moves = attach_units(
+        transitions(units, landcover, zone_id="unit_id", pairs=pairs, coverage=coverage), units
+    )
+    ruleset = load_rules(rules)
+    status = restoration_status(areas, ruleset)
+    states = state_transitions(moves, ruleset)
+    return Accounting(
+        units=units,
+        class_areas=areas,
+        transitions=moves,
+        status=status,
+        state_transitions=states,
+        flows=reclaimed_area(states),
+        rates=restoration_rate(status),
+    )
