@@ -315,3 +315,12 @@ def test_zones_built_from_bundled_districts():
     districts = load_districts(["320305", "320322"]).rename(columns={"adcode": "zone_id"})
     out = load_zones(districts, coords="wgs84", default_category="other")
     assert out["area_m2"].to_numpy() == pytest.approx(districts["area_m2"].to_numpy(), rel=1e-9)
+
+
+def test_shapefile_without_prj_needs_crs(tmp_path, zones_gk):
+    zones_gk.to_file(tmp_path / "z.shp", engine="pyogrio")
+    (tmp_path / "z.prj").unlink()
+    with pytest.raises(MissingCRSError, match=r"no coordinate reference system.*crs="):
+        load_zones(tmp_path / "z.shp")
+    out = load_zones(tmp_path / "z.shp", crs="EPSG:4548")
+    assert out["area_mu"].iloc[0] == pytest.approx(1500, rel=1e-5)
