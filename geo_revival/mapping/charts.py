@@ -1,0 +1,381 @@
+"""Charts of progress against the plans (matplotlib, Chinese and English labels).
+
+- :func:`treated_area_chart`: cumulative treated area vs the 42,784 mu (and 17,788 mu key-area)
+  trajectories of Jiangsu's 14th Five-Year Plan, with the projection and its interval.
+- :func:`rate_chart`: the restoration rate vs Xuzhou's 75.2 % (2024) → 78 % (2027) path.
+- :func:`zone_bar_chart`: one bar per zone for a year.
+- :func:`transition_flow_chart`: a Sankey-style flow chart of land-cover (or state) transitions.
+
+They draw tables made elsewhere (:func:`geo_revival.progress.progress`, restoration and overlay
+results) and compute nothing new.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+from matplotlib import rc_context
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.patches import PathPatch, Rectangle
+from matplotlib.path import Path as MPath
+from matplotlib.ticker import FuncFormatter, PercentFormatter
+
+from geo_revival.exceptions import SchemaError
+from geo_revival.landcover.legend import Legend, get_legend
+from geo_revival.mapping._labels import column_label
+from geo_revival.mapping.fonts import cjk_rc, use_cjk_font
+from geo_revival.progress import rate_trajectory, treated_trajectory
+
+__all__ = ["rate_chart", "transition_flow_chart", "treated_area_chart", "zone_bar_chart"]
+
+_SIZE = (8.0, 4.8)
+_OBSERVED = "#1b7837"
+_PLAN = "#444444"
+#: Colours of the restoration states (restoration rule sets) in flow charts.
+STATE_COLORS = {"damaged": "#a6611a", "restored": "#1b7837", "neutral": "#bdbdbd"}
+_STATE_NAMES = {"damaged": "损毁 damaged", "restored": "已修复 restored", "neutral": "其他 neutral"}
+
+
+def _figure(size: tuple[float, float] = _SIZE) -> tuple[Figure, Axes]:
+    fig = Figure(figsize=size, dpi=100, layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig, fig.add_subplot()
+
+
+def _finish(fig: Figure, title: str, simulated: bool) -> Figure:
+    if simulated:
+        title += "\n模拟数据 — simulated data"
+    fig.suptitle(title, fontsize=12)
+    return use_cjk_font(fig)
+
+
+def _indicator_rows(table: pd.DataFrame, indicator: str) -> pd.DataFrame:
+    need = {"indicator_id", "year", "kind", "value", "lower", "upper"}
+    if not need <= set(table.columns):
+        raise SchemaError(
+            f"the progress table lacks {sorted(need - set(table.columns))}; pass the output of "
+            "geo_revival.progress.progress(...)"
+        )
+    rows = table[table["indicator_id"] == indicator].sort_values("year")
+    if rows.empty:
+        raise SchemaError(
+            f"the progress table has no rows for {indicator!r}; it has "
+            f"{sorted(table['indicator_id'].unique())}"
+        )
+    return rows
+
+
+def _draw_series(ax: Axes, rows: pd.DataFrame, color: str, label: str) -> None:
+    obs = rows[rows["kind"] == "observed"]
+    proj = rows[rows["kind"] == "projected"]
+    ax.plot(obs["year"], obs["value"], "o-", color=color, lw=2, label=f"{label} 监测值 observed")
+    if not proj.empty:
+        last = obs.iloc[[-1]] if not obs.empty else proj.iloc[[0]]
+        line = pd.concat([last, proj])
+        ax.plot(line["year"], line["value"], "o--", color=color, lw=1.3, mfc="white",
+                label=f"{label} 趋势外推 projected")
+        ok = proj.dropna(subset=["lower", "upper"])
+        if not ok.empty:
+            err = np.vstack([ok["value"] - ok["lower"], ok["upper"] - ok["value"]])
+            ax.errorbar(ok["year"], ok["value"], yerr=err, fmt="none", ecolor=color, capsize=4,
+                        lw=1, label=f"{label} 95 % 预测区间 prediction interval")
+
+
+def treated_area_chart(
+    progress_table: pd.DataFrame,
+    indicators: Sequence[str] = ("subsidence_treated_area", "key_subsidence_treated_area"),
+    *,
+    simulated: bool = False,
+    title: str | None = None,
+) -> Figure:
+    """Cumulative treated area since 2020 against the plan's linear trajectories.
+
+    Parameters
+    ----------
+    progress_table
+        Output of :func:`geo_revival.progress.progress` (rows ``kind`` observed/projected).
+    indicators
+        Treated-area indicators to draw; each gets its plan trajectory
+        (:func:`geo_revival.progress.treated_trajectory`) as a dashed line.
+    simulated
+        Mark the chart as made from simulated data.
+    title
+        Chart title.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"indicator_id": "subsidence_treated_area", "year": [2020, 2021],
+    ...                   "kind": "observed", "value": [0.0, 9000.0], "lower": None, "upper": None})
+    >>> fig = treated_area_chart(t, ["subsidence_treated_area"])
+    >>> fig.axes[0].get_ylabel()
+    '累计治理面积（亩）\nCumulative treated area (mu)'
+    """
+    with rc_context(cjk_rc()):
+        fig, ax = _figure()
+        colors = [_OBSERVED, "#2166ac", "#762a83"]
+        for ind, color in zip(indicators, colors, strict=False):
+            rows = _indicator_rows(progress_table, ind)
+            name = rows["name_zh"].iloc[0] if "name_zh" in rows else ind
+            plan = treated_trajectory(ind)
+            ax.plot(plan["year"], plan["reference"], ls=":", color=color, lw=1.5,
+                    label=f"{name} 规划进度 plan trajectory")
+            end = plan.iloc[-1]
+            ax.annotate(f"{end['reference']:,.0f} 亩 ({int(end['year'])})",
+                        (end["year"], end["reference"]), xytext=(6, 0),
+                        textcoords="offset points", va="center", fontsize=9, color=color)
+            _draw_series(ax, rows, color, name)
+        ax.set_ylabel(f"{column_label('cumulative_treated_area_mu', 'zh')}\n"
+                      f"{column_label('cumulative_treated_area_mu')}")
+        ax.set_xlabel("年份 Year")
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+        ax.xaxis.get_major_locator().set_params(integer=True)
+        ax.set_ylim(bottom=0)
+        ax.margins(x=0.12)
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=7.5, loc="upper left")
+        return _finish(fig, title or "沉陷区治理面积 Treated subsidence land, 2021–2025", simulated)
+
+
+def rate_chart(
+    progress_table: pd.DataFrame,
+    indicator: str = "subsidence_restoration_rate",
+    *,
+    simulated: bool = False,
+    title: str | None = None,
+) -> Figure:
+    """A restoration rate against the plan's values (75.2 % in 2024 → 78 % in 2027).
+
+    Plan years are marked by kind (actual, target); the projection carries its interval.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"indicator_id": "subsidence_restoration_rate", "year": [2023, 2024],
+    ...                   "kind": "observed", "value": [0.70, 0.74], "lower": None, "upper": None})
+    >>> fig = rate_chart(t)
+    >>> [x.get_text() for x in fig.axes[0].texts][-1]
+    '78 %'
+    """
+    with rc_context(cjk_rc()):
+        fig, ax = _figure()
+        rows = _indicator_rows(progress_table, indicator)
+        name = rows["name_zh"].iloc[0] if "name_zh" in rows else indicator
+        plan = rate_trajectory(indicator)
+        ax.plot(plan["year"], plan["reference"], ls=":", color=_PLAN, lw=1.5,
+                label="规划值 plan values")
+        marks = {"actual": ("s", "规划基数 plan baseline (actual)"),
+                 "baseline": ("s", "规划基数 plan baseline"), "target": ("*", "规划目标 plan target")}
+        for kind, (marker, label) in marks.items():
+            pts = plan[plan["reference_kind"] == kind]
+            if not pts.empty:
+                ax.plot(pts["year"], pts["reference"], marker, color=_PLAN, ms=9, ls="none",
+                        label=label)
+        for _, p in plan[plan["reference_kind"] != "trajectory"].iterrows():
+            ax.annotate(f"{p['reference'] * 100:.3g} %", (p["year"], p["reference"]),
+                        xytext=(0, 9), textcoords="offset points", ha="center", fontsize=8.5,
+                        color=_PLAN)
+        _draw_series(ax, rows, _OBSERVED, name)
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        ax.set_ylabel(f"{column_label('restoration_rate', 'zh')}\n"
+                      f"{column_label('restoration_rate')}")
+        ax.set_xlabel("年份 Year")
+        ax.xaxis.get_major_locator().set_params(integer=True)
+        ax.margins(x=0.08, y=0.15)
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=7.5, loc="best")
+        return _finish(fig, title or f"{name}", simulated)
+
+
+def zone_bar_chart(
+    results: pd.DataFrame,
+    zones: pd.DataFrame | None = None,
+    *,
+    value: str = "restoration_rate",
+    year: int | None = None,
+    simulated: bool = False,
+    title: str | None = None,
+    reference: Mapping[str, float] | None = None,
+) -> Figure:
+    """One horizontal bar per zone: ``value`` in ``year`` (default the latest), sorted.
+
+    Parameters
+    ----------
+    results
+        Tidy table with ``zone_id``, ``year`` and ``value``.
+    zones
+        Optional table with ``zone_id``, ``name_zh``, ``name_en`` for the bar labels.
+    reference
+        Vertical reference lines ``{label: value}``, e.g. the plan's rate for the year.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> r = pd.DataFrame({"zone_id": ["a", "b"], "year": 2024, "restoration_rate": [0.5, 0.8]})
+    >>> [t.get_text() for t in zone_bar_chart(r).axes[0].get_yticklabels()]
+    ['a', 'b']
+    """
+    missing = [c for c in ("zone_id", "year", value) if c not in results.columns]
+    if missing:
+        raise SchemaError(f"results lack columns {missing}; zone_bar_chart needs zone_id, year, {value!r}")
+    year = int(results["year"].max()) if year is None else int(year)
+    rows = results[results["year"] == year].sort_values(value)
+    if rows.empty:
+        raise ValueError(f"results have no rows for year {year}")
+    names = {}
+    if zones is not None:
+        for _, z in pd.DataFrame(zones).iterrows():
+            parts = [str(z[c]) for c in ("name_zh", "name_en") if c in z and isinstance(z[c], str)]
+            names[str(z["zone_id"])] = " ".join(parts) or str(z["zone_id"])
+    labels = [names.get(str(z), str(z)) for z in rows["zone_id"]]
+    rate = value.endswith("_rate")
+    with rc_context(cjk_rc()):
+        fig, ax = _figure((8.0, max(3.0, 0.38 * len(rows) + 1.5)))
+        vals = rows[value].to_numpy(float)
+        ax.barh(range(len(rows)), np.nan_to_num(vals), color=_OBSERVED, alpha=0.85)
+        ax.set_yticks(range(len(rows)), labels, fontsize=8.5)
+        for i, v in enumerate(vals):
+            text = "–" if np.isnan(v) else (f"{v * 100:.1f} %" if rate else f"{v:,.0f}")
+            ax.annotate(text, (0 if np.isnan(v) else v, i), xytext=(3, 0),
+                        textcoords="offset points", va="center", fontsize=8)
+        for k, (label, ref) in enumerate((reference or {}).items()):
+            ax.axvline(ref, color=_PLAN, ls=("--", ":", "-.")[k % 3], lw=1.2, label=label)
+        if reference:
+            ax.legend(fontsize=8, loc="lower right")
+        if rate:
+            ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+            ax.set_xlim(0, 1.08)
+        else:
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+            ax.margins(x=0.12)
+        ax.set_xlabel(f"{column_label(value, 'zh')} {column_label(value)}")
+        ax.grid(axis="x", alpha=0.3)
+        head = title or f"{column_label(value, 'zh', unit=False)} {column_label(value, unit=False)} · {year}"
+        return _finish(fig, head, simulated)
+
+
+def _node_colors(
+    table: pd.DataFrame, source: str, target: str, legend: Legend | None
+) -> dict[str, str]:
+    colors: dict[str, str] = {}
+    if legend is not None and {"from_code", "to_code"} <= set(table.columns):
+        for name_col, code_col in ((source, "from_code"), (target, "to_code")):
+            for name, code in table[[name_col, code_col]].drop_duplicates().itertuples(index=False):
+                if int(code) in legend:
+                    colors[str(name)] = legend.color(int(code))
+    for name in pd.unique(pd.concat([table[source], table[target]]).astype(str)):
+        colors.setdefault(name, STATE_COLORS.get(name, "#999999"))
+    return colors
+
+
+def _band(ax: Axes, x0: float, x1: float, y0: tuple[float, float], y1: tuple[float, float],
+          color: str) -> None:
+    """A ribbon from the span y0 at x0 to the span y1 at x1, with S-shaped edges."""
+    xm = (x0 + x1) / 2
+    verts = [
+        (x0, y0[0]), (xm, y0[0]), (xm, y1[0]), (x1, y1[0]),
+        (x1, y1[1]), (xm, y1[1]), (xm, y0[1]), (x0, y0[1]), (x0, y0[0]),
+    ]
+    codes = [MPath.MOVETO, MPath.CURVE4, MPath.CURVE4, MPath.CURVE4, MPath.LINETO,
+             MPath.CURVE4, MPath.CURVE4, MPath.CURVE4, MPath.CLOSEPOLY]
+    ax.add_patch(PathPatch(MPath(verts, codes), fc=color, ec="none", alpha=0.45))
+
+
+def transition_flow_chart(
+    transitions: pd.DataFrame,
+    *,
+    source: str = "from_name",
+    target: str = "to_name",
+    area: str = "area_mu",
+    from_year: int | None = None,
+    to_year: int | None = None,
+    zone_ids: Sequence[str] | None = None,
+    legend: Legend | str | None = None,
+    simulated: bool = False,
+    title: str | None = None,
+    min_share: float = 0.002,
+) -> Figure:
+    """Sankey-style chart of land moving between classes (or restoration states).
+
+    Left: area per class in ``from_year``; right: in ``to_year``; ribbons: the transitions.
+
+    Parameters
+    ----------
+    transitions
+        ``overlay.transitions`` output (``from_name``/``to_name``) or a
+        ``restoration.state_transitions`` result (pass ``source="from_state"``,
+        ``target="to_state"``), with ``from_year``, ``to_year`` and ``area``.
+    from_year, to_year
+        The year pair (default: the widest pair in the table).
+    zone_ids
+        Zones to include (default: all, summed).
+    legend
+        Legend for class colours (default: none; states have fixed colours).
+    min_share
+        Ribbons smaller than this share of the total area are not drawn (they stay in the bars).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"zone_id": "z", "from_year": 2020, "to_year": 2024,
+    ...                   "from_state": ["damaged", "damaged"], "to_state": ["restored", "damaged"],
+    ...                   "area_mu": [30.0, 70.0]})
+    >>> fig = transition_flow_chart(t, source="from_state", target="to_state")
+    >>> len(fig.axes[0].patches)  # 1 bar left (damaged), 2 right, 2 ribbons
+    5
+    """
+    missing = [c for c in (source, target, area, "from_year", "to_year") if c not in transitions]
+    if missing:
+        raise SchemaError(f"transitions lack columns {missing}; pass overlay.transitions output")
+    t = transitions
+    if zone_ids is not None:
+        t = t[t["zone_id"].astype(str).isin([str(z) for z in zone_ids])]
+    if from_year is None or to_year is None:
+        span = t["to_year"] - t["from_year"]
+        widest = t[span == span.max()].iloc[0]
+        from_year = int(widest["from_year"]) if from_year is None else from_year
+        to_year = int(widest["to_year"]) if to_year is None else to_year
+    t = t[(t["from_year"] == from_year) & (t["to_year"] == to_year)]
+    if t.empty:
+        raise ValueError(f"no transitions from {from_year} to {to_year} for the selected zones")
+    leg = get_legend(legend) if legend is not None else None
+    colors = _node_colors(t, source, target, leg)
+    flows = t.groupby([t[source].astype(str), t[target].astype(str)])[area].sum()
+    flows = flows[flows > 0]
+    total = float(flows.sum())
+    order = list(colors)
+    left = flows.groupby(level=0).sum().reindex([n for n in order if n in flows.index.get_level_values(0)])
+    right = flows.groupby(level=1).sum().reindex([n for n in order if n in flows.index.get_level_values(1)])
+    gap = 0.02 * total
+    with rc_context(cjk_rc()):
+        fig, ax = _figure((8.0, 5.6))
+        pos: dict[tuple[str, str], list[float]] = {}
+        for side, sums, x in (("L", left, 0.0), ("R", right, 1.0)):
+            y = 0.0
+            for name, value in sums.items():
+                ax.add_patch(Rectangle((x - 0.03, y), 0.06, value, fc=colors[name], ec="#333", lw=0.5))
+                label = _STATE_NAMES.get(name, name) if source == "from_state" else name
+                ax.text(x + (-0.05 if side == "L" else 0.05), y + value / 2,
+                        f"{label}\n{value:,.0f}", ha="right" if side == "L" else "left",
+                        va="center", fontsize=8)
+                pos[(side, name)] = [y, y]  # running offset of ribbons within the bar
+                y += value + gap
+        for (a, b), value in flows.sort_index(level=[0, 1], key=lambda s: s.map(order.index)).items():
+            la, rb = pos[("L", a)], pos[("R", b)]
+            if value / total >= min_share:
+                _band(ax, 0.03, 0.97, (la[1], la[1] + value), (rb[1], rb[1] + value), colors[a])
+            la[1] += value
+            rb[1] += value
+        ax.set_xlim(-0.45, 1.45)
+        ax.set_ylim(-gap, max(left.sum(), right.sum()) + gap * max(len(left), len(right)))
+        ax.invert_yaxis()
+        ax.set_axis_off()
+        ax.text(0, -gap / 2, str(from_year), ha="center", va="bottom", fontsize=11)
+        ax.text(1, -gap / 2, str(to_year), ha="center", va="bottom", fontsize=11)
+        unit = column_label(area, "zh").split("（")[-1].rstrip("）") if "（" in column_label(area, "zh") else area
+        head = title or f"土地覆盖转移 Land-cover transitions {from_year}→{to_year} ({unit})"
+        return _finish(fig, head, simulated)
