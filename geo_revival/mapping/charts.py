@@ -112,8 +112,8 @@ def treated_area_chart(
     >>> t = pd.DataFrame({"indicator_id": "subsidence_treated_area", "year": [2020, 2021],
     ...                   "kind": "observed", "value": [0.0, 9000.0], "lower": None, "upper": None})
     >>> fig = treated_area_chart(t, ["subsidence_treated_area"])
-    >>> fig.axes[0].get_ylabel()
-    '累计治理面积（亩）\nCumulative treated area (mu)'
+    >>> fig.axes[0].get_ylabel().splitlines()
+    ['累计治理面积（亩）', 'Cumulative treated area (mu)']
     """
     with rc_context(cjk_rc()):
         fig, ax = _figure()
