@@ -36,9 +36,16 @@ def unknown_message(unknown: Iterable[int], legend_name: str, known: Iterable[in
     )
 
 
+# dask config key that :func:`all_codes` sets so that a full report is not cut short by the
+# per-block checks of an array opened with lazy, strict code checking.
+_SKIP_KEY = "geo_revival.skip_block_code_check"
+
+
 def _validate_block(
     block: np.ndarray, known: np.ndarray, legend_name: str, strict: bool
 ) -> np.ndarray:
+    if dask.config.get(_SKIP_KEY, False):
+        return block
     unknown = np.setdiff1d(present_codes(block), known)
     if unknown.size:
         msg = unknown_message(unknown, legend_name, known)
@@ -67,5 +74,6 @@ def validated(
 def all_codes(data: dsa.Array) -> np.ndarray:
     """Sorted distinct values of a dask array, computed block by block (reads everything)."""
     per_block = [dask.delayed(present_codes)(b) for b in data.to_delayed().ravel()]
-    parts = dask.compute(*per_block)
+    with dask.config.set({_SKIP_KEY: True}):
+        parts = dask.compute(*per_block)
     return np.unique(np.concatenate(parts)) if parts else np.empty(0, dtype=np.int64)

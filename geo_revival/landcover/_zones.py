@@ -48,7 +48,7 @@ def _window(bounds: tuple[float, float, float, float], da: xr.DataArray) -> tupl
     # zone edge falls exactly on a pixel edge.
     c0, c1 = sorted(((minx - t.c) / t.a, (maxx - t.c) / t.a))
     r0, r1 = sorted(((maxy - t.f) / t.e, (miny - t.f) / t.e))
-    eps = 1e-9
+    eps = 1e-6
     cols = slice(max(0, math.floor(c0 + eps)), min(da.sizes["x"], math.ceil(c1 - eps)))
     rows = slice(max(0, math.floor(r0 + eps)), min(da.sizes["y"], math.ceil(r1 - eps)))
     return rows, cols

@@ -291,7 +291,8 @@ def open_landcover(
         da = _open_layer(la, _chunks_for(la, chunks), user_crs, target)
         da = da.isel(y=rows, x=cols)
         if la.nodata is not None and nodata is not None and la.nodata != nodata:
-            da = da.where(da != la.nodata, nodata)  # one nodata code for the whole series
+            # One nodata code for the whole series; a typed scalar keeps the integer dtype.
+            da = da.where(da != la.nodata, da.dtype.type(nodata))
         arrays.append(da.drop_vars("spatial_ref", errors="ignore"))
 
     out = xr.concat(
