@@ -367,7 +367,8 @@ def test_intersect_keeps_common_extent(tmp_path: Path) -> None:
 
 def test_intersect_needs_overlap_and_same_lattice(tmp_path: Path) -> None:
     a = make_tif(tmp_path / "lc_2020.tif", codes((4, 4)))
-    far = make_tif(tmp_path / "lc_2021.tif", codes((4, 4)), transform=ORIGIN * Affine.translation(10, 0))
+    shifted = ORIGIN * Affine.translation(10, 0)
+    far = make_tif(tmp_path / "lc_2021.tif", codes((4, 4)), transform=shifted)
     with pytest.raises(NoOverlapError, match="share no common extent"):
         open_landcover([a, far], legend="clcd", align="intersect")
     other = make_tif(tmp_path / "x_2022.tif", codes((4, 4)), crs="EPSG:32651")
