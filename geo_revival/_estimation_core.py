@@ -60,10 +60,18 @@ def _ratio(
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = (w * ybar).sum(axis=-2) / x_total
         r = ratio[..., None, :]
-        var_y = ybar * (1 - ybar)
-        var_x = xbar * (1 - xbar)
-        cov = xybar - xbar * ybar
-        terms = (w**2) * (var_y + r**2 * var_x - 2 * r * cov) / dof
+        # s²_y + R² s²_x − 2R s_xy is the variance of d = y − R x. With indicators, d takes four
+        # values, one per (x, y) in {0, 1}²; summing squared deviations over them avoids the
+        # cancellation of the expanded form and is exactly 0 for a perfect map.
+        mean_d = ybar - r * xbar
+        share_dev = (
+            (1 - xbar - ybar + xybar, -mean_d),  # x = 0, y = 0
+            (xbar - xybar, -r - mean_d),  # x = 1, y = 0
+            (ybar - xybar, 1 - mean_d),  # x = 0, y = 1
+            (xybar, 1 - r - mean_d),  # x = 1, y = 1
+        )
+        var_d = sum(np.clip(share, 0.0, None) * dev**2 for share, dev in share_dev)
+        terms = (w**2) * var_d / dof
         var = terms.sum(axis=-2) / x_total**2
     # Rounding can make an exactly-zero variance slightly negative.
     return ratio, np.sqrt(np.clip(var, 0.0, None))

@@ -284,13 +284,12 @@ def estimate_areas(
         sample, strata_areas, map_column, reference_column, stratum_column, classes
     )
     total = float(areas.sum())
-    out = pd.DataFrame({
+    columns: dict[str, Any] = {
         "class": order,
         "n_map": counts.sum(axis=(0, 2)).astype(int),
         "n_reference": counts.sum(axis=(0, 1)).astype(int),
-    })
-    _add_interval(out, "area_proportion", est.area_proportion, est.area_proportion_se, z)
-
+    }
+    _add_interval(columns, "area_proportion", est.area_proportion, est.area_proportion_se, z)
     if map_areas is not None:
         mapped = as_strata_series(map_areas, "map_areas").reindex(order).to_numpy()
     elif _is_map_stratified(counts, areas.index, order):
@@ -298,12 +297,14 @@ def estimate_areas(
     else:
         mapped = np.full(len(order), np.nan)
     for u in units:
-        col = f"area_{u}"
         factor = convert(total, unit, u)
-        _add_interval(out, col, est.area_proportion * factor, est.area_proportion_se * factor, z)
-        out[f"mapped_area_{u}"] = convert(mapped, unit, u)
-    _add_interval(out, "users_accuracy", est.users_accuracy, est.users_accuracy_se, z)
-    _add_interval(out, "producers_accuracy", est.producers_accuracy, est.producers_accuracy_se, z)
+        _add_interval(columns, f"area_{u}", est.area_proportion * factor,
+                      est.area_proportion_se * factor, z)
+        columns[f"mapped_area_{u}"] = convert(mapped, unit, u)
+    _add_interval(columns, "users_accuracy", est.users_accuracy, est.users_accuracy_se, z)
+    _add_interval(columns, "producers_accuracy", est.producers_accuracy,
+                  est.producers_accuracy_se, z)
+    out = pd.DataFrame(columns)
     oa, oa_se = float(est.overall_accuracy), float(est.overall_accuracy_se)
     out.attrs["overall_accuracy"] = {
         "estimate": oa, "se": oa_se, "ci_low": oa - z * oa_se, "ci_high": oa + z * oa_se,
@@ -317,7 +318,7 @@ def estimate_areas(
 
 
 def _add_interval(
-    out: pd.DataFrame, name: str, value: np.ndarray, se: np.ndarray, z: float
+    out: dict[str, Any], name: str, value: np.ndarray, se: np.ndarray, z: float
 ) -> None:
     out[name] = value
     out[f"{name}_se"] = se
