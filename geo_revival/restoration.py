@@ -400,14 +400,19 @@ def reclaimed_area(
     """
     states = _ensure_state_transitions(transitions, rules, planned_use, by)
     keys = [by, "from_year", "to_year"]
-    out = states[keys].drop_duplicates().sort_values(keys).reset_index(drop=True)
+    # One column per (from_state, to_state): each flow is a signed sum of columns.
+    matrix = states.pivot_table(
+        index=keys, columns=["from_state", "to_state"], values="area_m2", aggfunc="sum"
+    )
+    full = pd.MultiIndex.from_product([STATES, STATES], names=["from_state", "to_state"])
+    matrix = matrix.reindex(columns=full, fill_value=0.0).fillna(0.0)
+    out = matrix.index.to_frame(index=False)
     for flow, terms in _FLOWS.items():
-        area = pd.Series(0.0, index=pd.MultiIndex.from_frame(out[keys]))
+        area = np.zeros(len(out))
         for from_states, to_states, sign in terms:
-            rows = states["from_state"].isin(from_states) & states["to_state"].isin(to_states)
-            part = states[rows].groupby(keys)["area_m2"].sum()
-            area = area.add(sign * part, fill_value=0.0)
-        out[f"{flow}_area_m2"] = area.reindex(pd.MultiIndex.from_frame(out[keys])).to_numpy()
+            for pair in itertools.product(from_states, to_states):
+                area += sign * matrix[pair].to_numpy(float)
+        out[f"{flow}_area_m2"] = area
         out = add_area_columns(out, f"{flow}_area_m2", prefix=f"{flow}_area")
     out.attrs["provenance"] = _provenance("reclaimed_area", states, None, planned_use, by)
     return out
