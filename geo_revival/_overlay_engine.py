@@ -5,10 +5,11 @@ some zone geometry intersects become tasks; the others are never read. Each task
 block for all requested years once and returns sparse counts
 ``(zone, year[, year2], code[, code2]) -> pixels, area`` that the driver sums.
 
-Centre rule: zones are burnt per block with :func:`rasterio.features.rasterize`
-(``all_touched=False``), several non-overlapping zones per call ("layers"); overlapping zones go
-to different layers so that each counts all of its pixels. Codes of zone and classes are combined
-into one integer key and counted with :func:`numpy.bincount`.
+Centre rule: each zone is burnt with :func:`rasterio.features.rasterize` (``all_touched=False``)
+on its bounding-box window inside the block (skipped when the window lies wholly inside the
+zone), so overlapping zones each count their pixels and work is proportional to zone size, not
+block size. Class codes of a year pair are combined into one integer key and counted with
+:func:`numpy.bincount`.
 
 Exact rule: per-pixel coverage fractions come from exactextract, evaluated against the block's
 grid (an all-zero stand-in raster, so exactextract does no reading), and weight the counts.
@@ -17,9 +18,9 @@ grid (an all-zero stand-in raster, so exactextract does no reading), and weight 
 from __future__ import annotations
 
 import contextlib
-import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any, Literal
 
 import dask
@@ -70,25 +71,13 @@ class Plan:
     pairs: tuple[tuple[int, int], ...]
 
 
-@dataclass
-class Counts:
-    """Sparse counts: frames per (zone, year, code) and per (zone, year, year2, code, code2)."""
-
-    years: list[pd.DataFrame]
-    pairs: list[pd.DataFrame]
-
-    def extend(self, other: Counts, zones: npt.NDArray[np.intp] | int) -> None:
-        """Append ``other``'s frames, mapping their local zone numbers through ``zones``."""
-        for mine, theirs in ((self.years, other.years), (self.pairs, other.pairs)):
-            for frame in theirs:
-                local = frame["zone"].to_numpy()
-                frame["zone"] = zones if isinstance(zones, int) else zones[local]
-                mine.append(frame)
-
-
 @dataclass(frozen=True)
 class BlockJob:
-    """One block: its pixel window and the zones (global index, geometry, layer) touching it."""
+    """One block and the zones that touch it.
+
+    ``windows`` holds, per zone, the rows and columns (relative to the block) of the zone's
+    bounding box inside the block; ``inside`` flags windows that lie wholly inside the zone.
+    """
 
     row0: int
     row1: int
@@ -96,63 +85,138 @@ class BlockJob:
     col1: int
     zones: npt.NDArray[np.intp]
     geoms: npt.NDArray[np.object_]
-    layers: npt.NDArray[np.intp]
+    windows: npt.NDArray[np.intp]
+    inside: npt.NDArray[np.bool_]
 
 
-def assign_layers(geoms: npt.NDArray[np.object_]) -> npt.NDArray[np.intp]:
-    """Colour zones so that zones whose interiors overlap never share a layer.
-
-    Zones that only touch may share one: GDAL burns a pixel whose centre lies exactly on a shared
-    edge into one polygon only, the same one it would pick when burning each zone alone.
-    """
-    tree = shapely.STRtree(geoms)
-    left, right = tree.query(geoms, predicate="intersects")
-    keep = left < right
-    left, right = left[keep], right[keep]
-    if left.size:
-        overlap = ~shapely.touches(geoms[left], geoms[right])
-        left, right = left[overlap], right[overlap]
-    neighbours: dict[int, list[int]] = {}
-    for a, b in zip(left.tolist(), right.tolist(), strict=True):
-        neighbours.setdefault(a, []).append(b)
-        neighbours.setdefault(b, []).append(a)
-    layer = np.full(len(geoms), -1, dtype=np.intp)
-    for i in range(len(geoms)):
-        taken = {int(layer[j]) for j in neighbours.get(i, ()) if layer[j] >= 0}
-        layer[i] = next(k for k in range(len(taken) + 1) if k not in taken)
-    return layer
+#: Zones with more vertices than this are clipped to each block window before rasterizing.
+_CLIP_VERTICES = 256
 
 
 def plan_blocks(
     geoms: npt.NDArray[np.object_],
-    layers: npt.NDArray[np.intp],
     grid: Grid,
     row_edges: Sequence[int],
     col_edges: Sequence[int],
 ) -> list[BlockJob]:
     """Return a job for every block (between consecutive edges) that some zone intersects."""
-    spans = [
-        (r0, r1, c0, c1)
-        for r0, r1 in itertools.pairwise(row_edges)
-        for c0, c1 in itertools.pairwise(col_edges)
-    ]
+    spans = np.array(
+        [(r0, r1, c0, c1) for r0, r1 in pairwise(row_edges) for c0, c1 in pairwise(col_edges)],
+        dtype=np.intp,
+    ).reshape(-1, 4)
     boxes = shapely.box(*np.array([grid.bounds(*s) for s in spans]).T)
     block_idx, zone_idx = shapely.STRtree(geoms).query(boxes, predicate="intersects")
-    if block_idx.size == 0:
-        return []
     order = np.lexsort((zone_idx, block_idx))
     block_idx, zone_idx = block_idx[order], zone_idx[order]
+    # Zone bounding boxes in pixels (a margin of one pixel keeps every touched pixel).
+    t = grid.transform
+    xmin, ymin, xmax, ymax = shapely.bounds(geoms).T
+    pix = np.c_[
+        np.floor((t.f - ymax) / -t.e) - 1,
+        np.ceil((t.f - ymin) / -t.e) + 1,
+        np.floor((xmin - t.c) / t.a) - 1,
+        np.ceil((xmax - t.c) / t.a) + 1,
+    ][zone_idx]
+    block = spans[block_idx]
+    win = np.c_[
+        np.maximum(pix[:, 0], block[:, 0]),
+        np.minimum(pix[:, 1], block[:, 1]),
+        np.maximum(pix[:, 2], block[:, 2]),
+        np.minimum(pix[:, 3], block[:, 3]),
+    ].astype(np.intp)
+    keep = (win[:, 0] < win[:, 1]) & (win[:, 2] < win[:, 3])
+    block_idx, zone_idx, win, block = block_idx[keep], zone_idx[keep], win[keep], block[keep]
+    win_boxes = shapely.box(*np.array([grid.bounds(*w) for w in win]).reshape(-1, 4).T)
+    pieces = geoms[zone_idx].copy()
+    big = shapely.get_num_coordinates(pieces) > _CLIP_VERTICES
+    for i in np.flatnonzero(big):
+        # Clip with a one-pixel margin so that edges inside the window are unchanged.
+        x0, y0, x1, y1 = shapely.bounds(win_boxes[i])
+        m = abs(t.a)
+        pieces[i] = shapely.clip_by_rect(pieces[i], x0 - m, y0 - m, x1 + m, y1 + m)
+    shapely.prepare(pieces)
+    inside = shapely.contains_properly(pieces, win_boxes)
+    win -= np.c_[block[:, 0], block[:, 0], block[:, 2], block[:, 2]]
     cuts = np.flatnonzero(np.diff(block_idx)) + 1
     jobs = []
-    for block, zones in zip(block_idx[np.r_[0, cuts]], np.split(zone_idx, cuts), strict=True):
-        r0, r1, c0, c1 = spans[int(block)]
-        jobs.append(BlockJob(r0, r1, c0, c1, zones, geoms[zones], layers[zones]))
+    for part in np.split(np.arange(block_idx.size), cuts) if block_idx.size else []:
+        r0, r1, c0, c1 = (int(v) for v in spans[block_idx[part[0]]])
+        jobs.append(BlockJob(r0, r1, c0, c1, zone_idx[part], pieces[part], win[part], inside[part]))
     return jobs
 
 
 # -- counting inside one block ------------------------------------------------------------------
+class _Tally:
+    """Collects sparse counts of one block: (zone, year, code) and (zone, pair, from, to)."""
+
+    def __init__(self, plan: Plan, dtype: np.dtype[Any]) -> None:
+        self.plan = plan
+        # 8-bit codes index bins directly; wider ones are shifted by the block minimum.
+        self.small = dtype.itemsize == 1
+        self.offset = -int(np.iinfo(dtype).min) if self.small else 0
+        self.years: list[tuple[Any, ...]] = []
+        self.pairs: list[tuple[Any, ...]] = []
+
+    def add(
+        self,
+        zone: int,
+        values: npt.NDArray[Any],
+        weights: Sequence[npt.NDArray[np.float64] | None],
+    ) -> None:
+        """Count the pixels ``values`` (years x pixels) of ``zone``, weighted each way."""
+        if values.shape[1] == 0:
+            return
+        if self.small:
+            lo, span = -self.offset, 256
+            shifted = values.astype(np.intp) + self.offset if self.offset else values
+        else:
+            lo = int(values.min())
+            span = int(values.max()) - lo + 1
+            shifted = values.astype(np.int64) - lo
+        for y in self.plan.years:
+            keys, sums = _sparse_counts(shifted[y], span, weights)
+            self.years.append((zone, y, keys + lo, sums))
+        for y0, y1 in self.plan.pairs:
+            pair_keys = shifted[y0].astype(np.int64) * span + shifted[y1]
+            keys, sums = _sparse_counts(pair_keys, span * span, weights)
+            self.pairs.append((zone, y0, y1, keys // span + lo, keys % span + lo, sums))
+
+    def frames(self) -> Counts:
+        """Return the block's counts as columns."""
+        return Counts(
+            _frame(self.years, ["zone", "year", "code"]),
+            _frame(self.pairs, ["zone", "year", "year2", "code", "code2"]),
+        )
+
+
+Columns = dict[str, npt.NDArray[Any]]
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Sparse counts of a block as columns: per (zone, year, code) and (zone, year, year2, ...)."""
+
+    years: Columns
+    pairs: Columns
+
+
+def _frame(rows: list[tuple[Any, ...]], keys: list[str]) -> Columns:
+    """Stack tally rows ``(scalar keys..., code arrays..., sums)`` into columns."""
+    if not rows:
+        return {}
+    sizes = np.array([len(r[-2]) for r in rows])
+    columns: Columns = {}
+    for i, key in enumerate(keys):
+        parts = [np.broadcast_to(r[i], n) for r, n in zip(rows, sizes, strict=True)]
+        columns[key] = np.concatenate(parts).astype(np.int64)
+    names = ["pixels", "area_m2"][: len(rows[0][-1])]
+    for j, name in enumerate(names):
+        columns[name] = np.concatenate([r[-1][j] for r in rows])
+    return columns
+
+
 def _sparse_counts(
-    keys: npt.NDArray[np.int64],
+    keys: npt.NDArray[Any],
     nbins: int,
     weights: Sequence[npt.NDArray[np.float64] | None],
 ) -> tuple[npt.NDArray[np.int64], list[npt.NDArray[Any]]]:
@@ -163,48 +227,6 @@ def _sparse_counts(
         return nonzero, [s[nonzero] for s in sums]
     uniq, inverse = np.unique(keys, return_inverse=True)
     return uniq, [np.bincount(inverse, weights=w, minlength=uniq.size) for w in weights]
-
-
-def _count_classes(
-    zone: npt.NDArray[np.intp],
-    values: npt.NDArray[Any],
-    weights: Sequence[npt.NDArray[np.float64] | None],
-    plan: Plan,
-) -> Counts:
-    """Sparse counts per (zone, year, code) and (zone, year pair, from, to) for selected pixels.
-
-    ``zone`` holds a local zone number per selected pixel, ``values`` the class codes
-    (years x pixels). Codes are shifted to start at 0 so that keys stay small.
-    """
-    counts = Counts([], [])
-    if zone.size == 0:
-        return counts
-    lo = int(values.min())
-    span = int(values.max()) - lo + 1
-    nz = int(zone.max()) + 1
-    shifted = values.astype(np.int64) - lo
-    base = zone.astype(np.int64)
-    for y in plan.years:
-        keys, sums = _sparse_counts(base * span + shifted[y], nz * span, weights)
-        frame = {"zone": keys // span, "year": y, "code": keys % span + lo}
-        counts.years.append(pd.DataFrame({**frame, **_sum_columns(sums)}))
-    for y0, y1 in plan.pairs:
-        keys, sums = _sparse_counts(
-            (base * span + shifted[y0]) * span + shifted[y1], nz * span * span, weights
-        )
-        frame = {
-            "zone": keys // (span * span),
-            "year": y0,
-            "year2": y1,
-            "code": (keys // span) % span + lo,
-            "code2": keys % span + lo,
-        }
-        counts.pairs.append(pd.DataFrame({**frame, **_sum_columns(sums)}))
-    return counts
-
-
-def _sum_columns(sums: list[npt.NDArray[Any]]) -> dict[str, npt.NDArray[Any]]:
-    return {"pixels": sums[0], **({"area_m2": sums[1]} if len(sums) > 1 else {})}
 
 
 def count_block(
@@ -220,35 +242,36 @@ def count_block(
     ``row_area`` (m² per pixel for each raster row) is given only for grids whose pixel area
     varies by row; otherwise areas are pixels x constant, applied by the caller.
     """
-    h, w = job.row1 - job.row0, job.col1 - job.col0
-    flat = data.reshape(data.shape[0], h * w)
+    tally = _Tally(plan, data.dtype)
     areas = None if row_area is None else row_area[job.row0 : job.row1]
-    counts = Counts([], [])
     if coverage == "centre":
-        transform = grid.window_transform(job.row0, job.col0)
-        for layer in np.unique(job.layers):
-            members = np.flatnonzero(job.layers == layer)
-            # 0 = no zone; zone k of this layer is burnt as k + 1.
-            burnt = rasterize(
-                zip(job.geoms[members], range(1, members.size + 1), strict=True),
-                out_shape=(h, w),
-                transform=transform,
-                fill=0,
-                all_touched=False,
-                dtype=np.int32 if members.size >= 65535 else np.uint16,
-            ).ravel()
-            pixels = np.flatnonzero(burnt)
-            weights = [None] if areas is None else [None, areas[pixels // w]]
-            local = _count_classes(burnt[pixels] - 1, flat[:, pixels], weights, plan)
-            counts.extend(local, job.zones[members])
+        for k, zone in enumerate(job.zones):
+            r0, r1, c0, c1 = (int(v) for v in job.windows[k])
+            window = data[:, r0:r1, c0:c1]
+            if job.inside[k]:
+                mask = np.ones((r1 - r0, c1 - c0), dtype=bool)
+            else:
+                mask = rasterize(
+                    [(job.geoms[k], 1)],
+                    out_shape=(r1 - r0, c1 - c0),
+                    transform=grid.window_transform(job.row0 + r0, job.col0 + c0),
+                    fill=0,
+                    all_touched=False,
+                    dtype=np.uint8,
+                ).view(bool)
+            weights: list[npt.NDArray[np.float64] | None] = [None]
+            if areas is not None:
+                weights.append(np.broadcast_to(areas[r0:r1, None], mask.shape)[mask])
+            tally.add(int(zone), window[:, mask], weights)
     else:
+        h, w = job.row1 - job.row0, job.col1 - job.col0
+        flat = data.reshape(data.shape[0], h * w)
         for zone, cells, fraction in _coverage_fractions(job, grid, h, w):
             fractions: list[npt.NDArray[np.float64] | None] = [fraction]
             if areas is not None:
                 fractions.append(fraction * areas[cells // w])
-            local = _count_classes(np.zeros(cells.size, np.intp), flat[:, cells], fractions, plan)
-            counts.extend(local, zone)
-    return counts
+            tally.add(zone, flat[:, cells], fractions)
+    return tally.frames()
 
 
 def _coverage_fractions(
@@ -344,16 +367,15 @@ def run(
 
 def combine(results: Sequence[Counts]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Sum block counts by zone, year and code, and by zone, year pair and code pair."""
-    years = [f for r in results for f in r.years]
-    pairs = [f for r in results for f in r.pairs]
     return (
-        _sum(years, ["zone", "year", "code"]),
-        _sum(pairs, ["zone", "year", "year2", "code", "code2"]),
+        _sum([r.years for r in results], ["zone", "year", "code"]),
+        _sum([r.pairs for r in results], ["zone", "year", "year2", "code", "code2"]),
     )
 
 
-def _sum(frames: list[pd.DataFrame], keys: list[str]) -> pd.DataFrame:
-    if not frames:
+def _sum(blocks: list[Columns], keys: list[str]) -> pd.DataFrame:
+    blocks = [b for b in blocks if b]
+    if not blocks:
         return pd.DataFrame({k: pd.Series(dtype=np.int64) for k in [*keys, "pixels"]})
-    table = pd.concat(frames, ignore_index=True)
+    table = pd.DataFrame({c: np.concatenate([b[c] for b in blocks]) for c in blocks[0]})
     return table.groupby(keys, as_index=False, sort=True).sum()

@@ -509,8 +509,7 @@ def _count(
     col_edges = np.r_[0, np.cumsum(data.chunks[2])]
     present = np.flatnonzero(setup.present)
     geoms = setup.geoms[present]
-    layers = engine.assign_layers(geoms) if coverage == "centre" else np.zeros(len(geoms), np.intp)
-    jobs = engine.plan_blocks(geoms, layers, setup.grid, row_edges, col_edges)
+    jobs = engine.plan_blocks(geoms, setup.grid, row_edges, col_edges)
     # Jobs name zones by their position among present zones; map back to all zones.
     years, pairs = engine.run(
         data, jobs, setup.grid, plan, coverage, setup.row_area, progress=progress, client=client
