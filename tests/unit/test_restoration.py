@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import math
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+import rioxarray  # noqa: F401  (registers .rio)
+import xarray as xr
+from shapely.geometry import box
 
-from geo_revival.exceptions import RuleSetError, SchemaError
+from geo_revival.exceptions import MissingCRSError, RuleSetError, SchemaError
 from geo_revival.restoration import (
+    account,
+    accounting_units,
     aggregate_zones,
+    attach_units,
     classify_states,
     load_rules,
     reclaimed_area,
@@ -299,3 +306,113 @@ def test_classified_table_rejects_new_rules(areas: pd.DataFrame) -> None:
     status = restoration_status(areas, planned_use=USES)
     with pytest.raises(SchemaError, match="already has restoration states"):
         restoration_rate(status, "broad")
+
+
+# --- accounting units and the whole chain on a raster -------------------------------------------
+
+
+def _layer(rows: list[tuple[str, str, tuple[float, float, float, float]]], crs: object = 4548
+           ) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {"zone_id": [r[0] for r in rows], "planned_use": [r[1] for r in rows]},
+        geometry=[box(*r[2]) for r in rows],
+        crs=crs,
+    )
+
+
+def test_accounting_units_split_zones_by_projects() -> None:
+    zones = _layer([("z1", "cropland", (0, 0, 40, 40)), ("z2", "construction", (30, 30, 60, 60))])
+    projects = _layer([
+        ("lake", "water", (0, 0, 20, 40)),
+        ("park", "forest", (20, 0, 40, 10)),
+        ("yard", "", (40, 50, 50, 60)),         # no use of its own: takes z2's
+        ("far", "water", (100, 100, 110, 110)),  # outside every zone
+    ])
+    units = accounting_units(zones, projects).set_index("unit_id")
+    assert units.loc["z1/lake", "planned_use"] == "water"
+    assert units.loc["z1/park", "planned_use"] == "forest"
+    assert units.loc["z1/remainder", "planned_use"] == "cropland"
+    assert units.loc["z2/yard", "planned_use"] == "construction"
+    assert units.loc["z2/remainder", "project_id"] == ""
+    areas = units.area.to_dict()
+    assert areas == {"z1/lake": 800, "z1/park": 200, "z1/remainder": 600, "z2/yard": 100,
+                     "z2/remainder": 800}
+    assert set(units["zone_id"]) == {"z1", "z2"} and "far" not in set(units["project_id"])
+
+
+def test_accounting_units_without_projects_and_across_crs() -> None:
+    zones = _layer([("z", "", (500_000, 3_800_000, 501_000, 3_801_000))])
+    plain = accounting_units(zones)
+    assert plain["unit_id"].tolist() == ["z/remainder"] and plain.area.item() == 1_000_000
+    lake = _layer([("lake", "water", (500_000, 3_800_000, 500_500, 3_801_000))]).to_crs(4326)
+    units = accounting_units(zones, lake).set_index("unit_id")
+    assert units.crs == zones.crs  # projects are moved to the zones' CRS
+    assert units.loc["z/lake"].geometry.area == pytest.approx(500_000, rel=1e-6)
+
+
+def test_accounting_units_bad_inputs() -> None:
+    zones = _layer([("z", "", (0, 0, 10, 10))])
+    overlapping = _layer([("a", "water", (0, 0, 6, 10)), ("b", "forest", (5, 0, 10, 10))])
+    with pytest.raises(SchemaError, match="projects 'a' and 'b' overlap"):
+        accounting_units(zones, overlapping)
+    touching = _layer([("a", "water", (0, 0, 5, 10)), ("b", "forest", (5, 0, 10, 10))])
+    assert len(accounting_units(zones, touching)) == 2  # shared edges are fine
+    with pytest.raises(MissingCRSError):
+        accounting_units(zones.set_crs(None, allow_override=True))
+    with pytest.raises(SchemaError, match="'planned_use' column"):
+        accounting_units(zones.drop(columns="planned_use"))
+    with pytest.raises(SchemaError, match="repeat zone_id"):
+        accounting_units(pd.concat([zones, zones]))
+    units = accounting_units(zones)
+    with pytest.raises(SchemaError, match=r"table ids \['elsewhere'\] are not units"):
+        attach_units(pd.DataFrame({"zone_id": ["elsewhere"]}), units)
+
+
+# CLCD codes on a 4 × 4 grid of 10 m pixels (x 0-40, y 0-40): 1 cropland, 5 water, 7 barren,
+# 9 wetland. The project "lake" covers the two left columns.
+GRID = {
+    2020: [[5, 5, 5, 1], [5, 5, 5, 1], [7, 7, 5, 5], [1, 1, 1, 1]],
+    2021: [[5, 5, 1, 1], [9, 5, 5, 1], [5, 7, 1, 5], [1, 1, 1, 1]],
+    2022: [[5, 5, 1, 1], [9, 9, 1, 1], [5, 5, 1, 1], [1, 1, 1, 7]],
+}
+
+
+@pytest.fixture()
+def landcover() -> xr.DataArray:
+    data = np.array([GRID[y] for y in sorted(GRID)], dtype="uint8")
+    da = xr.DataArray(
+        data, dims=("year", "y", "x"), name="landcover",
+        coords={"year": sorted(GRID), "y": [35.0, 25.0, 15.0, 5.0], "x": [5.0, 15.0, 25.0, 35.0]},
+        attrs={"legend": "clcd"},
+    )
+    return da.rio.write_crs("EPSG:4548")
+
+
+def test_account_with_project_override(landcover: xr.DataArray) -> None:
+    zones = _layer([("z", "cropland", (0, 0, 40, 40))])
+    lake = _layer([("lake", "water", (0, 0, 20, 40))])
+    result = account(zones, landcover, projects=lake)
+    status = result.status.pivot(index="year", columns="state", values="pixels")
+    # lake (water: water/wetland R, barren D, cropland N) + rest (cropland: cropland R, water D)
+    assert status.loc[2020].to_dict() == {"damaged": 6, "restored": 8, "neutral": 2}
+    assert status.loc[2021].to_dict() == {"damaged": 3, "restored": 11, "neutral": 2}
+    assert status.loc[2022].to_dict() == {"damaged": 1, "restored": 13, "neutral": 2}
+    flows = result.flows.set_index(["from_year", "to_year"])
+    assert flows["reclaimed_area_m2"].to_dict() == {(2020, 2021): 300.0, (2020, 2022): 600.0,
+                                                    (2021, 2022): 300.0}
+    assert flows["newly_damaged_area_m2"].to_dict() == {(2020, 2021): 0.0, (2020, 2022): 100.0,
+                                                        (2021, 2022): 100.0}
+    assert flows.loc[(2020, 2022), "reclaimed_area_mu"] == pytest.approx(0.9)
+    rates = result.rates.set_index("year")["restoration_rate"]
+    assert rates.to_dict() == pytest.approx({2020: 8 / 14, 2021: 11 / 14, 2022: 13 / 14})
+    assert set(result.class_areas["unit_id"]) == {"z/lake", "z/remainder"}
+    prov = result.status.attrs["provenance"]
+    assert prov["rule_set"] == "default" and prov["legend"] == "clcd"
+
+
+def test_account_without_projects_reads_the_zone_use_everywhere(landcover: xr.DataArray) -> None:
+    zones = _layer([("z", "cropland", (0, 0, 40, 40))])
+    status = account(zones, landcover).status
+    first = status[status["year"] == 2020].set_index("state")["pixels"].to_dict()
+    # all water (8) and barren (2) are damage under "cropland"; cropland (6) restored
+    assert first == {"damaged": 10, "restored": 6, "neutral": 0}
