@@ -102,7 +102,7 @@ def stratified_estimates(counts: npt.ArrayLike, stratum_weights: npt.ArrayLike) 
     q = n / n_h[..., None, None]  # within-stratum proportions q_hij
     dof = (n_h - 1)[..., None]  # (..., H, 1)
 
-    # Error-matrix cell (Olofsson eq. 4 when strata = map classes): p̂_ij = Σ_h W_h q_hij.
+    # Error-matrix cell (Olofsson Table 9 when strata = map classes): p̂_ij = Σ_h W_h q_hij.
     error_matrix = (weights[:, None, None] * q).sum(axis=-3)
 
     ref_share = q.sum(axis=-2)  # r_hk: share of reference class k in stratum h

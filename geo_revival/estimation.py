@@ -2,7 +2,8 @@
 
 Workflow: :func:`sample_size` → :func:`allocate_sample` → :func:`draw_sample` →
 :func:`write_response_sheet` (interpret in QGIS/Excel) → :func:`read_response_sheet` →
-:func:`estimate_areas` / :func:`accuracy_assessment` / :func:`error_matrix`.
+:func:`estimate_areas` / :func:`accuracy_assessment` / :func:`error_matrix`. With a reference
+raster (simulations, the demo truth), :func:`estimate_change_area` does it all in one call.
 
 The estimators are those of Stehman (2014) for stratified random sampling, so the strata need
 not be the map classes (e.g. strata from one map, accuracy of another); when they are, they
@@ -12,7 +13,7 @@ reduce exactly to Olofsson et al. (2014) eqs. 1-12. Notation: strata ``h`` with 
 
 - area proportion of class ``k`` (Olofsson eq. 9): ``p̂_.k = Σ_h W_h n_h.k / n_h``;
   SE (eq. 10): ``sqrt(Σ_h W_h² r_hk (1 − r_hk) / (n_h − 1))`` with ``r_hk = n_h.k / n_h``;
-- error-adjusted area (eq. 8 / 11): ``Â_k = A p̂_.k``, ``SE(Â_k) = A SE(p̂_.k)``;
+- error-adjusted area ``Â_k`` and its SE (eq. 11): ``Â_k = A p̂_.k``, ``SE(Â_k) = A SE(p̂_.k)``;
   confidence interval (eq. 12): ``Â_k ± z SE(Â_k)``, ``z = 1.96`` for 95 %;
 - overall accuracy (eqs. 1, 5), user's accuracy ``Û_k = p̂_kk / p̂_k.`` (eqs. 2, 6) and producer's
   accuracy ``P̂_k = p̂_kk / p̂_.k`` (eqs. 3, 7): stratified ratio estimators with the
@@ -37,11 +38,18 @@ from __future__ import annotations
 from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
+import xarray as xr
 
 from geo_revival._estimation_core import Estimates, stratified_estimates
-from geo_revival._estimation_design import allocate_sample, as_strata_series, sample_size
+from geo_revival._estimation_design import (
+    AllocationMethod,
+    allocate_sample,
+    as_strata_series,
+    sample_size,
+)
 from geo_revival._estimation_sampling import (
     draw_sample,
     read_response_sheet,
@@ -59,6 +67,7 @@ __all__ = [
     "draw_sample",
     "error_matrix",
     "estimate_areas",
+    "estimate_change_area",
     "read_response_sheet",
     "reference_from_raster",
     "sample_from_counts",
@@ -220,7 +229,7 @@ def estimate_areas(
 ) -> pd.DataFrame:
     """Error-adjusted area of each class with SE and confidence interval, plus UA and PA.
 
-    Implements Olofsson et al. (2014) eqs. 8-12 for areas and eqs. 2-3, 6-7 for user's and
+    Implements Olofsson et al. (2014) eqs. 9-12 for areas and eqs. 2-3, 6-7 for user's and
     producer's accuracy, in Stehman's (2014) general form so the strata may differ from the map
     classes (e.g. strata = mapped change classes of one map, accuracy of another). See the module
     docstring for the formulas.
@@ -395,7 +404,7 @@ def error_matrix(
     """Estimated error matrix of area proportions ``p̂_ij`` (rows map, columns reference).
 
     ``p̂_ij = Σ_h W_h n_hij / n_h`` (Stehman 2014); with strata = map classes this is
-    Olofsson et al. (2014) eq. 4, ``p̂_ij = W_i n_ij / n_i.`` (their Table 9).
+    the cells of Olofsson et al. (2014) Table 9, ``p̂_ij = W_i n_ij / n_i.``.
 
     Examples
     --------
@@ -472,3 +481,74 @@ def sample_from_counts(
         "n": int(ints.sum()), "map_classes": list(counts.index),
     })
     return out
+
+
+def estimate_change_area(
+    mapped: xr.DataArray,
+    reference: xr.DataArray,
+    n: int | None = None,
+    *,
+    seed: int,
+    allocation: Mapping[Hashable, int] | pd.Series | None = None,
+    method: AllocationMethod = "olofsson",
+    min_per_stratum: int | None = None,
+    unit: str = "mu",
+    classes: Sequence[Hashable] | None = None,
+) -> tuple[pd.DataFrame, gpd.GeoDataFrame]:
+    """Design-based area of each (change) class when a reference raster exists.
+
+    Stratifies by the mapped classes, allocates ``n`` units (:func:`allocate_sample`), draws the
+    sample (:func:`draw_sample`), reads each unit's reference class from ``reference``
+    (:func:`reference_from_raster`) and estimates (:func:`estimate_areas`). For simulations and
+    the demo (reference = the simulated truth) or a reference map of higher quality; with
+    reference data interpreted by people, use the response sheet functions instead.
+
+    Parameters
+    ----------
+    mapped
+        Single-layer raster of mapped classes, e.g. change classes such as reclaimed / newly
+        damaged / stable (the strata and the map assessed), projected CRS in metres.
+    reference
+        Reference classes in the same CRS (e.g. the truth change classes).
+    n
+        Total sample size; not needed when ``allocation`` is given.
+    seed
+        Seed of the sample (:func:`draw_sample`).
+    allocation
+        Sample size per stratum; default ``allocate_sample(n, areas, method=method, ...)``.
+    method, min_per_stratum
+        Passed to :func:`allocate_sample`.
+    unit
+        Unit of the strata areas (the result has m², ha and mu columns in any case).
+    classes
+        Passed to :func:`estimate_areas`.
+
+    Returns
+    -------
+    tuple of pandas.DataFrame and geopandas.GeoDataFrame
+        The estimates (:func:`estimate_areas`) and the sample with its reference classes.
+
+    Examples
+    --------
+    >>> import rioxarray  # noqa: F401
+    >>> coords = {"y": (np.arange(20)[::-1] + 0.5) * 30.0, "x": (np.arange(20) + 0.5) * 30.0}
+    >>> truth = xr.DataArray(np.repeat([0, 1], 200).reshape(20, 20), dims=("y", "x"),
+    ...                      coords=coords).rio.write_crs(4548)
+    >>> est, sample = estimate_change_area(truth, truth, 40, seed=0, min_per_stratum=10)
+    >>> est["area_mu"].round(1).tolist(), est["area_mu_se"].tolist()
+    ([270.0, 270.0], [0.0, 0.0])
+    """
+    areas = stratum_areas(mapped, unit=unit)
+    given = allocation is not None
+    if allocation is None:
+        if n is None:
+            raise EstimationError("give the total sample size n or an allocation per stratum.")
+        allocation = allocate_sample(n, areas, method=method, min_per_stratum=min_per_stratum)
+    sample = draw_sample(mapped, allocation, seed=seed)
+    sample = reference_from_raster(sample, reference)
+    estimates = estimate_areas(sample, areas, unit=unit, classes=classes)
+    estimates.attrs["provenance"]["parameters"].update(
+        {"seed": seed, "allocation": {k: int(v) for k, v in dict(allocation).items()},
+         "method": "given" if given else method}
+    )
+    return estimates, sample

@@ -17,6 +17,7 @@ from geo_revival.estimation import (
     draw_sample,
     error_matrix,
     estimate_areas,
+    estimate_change_area,
     read_response_sheet,
     reference_from_raster,
     sample_from_counts,
@@ -471,3 +472,37 @@ def test_simulated_workflow_on_rasters(strata: xr.DataArray) -> None:
     assert est.loc[2, "area_m2"] == pytest.approx(36 * 900)
     assert est.loc[1, "area_m2"] == pytest.approx(54 * 900)
     assert est.loc[1, "mapped_area_m2"] == pytest.approx(60 * 900)
+
+
+def _change_maps() -> tuple[xr.DataArray, xr.DataArray]:
+    """Simulated 60 x 60 change classes: 0 stable, 1 reclaimed, 2 newly damaged; map errors."""
+    rng = np.random.default_rng(99)
+    truth = rng.choice(3, size=(60, 60), p=[0.8, 0.15, 0.05])
+    wrong = rng.random((60, 60)) < 0.15
+    mapped = np.where(wrong, rng.integers(0, 3, (60, 60)), truth)
+    return raster(mapped), raster(truth)
+
+
+def test_estimate_change_area_composes_the_steps() -> None:
+    mapped, truth = _change_maps()
+    est, sample = estimate_change_area(mapped, truth, 300, seed=4, unit="ha",
+                                       min_per_stratum=60)
+    areas = stratum_areas(mapped, unit="ha")
+    alloc = allocate_sample(300, areas, method="olofsson", min_per_stratum=60)
+    manual = reference_from_raster(draw_sample(mapped, alloc, seed=4), truth)
+    pd.testing.assert_frame_equal(pd.DataFrame(sample), pd.DataFrame(manual))
+    pd.testing.assert_frame_equal(est, estimate_areas(manual, areas, unit="ha"))
+    assert est.attrs["provenance"]["parameters"]["seed"] == 4
+    # The truth (known here) differs from the map and lies inside this sample's 95 % interval.
+    true_ha = pd.Series(np.bincount(truth.values.ravel()) * 900 / 10_000)
+    mapped_ha = pd.Series(np.bincount(mapped.values.ravel()) * 900 / 10_000)
+    assert not np.allclose(true_ha, mapped_ha)
+    assert (est["area_ha_ci_low"] <= true_ha).all() and (true_ha <= est["area_ha_ci_high"]).all()
+
+
+def test_estimate_change_area_needs_a_size() -> None:
+    mapped, truth = _change_maps()
+    with pytest.raises(EstimationError, match="sample size n or an allocation"):
+        estimate_change_area(mapped, truth, seed=0)
+    est, _ = estimate_change_area(mapped, truth, seed=0, allocation={0: 20, 1: 20, 2: 20})
+    assert est.attrs["provenance"]["parameters"]["method"] == "given"
