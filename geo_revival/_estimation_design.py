@@ -1,4 +1,4 @@
-"""Sample size and allocation for stratified random sampling (Olofsson et al. 2014, §5.1)."""
+"""Sample size and allocation for stratified random sampling (Olofsson et al. 2014)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ __all__ = ["allocate_sample", "as_strata_series", "sample_size"]
 AllocationMethod = Literal["proportional", "equal", "neyman", "olofsson"]
 
 #: Default per-stratum floor of each allocation method. Two units is the least that gives a
-#: stratum variance; 50 is the low end of the 50-100 Olofsson et al. (2014, §5.1.2) recommend.
+#: stratum variance; 50 is the low end of the 50-100 Olofsson et al. (2014) recommend.
 DEFAULT_MIN_PER_STRATUM: dict[str, int] = {
     "proportional": 2,
     "equal": 2,
@@ -125,7 +125,7 @@ def sample_size(
 
     Examples
     --------
-    The example of Olofsson et al. (2014, §5.1.1): four strata, U = 0.7, 0.6, 0.9, 0.95.
+    The sample-size example of Olofsson et al. (2014): four strata, U = 0.7, 0.6, 0.9, 0.95.
 
     >>> areas = {"defor": 0.02, "gain": 0.015, "forest": 0.32, "non_forest": 0.645}
     >>> ua = {"defor": 0.7, "gain": 0.6, "forest": 0.9, "non_forest": 0.95}
@@ -199,13 +199,15 @@ def allocate_sample(
     - ``"proportional"``: weight = area share ``W_h``;
     - ``"equal"``: equal weights;
     - ``"neyman"``: weight = ``W_h S_h`` with ``S_h = sqrt(U_h (1 − U_h))`` from the anticipated
-      user's accuracies (Cochran 1977 §5.5, the allocation behind Olofsson eq. 13), which
+      user's accuracies (Cochran 1977 ch. 5, the allocation behind Olofsson eq. 13), which
       minimises the variance of overall accuracy;
-    - ``"olofsson"``: Olofsson et al.'s (2014, §5.1.2) recommended compromise between
+    - ``"olofsson"``: Olofsson et al.'s (2014) recommended compromise between
       proportional allocation (best for overall accuracy and the area of large classes) and
       equal allocation (best for user's accuracy of rare classes): each *rare* stratum gets a
       fixed 50-100 units and the remainder is allocated proportionally to the other strata.
       Implemented as: proportional weights with the floor ``min_per_stratum`` (default 50).
+      Their worked example shares the remainder only roughly proportionally (75, 75, 165,
+      325 of n = 640); this rule with ``min_per_stratum=75`` gives 75, 75, 162, 328.
 
     The floor is applied iteratively: strata whose share falls below it get exactly the floor,
     the rest of the sample is re-shared among the others by weight, until no share is below the

@@ -370,7 +370,7 @@ def write_response_sheet(
         Allowed reference classes, listed in the instructions; default: the map classes.
     blind
         Leave out stratum, map class and design columns so interpreters cannot see the map
-        (good practice, Olofsson et al. 2014 §4.3); :func:`read_response_sheet` then needs the
+        (good practice in Olofsson et al. 2014); :func:`read_response_sheet` then needs the
         sample to restore them.
     overwrite
         Replace existing files.

@@ -1,4 +1,4 @@
-"""Published worked examples: Olofsson et al. (2014) §5 and Stehman (2014) numerical example."""
+"""Published worked examples: Olofsson et al. (2014) and Stehman (2014) numerical example."""
 
 from __future__ import annotations
 
@@ -119,8 +119,8 @@ def test_mapped_area_is_the_stratum_area(olofsson: dict[str, pd.DataFrame]) -> N
     )
 
 
-def test_sample_size_example_section_5_1_1() -> None:
-    """Olofsson et al. (2014) p. 52: U = 0.7, 0.6, 0.9, 0.95, S(Ô) = 0.01 gives n ≈ 641.
+def test_sample_size_example() -> None:
+    """Olofsson et al. (2014) sample-size example: U = .7, .6, .9, .95, S(Ô) = .01 gives 641.
 
     By hand: Σ W_i S_i = 0.02·0.4583 + 0.015·0.4899 + 0.32·0.3 + 0.645·0.2179 = 0.25307,
     n = (0.25307 / 0.01)² = 640.4 → 641.

@@ -92,6 +92,13 @@ def test_allocation_methods(method: str, kwargs: dict, expected: list[int]) -> N
     assert alloc.attrs["provenance"]["function"] == "allocate_sample"
 
 
+def test_allocation_near_the_worked_example() -> None:
+    # Olofsson's example used 75, 75, 165, 325 (n = 640, remainder "roughly proportional");
+    # the exact rule: 490 shared .33161 : .66839 → 162.49, 327.51 → 162, 328.
+    alloc = allocate_sample(640, AREAS, method="olofsson", min_per_stratum=75)
+    assert alloc.tolist() == [75, 75, 162, 328]
+
+
 def test_allocation_floor_applies_iteratively() -> None:
     # Proportional shares of 100: 1, 9, 90. Floor 10 lifts the first; the second then gets
     # 90 * 9/99 = 8.2 < 10 and is lifted too; the last gets 80.
