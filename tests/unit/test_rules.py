@@ -194,3 +194,13 @@ def test_constructor_validates() -> None:
         RuleSet(name="x", states={"water": D}, planned_use=NO_OVERRIDES)
     with pytest.raises(ValueError, match="unknown planned use"):  # RuleSetError is a ValueError
         RuleSet(name="x", states=ALL_NEUTRAL, planned_use={**NO_OVERRIDES, "mine": {}})
+
+
+def test_readme_table_matches_default(repo_root: Path) -> None:
+    # The documented table must be the shipped one (docs drift would mislead reviewers).
+    text = (repo_root / "geo_revival" / "rules" / "README.md").read_text(encoding="utf-8")
+    section = text.split("### `default`")[1].split("###")[0]
+    rows = [line.strip("|").split("|") for line in section.splitlines()
+            if line.startswith("| ") and not line.startswith("| generic")]
+    documented = {cells[0].strip(): tuple(c.strip() for c in cells[1:]) for cells in rows}
+    assert documented == DEFAULT
