@@ -199,7 +199,7 @@ SCRIPT = r"""
 CSS = """
 .leaflet-container, .leaflet-container .gr-title, .leaflet-container .gr-legend,
 .leaflet-container .gr-years, .leaflet-container .gr-swipe span {
-  font-family: "Helvetica Neue", Arial, Helvetica, "GeoRevival CJK", sans-serif; }
+  font-family: "GeoRevival CJK", "Helvetica Neue", Arial, sans-serif; }
 .gr-title { background: rgba(255,255,255,0.92); padding: 6px 10px; border-radius: 4px;
   box-shadow: 0 1px 4px rgba(0,0,0,0.3); font-size: 15px; line-height: 1.35; max-width: 520px; }
 .gr-title small { color: #a00; font-weight: bold; }

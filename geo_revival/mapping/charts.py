@@ -122,6 +122,8 @@ def treated_area_chart(
             rows = _indicator_rows(progress_table, ind)
             name = rows["name_zh"].iloc[0] if "name_zh" in rows else ind
             plan = treated_trajectory(ind)
+            # A projection past the plan period has nothing to be compared with.
+            rows = rows[(rows["kind"] == "observed") | (rows["year"] <= plan["year"].max())]
             ax.plot(plan["year"], plan["reference"], ls=":", color=color, lw=1.5,
                     label=f"{name} 规划进度 plan trajectory")
             end = plan.iloc[-1]

@@ -45,15 +45,16 @@ def rates() -> pd.DataFrame:
 
 
 def landcover(simulated: bool = True) -> xr.DataArray:
-    """Two years on a 30 m grid in EPSG:4548: CLCD codes in 10x10-pixel blocks; water (5)
-    becomes grassland (4) in 2024. The top-left block is nodata (0)."""
+    """Two years on a 200 m grid in EPSG:4548 covering all zones (486-550 km E, 3776-3856 km N):
+    CLCD codes drawn at random in 10x10-pixel blocks; water (5) becomes grassland (4) in 2024.
+    The top-left block is nodata (0)."""
     rng = np.random.default_rng(0)
-    blocks = rng.integers(1, 10, size=(40, 50))
+    blocks = rng.integers(1, 10, size=(40, 32))
     blocks[0, 0] = 0
     base = blocks.repeat(10, 0).repeat(10, 1)
     data = np.stack([base, np.where(base == 5, 4, base)]).astype("uint8")
-    x = 480_000 + 30 * np.arange(500) + 15
-    y = 3_830_000 - 30 * np.arange(400) - 15
+    x = 486_000 + 200 * np.arange(320) + 100
+    y = 3_856_000 - 200 * np.arange(400) - 100
     da = xr.DataArray(
         data,
         dims=("year", "y", "x"),

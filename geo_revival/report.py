@@ -1,0 +1,556 @@
+"""The yearly monitoring report: one folder with tables, GeoPackage, figures, maps and a summary.
+
+:func:`build_report` runs the accounting (:func:`geo_revival.restoration.account`) and the plan
+comparison (:func:`geo_revival.progress.progress`) and hands their tables to the exporters,
+maps and charts. It computes nothing itself. The folder is written next to its destination
+and moved into place only when complete, so a failure leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import tempfile
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import xarray as xr
+from tqdm.auto import tqdm
+
+from geo_revival._provenance import file_sha256
+from geo_revival.exceptions import OutputExistsError, SchemaError
+
+__all__ = ["ReportInputs", "build_report", "demo_inputs", "load_inputs"]
+
+PathLikeStr = str | PathLike[str]
+
+
+@dataclass
+class ReportInputs:
+    """What a report is made from, and where it came from."""
+
+    zones: gpd.GeoDataFrame
+    landcover: xr.DataArray
+    projects: gpd.GeoDataFrame | None = None
+    simulated: bool = False
+    #: Human-readable description of each input (shown in the summary).
+    sources: dict[str, str] = field(default_factory=dict)
+    #: Files read, hashed into the provenance.
+    files: list[Path] = field(default_factory=list)
+
+
+def demo_inputs() -> ReportInputs:
+    """The bundled SIMULATED Xuzhou demo (:func:`geo_revival.demo.load_xuzhou`)."""
+    from geo_revival.demo import load_xuzhou
+
+    demo = load_xuzhou()
+    files = [Path(p) for p in demo.attrs.get("files", [])] if hasattr(demo, "attrs") else []
+    return ReportInputs(
+        zones=demo.zones,
+        landcover=demo.landcover,
+        projects=getattr(demo, "projects", None),
+        simulated=True,
+        sources={
+            "zones": "Simulated Xuzhou demo zones (模拟数据), placed on real district boundaries",
+            "land cover": "Simulated CLCD-legend land cover, 30 m (模拟数据)",
+        },
+        files=files,
+    )
+
+
+def load_inputs(
+    zones: PathLikeStr,
+    landcover: PathLikeStr | Sequence[PathLikeStr],
+    *,
+    legend: str,
+    years: Sequence[int] | None = None,
+) -> ReportInputs:
+    """Read the zones (:func:`load_zones`) and land cover (:func:`open_landcover`) from files."""
+    from geo_revival.landcover.io import open_landcover
+    from geo_revival.zones import load_zones
+
+    z = load_zones(zones)
+    lc = open_landcover(landcover, legend=legend, years=years)
+    sources = [lc.attrs.get("source", [])]
+    files = [Path(zones), *(Path(p) for s in sources for p in (s if isinstance(s, list) else [s]))]
+    return ReportInputs(
+        zones=z,
+        landcover=lc,
+        simulated=bool(lc.attrs.get("simulated", False)),
+        sources={"zones": str(zones), "land cover": ", ".join(str(p) for p in files[1:])},
+        files=[f for f in files if f.is_file()],
+    )
+
+
+# -- output folder ---------------------------------------------------------------------------
+def _check_destination(out: Path, force: bool) -> None:
+    if out.exists() and not out.is_dir():
+        raise OutputExistsError(f"{out} exists and is not a folder; choose another --out")
+    if out.is_dir() and any(out.iterdir()) and not force:
+        raise OutputExistsError(
+            f"output folder {out} is not empty; pass force=True (--force) to replace it, "
+            "or choose another folder"
+        )
+    resolved = out.resolve()
+    protected = {Path(resolved.anchor), Path.home().resolve(), Path.cwd().resolve()}
+    if force and (resolved in protected or Path.cwd().resolve().is_relative_to(resolved)):
+        raise OutputExistsError(
+            f"refusing to replace {out}: it is the root, home or current folder (or contains it)"
+        )
+
+
+def _move_into_place(tmp: Path, out: Path) -> None:
+    if out.exists():
+        shutil.rmtree(out)
+    os.replace(tmp, out)
+
+
+# -- steps -----------------------------------------------------------------------------------
+_STATUS_TEXT = {
+    "ahead": "超前 ahead",
+    "on_track": "符合进度 on track",
+    "behind": "滞后 behind",
+}
+
+
+@dataclass
+class _Results:
+    inputs: ReportInputs
+    rules: Any
+    year: int
+    accounting: Any
+    progress: pd.DataFrame
+    notes: list[str]
+
+
+def _compute(inputs: ReportInputs, rules: Any, year: int | None) -> _Results:
+    from geo_revival.progress import progress
+    from geo_revival.restoration import account, load_rules
+
+    ruleset = load_rules(rules)
+    years = sorted(int(y) for y in inputs.landcover["year"].values)
+    report_year = years[-1] if year is None else int(year)
+    if report_year not in years:
+        raise SchemaError(
+            f"year {report_year} is not in the land cover (years {years}); pass one of them"
+        )
+    notes: list[str] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        acc = account(inputs.zones, inputs.landcover, projects=inputs.projects, rules=ruleset)
+        prog = progress(acc.status, acc.state_transitions, inputs.zones)
+    for w in caught:
+        if issubclass(w.category, UserWarning):
+            text = f"{w.category.__name__}: {w.message}"
+            if text not in notes:
+                notes.append(text)
+    return _Results(inputs, ruleset, report_year, acc, prog, notes)
+
+
+def _tables(r: _Results) -> dict[str, pd.DataFrame]:
+    acc = r.accounting
+    return {
+        "restoration_rate": acc.rates,
+        "restoration_status": acc.status,
+        "reclaimed_area": acc.flows,
+        "progress": r.progress,
+        "class_areas": acc.class_areas,
+        "transitions": acc.transitions,
+    }
+
+
+def _write_tables(r: _Results, folder: Path) -> None:
+    from geo_revival.export import to_csv, to_geopackage, to_xlsx
+
+    tables = _tables(r)
+    (folder / "tables").mkdir()
+    for name, table in tables.items():
+        to_csv(pd.DataFrame(table), folder / "tables" / f"{name}.csv")
+    to_xlsx(
+        {name: pd.DataFrame(t).drop(columns="geometry", errors="ignore") for name, t in tables.items()},
+        folder / "tables" / "tables.xlsx",
+    )
+    to_geopackage(
+        r.inputs.zones,
+        folder / "zones_results.gpkg",
+        results={
+            "restoration_rate": r.accounting.rates,
+            "reclaimed_area": r.accounting.flows,
+        },
+    )
+
+
+def _figures(r: _Results, folder: Path) -> dict[str, Path]:
+    from geo_revival.boundaries import load_districts
+    from geo_revival.mapping.charts import (
+        rate_chart,
+        transition_flow_chart,
+        treated_area_chart,
+        zone_bar_chart,
+    )
+    from geo_revival.mapping.static import save_figure, static_map
+
+    figs = folder / "figures"
+    figs.mkdir()
+    zones, lc, sim = r.inputs.zones, r.inputs.landcover, r.inputs.simulated
+    districts = load_districts()
+    out: dict[str, Path] = {}
+    for layout in ("landscape", "portrait"):
+        fig = static_map(
+            zones, r.accounting.rates, year=r.year, landcover=lc, districts=districts,
+            layout=layout, simulated=sim,
+        )
+        out[f"map_{layout}"] = save_figure(fig, figs / f"map_{layout}")[0]
+    prog = r.progress
+    indicators = set(prog["indicator_id"])
+    treated = [i for i in ("subsidence_treated_area", "key_subsidence_treated_area") if i in indicators]
+    if treated:
+        out["treated_area"] = save_figure(
+            treated_area_chart(prog, treated, simulated=sim), figs / "treated_area"
+        )[0]
+    if "subsidence_restoration_rate" in indicators:
+        out["restoration_rate_plan"] = save_figure(
+            rate_chart(prog, simulated=sim), figs / "restoration_rate_plan"
+        )[0]
+    ref_rows = prog[
+        (prog["indicator_id"] == "subsidence_restoration_rate") & (prog["year"] == r.year)
+    ]
+    reference = (
+        {f"{r.year} 规划参照 plan reference": float(ref_rows["reference"].iloc[0])}
+        if len(ref_rows) and pd.notna(ref_rows["reference"].iloc[0])
+        else None
+    )
+    out["zone_rates"] = save_figure(
+        zone_bar_chart(r.accounting.rates, zones, year=r.year, simulated=sim, reference=reference),
+        figs / "zone_rates",
+    )[0]
+    base = int(lc["year"].values.min())
+    if r.year > base:
+        out["transitions"] = save_figure(
+            transition_flow_chart(
+                r.accounting.transitions, from_year=base, to_year=r.year,
+                legend=lc.attrs.get("legend"), simulated=sim,
+            ),
+            figs / "transitions",
+        )[0]
+    return out
+
+
+def _interactive(r: _Results, folder: Path) -> Path:
+    from geo_revival.boundaries import load_districts
+    from geo_revival.mapping.interactive import progress_map, save_map
+
+    m = progress_map(
+        r.inputs.zones, r.accounting.rates, year=r.year, landcover=r.inputs.landcover,
+        districts=load_districts(), simulated=r.inputs.simulated,
+    )
+    return save_map(m, folder / "progress_map.html")
+
+
+# -- summary ---------------------------------------------------------------------------------
+def _fmt(value: Any, unit: str) -> str:
+    if value is None or pd.isna(value):
+        return "–"
+    if unit == "fraction":
+        return f"{float(value) * 100:.1f} %"
+    if unit == "mu":
+        return f"{float(value):,.0f} 亩 mu"
+    return f"{float(value):,.4g} {unit}"
+
+
+def verdict_table(progress_table: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The rows of a progress table a reader needs: the report year and the projections.
+
+    Returns one row per indicator and year with formatted ``value`` (and interval),
+    ``reference`` and ``status`` texts in Chinese and English.
+    """
+    t = progress_table
+    # Projections beyond the plan's period (no reference value) are left out.
+    rows = t[
+        ((t["year"] == year) & (t["kind"] == "observed"))
+        | ((t["kind"] == "projected") & t["reference"].notna())
+    ]
+    out = []
+    for _, p in rows.sort_values(["indicator_id", "year"]).iterrows():
+        value = _fmt(p["value"], p["unit"])
+        if pd.notna(p.get("lower")) and pd.notna(p.get("upper")):
+            value += f" ({_fmt(p['lower'], p['unit'])} – {_fmt(p['upper'], p['unit'])})"
+        out.append(
+            {
+                "indicator": f"{p['name_zh']} {p['name_en']}",
+                "year": int(p["year"]),
+                "kind": "监测 observed" if p["kind"] == "observed" else "外推 projected (95 % PI)",
+                "value": value,
+                "reference": _fmt(p["reference"], p["unit"])
+                + (f" ({p['reference_kind']})" if pd.notna(p.get("reference_kind")) else ""),
+                "status": _STATUS_TEXT.get(str(p["status"]), "无参照 no reference"),
+            }
+        )
+    return pd.DataFrame(out, columns=["indicator", "year", "kind", "value", "reference", "status"])
+
+
+def _provenance_record(r: _Results, parameters: dict[str, Any]) -> dict[str, Any]:
+    from geo_revival import __version__
+
+    return {
+        "package_version": __version__,
+        "created_utc": pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds"),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "simulated": r.inputs.simulated,
+        "parameters": parameters,
+        "rule_set": {
+            "name": r.rules.name,
+            "sha256": r.rules.sha256,
+            "origin": r.rules.origin,
+            "title": r.rules.title,
+        },
+        "legend": r.inputs.landcover.attrs.get("legend"),
+        "inputs": {str(p): file_sha256(p) for p in r.inputs.files if Path(p).is_file()},
+        "sources": r.inputs.sources,
+        "tables": {
+            name: t.attrs.get("provenance") for name, t in _tables(r).items() if t.attrs
+        },
+        "notes": r.notes,
+    }
+
+
+def _summary_html(
+    r: _Results, figures: dict[str, Path], prov: dict[str, Any], folder: Path
+) -> str:
+    import html
+
+    from geo_revival.mapping.fonts import cjk_webfont_css
+
+    esc = html.escape
+    verdict = verdict_table(r.progress, r.year)
+    head = ("<tr><th>指标 Indicator</th><th>年份 Year</th><th>类型 Kind</th><th>数值 Value</th>"
+            "<th>规划参照 Plan reference</th><th>状态 Status</th></tr>")
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{esc(str(v))}</td>" for v in row) + f"</tr>"
+        for row in verdict.itertuples(index=False)
+    )
+    banner = (
+        "<p class='sim'>模拟数据 — SIMULATED DATA. These figures come from the simulated Xuzhou "
+        "demo scenario, not from observations, and say nothing about real progress.</p>"
+        if r.inputs.simulated else ""
+    )
+    imgs = "".join(
+        f"<figure><img src='{esc(p.relative_to(folder).as_posix())}' alt='{esc(k)}'></figure>"
+        for k, p in figures.items()
+        if k != "map_portrait"
+    )
+    sources = "".join(f"<li><b>{esc(k)}</b>: {esc(v)}</li>" for k, v in r.inputs.sources.items())
+    inputs = "".join(
+        f"<li><code>{esc(k)}</code> sha256 <code>{esc(v)}</code></li>"
+        for k, v in prov["inputs"].items()
+    ) or "<li>(in-memory inputs)</li>"
+    notes = "".join(f"<li>{esc(n)}</li>" for n in r.notes) or "<li>无 none</li>"
+    rs = prov["rule_set"]
+    params = esc(json.dumps(prov["parameters"], ensure_ascii=False))
+    title = f"采煤沉陷区修复监测年报 {r.year} · Restoration monitoring report {r.year}"
+    body = f"""<h1>{esc(title)}</h1>{banner}
+<h2>进度结论 Progress verdict</h2>
+<table>{head}{rows}</table>
+<p class='small'>Status compares the value with the plan reference ± the tolerance band of
+<code>progress_indicators.csv</code>; projections are OLS trends with 95 % prediction intervals.</p>
+<p><a href='progress_map.html'>交互地图 Interactive map</a> ·
+<a href='tables/tables.xlsx'>表格 Tables (XLSX)</a> ·
+<a href='zones_results.gpkg'>GeoPackage</a> · <a href='provenance.json'>provenance.json</a></p>
+{imgs}
+<h2>数据来源 Data sources</h2><ul>{sources}</ul>
+<h2>规则集 Rule set</h2>
+<p><b>{esc(rs['name'])}</b> — {esc(rs['title'])} (sha256 <code>{esc(rs['sha256'])}</code>)</p>
+<h2>可追溯性 Provenance</h2>
+<ul><li>geo-revival {esc(prov['package_version'])}, Python {esc(prov['python'])},
+created {esc(prov['created_utc'])}</li><li>parameters <code>{params}</code></li>{inputs}</ul>
+<h2>注意 Notes</h2><ul>{notes}</ul>"""
+    font = cjk_webfont_css(body)
+    return f"""<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>{esc(title)}</title>
+<style>{font}
+body {{ font-family: "GeoRevival CJK", "Helvetica Neue", Arial, sans-serif; max-width: 1100px;
+  margin: 1.5em auto; padding: 0 1em; color: #222; font-size: 14px; }}
+h1 {{ font-size: 22px; }} h2 {{ font-size: 17px; margin-top: 1.4em; }}
+table {{ border-collapse: collapse; width: 100%; }}
+th, td {{ border-bottom: 1px solid #ccc; padding: 4px 6px; text-align: left; font-size: 13px; }}
+.sim {{ background: #fde0dc; color: #900; padding: 8px; font-weight: bold; }}
+.small {{ font-size: 12px; color: #555; }} code {{ font-size: 11px; word-break: break-all; }}
+figure {{ margin: 1em 0; }} img {{ max-width: 100%; border: 1px solid #ddd; }}
+</style></head><body>{body}</body></html>
+"""
+
+
+def _summary_pdf(r: _Results, figures: dict[str, Path], path: Path) -> None:
+    from matplotlib import rc_context
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.image import imread
+
+    from geo_revival.mapping.fonts import cjk_rc, use_cjk_font
+    from geo_revival.mapping.static import A4_INCHES
+
+    verdict = verdict_table(r.progress, r.year)
+    with rc_context(cjk_rc()):
+        fig = Figure(figsize=A4_INCHES["portrait"])
+        FigureCanvasAgg(fig)
+        fig.text(0.5, 0.97, f"采煤沉陷区修复监测年报 Restoration monitoring report {r.year}",
+                 ha="center", va="top", fontsize=14)
+        if r.inputs.simulated:
+            fig.text(0.5, 0.945, "模拟数据 — simulated data, not observations", ha="center",
+                     va="top", fontsize=11, color="#b00000")
+        tax = fig.add_axes((0.04, 0.66, 0.92, 0.26))
+        tax.set_axis_off()
+        if len(verdict):
+            cells = [[row.indicator[:34], row.year, row.kind.split()[0], row.value,
+                      row.reference, row.status] for row in verdict.itertuples(index=False)]
+            table = tax.table(
+                cellText=cells, loc="upper center", cellLoc="left",
+                colLabels=["指标 Indicator", "年份", "类型", "数值 Value", "参照 Reference", "状态 Status"],
+                colWidths=[0.27, 0.06, 0.06, 0.27, 0.18, 0.16],
+            )
+            table.auto_set_font_size(False)
+            table.set_fontsize(6.5)
+        for (key, box) in (("treated_area", (0.04, 0.34, 0.92, 0.31)),
+                           ("restoration_rate_plan", (0.04, 0.03, 0.92, 0.31))):
+            if key in figures:
+                ax = fig.add_axes(box)
+                ax.imshow(imread(figures[key]))
+                ax.set_axis_off()
+        fig.text(0.02, 0.01, f"Rule set {r.rules.name} · details, sources and provenance in index.html",
+                 fontsize=7)
+        use_cjk_font(fig)
+        fig.savefig(path, format="pdf")
+
+
+# -- entry point -----------------------------------------------------------------------------
+def build_report(
+    out: PathLikeStr = "report",
+    *,
+    inputs: ReportInputs | None = None,
+    zones: PathLikeStr | None = None,
+    landcover: PathLikeStr | Sequence[PathLikeStr] | None = None,
+    legend: str | None = None,
+    rules: Any = "default",
+    year: int | None = None,
+    force: bool = False,
+    rasters: bool = False,
+    progress: bool = True,
+) -> Path:
+    """Write the yearly monitoring report into the folder ``out``.
+
+    Parameters
+    ----------
+    out
+        Output folder; it must be absent or empty unless ``force`` is true.
+    inputs
+        Ready inputs (:class:`ReportInputs`); overrides ``zones``/``landcover``.
+    zones, landcover, legend
+        Zone file and land-cover file(s) (path, glob, folder or list) with the legend's
+        registry name. Both or neither: without them the bundled SIMULATED demo is used.
+    rules
+        Rule-set name (:func:`geo_revival.restoration.list_rule_sets`) or TOML path.
+    year
+        Report year (default: the latest land-cover year).
+    force
+        Replace a non-empty ``out``.
+    rasters
+        Also write the land cover as COGs with colour table (``landcover/``).
+    progress
+        Show a progress bar on stderr.
+
+    Returns
+    -------
+    pathlib.Path
+        The report folder, holding ``index.html`` (one-page summary), ``summary.pdf``,
+        ``progress_map.html``, ``provenance.json``, ``tables/`` (CSV + ``tables.xlsx``),
+        ``zones_results.gpkg`` and ``figures/`` (PNG 300 dpi, PDF, SVG).
+
+    Raises
+    ------
+    OutputExistsError
+        ``out`` is not empty and ``force`` is false.
+    GeoRevivalError
+        Invalid inputs (missing CRS, unknown legend or rule set, year not in the data …).
+
+    Examples
+    --------
+    >>> build_report("report")  # doctest: +SKIP
+    PosixPath('report')
+    """
+    out_dir = Path(out)
+    _check_destination(out_dir, force)
+    if (zones is None) != (landcover is None) and inputs is None:
+        raise SchemaError(
+            "pass both zones and landcover (with legend), or neither to use the bundled demo"
+        )
+    steps = ["inputs", "accounting", "tables", "figures", "interactive map", "summary"]
+    if rasters:
+        steps.insert(5, "rasters")
+    bar = tqdm(total=len(steps), desc="report", unit="step", disable=not progress)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.partial-", dir=out_dir.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    tmp.chmod(0o777 & ~umask)  # mkdtemp makes the folder private; a report is meant to be shared
+    try:
+        bar.set_postfix_str("reading inputs")
+        if inputs is None:
+            if zones is None:
+                inputs = demo_inputs()
+            else:
+                if legend is None:
+                    raise SchemaError("pass legend= (e.g. 'clcd') with your land-cover files")
+                inputs = load_inputs(zones, landcover, legend=legend)  # type: ignore[arg-type]
+        bar.update()
+        bar.set_postfix_str("accounting and plan comparison")
+        results = _compute(inputs, rules, year)
+        bar.update()
+        bar.set_postfix_str("tables")
+        _write_tables(results, tmp)
+        bar.update()
+        bar.set_postfix_str("figures")
+        figures = _figures(results, tmp)
+        bar.update()
+        bar.set_postfix_str("interactive map")
+        _interactive(results, tmp)
+        bar.update()
+        if rasters:
+            from geo_revival.landcover.io import write_landcover
+
+            bar.set_postfix_str("rasters")
+            (tmp / "landcover").mkdir()
+            name = "landcover_simulated_{year}.tif" if inputs.simulated else "landcover_{year}.tif"
+            write_landcover(inputs.landcover, tmp / "landcover" / name)
+            bar.update()
+        bar.set_postfix_str("summary")
+        parameters = {
+            "year": results.year,
+            "rules": results.rules.name,
+            "legend": inputs.landcover.attrs.get("legend"),
+            "years": [int(y) for y in inputs.landcover["year"].values],
+            "zones": int(len(inputs.zones)),
+            "rasters": rasters,
+        }
+        prov = _provenance_record(results, parameters)
+        (tmp / "provenance.json").write_text(
+            json.dumps(prov, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
+        )
+        (tmp / "index.html").write_text(_summary_html(results, figures, prov, tmp), encoding="utf-8")
+        _summary_pdf(results, figures, tmp / "summary.pdf")
+        bar.update()
+        _move_into_place(tmp, out_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    finally:
+        bar.close()
+    return out_dir
