@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sys
 from enum import Enum
+from typing import Annotated
 
 import pandas as pd
 import typer
@@ -100,3 +101,46 @@ def zones(fmt: OutputFormat = FORMAT_OPTION) -> None:
 # Further commands go below, one function each, e.g. a sub-app for the demo:
 #     demo_app = typer.Typer(help="The simulated Xuzhou scenario."); app.add_typer(demo_app,
 #     name="demo") with @demo_app.command("build"), and @app.command() def report(...).
+
+
+_Opt = typer.Option
+
+
+@app.command()
+def report(
+    out: Annotated[
+        str, _Opt("--out", "-o", help="Output folder; must be empty unless --force.")
+    ] = "report",
+    zones: Annotated[
+        str | None, _Opt(help="Zone layer (GeoPackage, Shapefile ...). Default: simulated demo.")
+    ] = None,
+    landcover: Annotated[
+        list[str] | None, _Opt(help="Land-cover raster file, glob or folder (repeatable).")
+    ] = None,
+    legend: Annotated[str | None, _Opt(help="Legend of the land cover, e.g. clcd.")] = None,
+    rules: Annotated[str, _Opt(help="Rule set name or TOML file.")] = "default",
+    year: Annotated[int | None, _Opt(help="Report year (default: the latest).")] = None,
+    force: Annotated[bool, _Opt("--force", help="Replace a non-empty output folder.")] = False,
+    rasters: Annotated[bool, _Opt("--rasters", help="Also write land cover as COGs.")] = False,
+    quiet: Annotated[bool, _Opt("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Write the yearly report: tables, GeoPackage, maps, charts, HTML/PDF summary.
+
+    Exit codes: 0 written; 2 invalid input; 3 output folder not empty (use --force); 1 other.
+    """
+    from geo_revival.exceptions import GeoRevivalError, OutputExistsError
+    from geo_revival.report import build_report
+
+    sources = None if not landcover else landcover[0] if len(landcover) == 1 else landcover
+    try:
+        path = build_report(
+            out, zones=zones, landcover=sources, legend=legend, rules=rules, year=year,
+            force=force, rasters=rasters, progress=not quiet,
+        )
+    except OutputExistsError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(3) from None
+    except (GeoRevivalError, FileNotFoundError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"report written to {path}/ (open {path / 'index.html'})")
