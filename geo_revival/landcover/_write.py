@@ -135,7 +135,12 @@ def write_landcover(
     if da.rio.crs is None:
         raise MissingCRSError("the array has no CRS; attach one with da.rio.write_crs(...)")
     is_simulated = bool(da.attrs.get("simulated", False) if simulated is None else simulated)
-    stack = da if "year" in da.dims else da.expand_dims(year=[da.attrs.get("year", 0)])
+    if "year" in da.dims:
+        stack = da
+    elif "year" in da.coords:  # e.g. da.sel(year=2020)
+        stack = da.expand_dims(year=[int(da["year"])])
+    else:
+        raise SchemaError("da has no 'year' dimension or coordinate; assign one (year=...)")
     years = [int(y) for y in stack["year"].values]
     targets = _paths_for(Path(fspath(path)), years)
     if is_simulated:
@@ -159,7 +164,7 @@ def write_landcover(
 
     for i, (year, target) in enumerate(zip(years, targets, strict=True)):
         target.parent.mkdir(parents=True, exist_ok=True)
-        layer = stack.sel(year=year, drop=True)
+        layer = stack.sel(year=year, drop=True).drop_vars("year", errors="ignore")
         if hasattr(layer.data, "dask"):
             layer = layer.copy(data=_codes.validated(layer.data, known, leg.name, strict=True))
         else:

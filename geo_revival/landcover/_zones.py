@@ -151,4 +151,6 @@ def _native_block_chunks(source: Any, open_kwargs: dict[str, Any]) -> dict[str, 
 
     layers = resolve_layers(source, open_kwargs.get("years"), open_kwargs.get("band_years"))
     bh, bw = layers[0].block_shape
+    if bh * bw < 64 * 64:  # strips of a few rows: take enough rows for a useful chunk
+        bh *= math.ceil(256 * 256 / (bh * bw))
     return {"y": bh, "x": bw}

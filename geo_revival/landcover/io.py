@@ -54,17 +54,16 @@ Chunks = Literal["auto"] | int | Mapping[str, int]
 
 #: Up to this many pixels (all years) ``code_check="auto"`` reads the data once at open time.
 EAGER_CHECK_MAX_PIXELS = 1 << 24
-# Target chunk edge for chunks="auto": 4096 px, rounded up to whole file blocks.
+# Target chunk for chunks="auto": about 4096 x 4096 px, in whole file blocks.
 _CHUNK_EDGE = 4096
 
 
 def _auto_chunks(layer: Layer) -> dict[str, int]:
     bh, bw = layer.block_shape
-    return {
-        "band": 1,
-        "y": min(layer.height, bh * max(1, math.ceil(_CHUNK_EDGE / bh))),
-        "x": min(layer.width, bw * max(1, math.ceil(_CHUNK_EDGE / bw))),
-    }
+    x = min(layer.width, bw * max(1, math.ceil(_CHUNK_EDGE / bw)))
+    # Rows to reach ~4096^2 pixels, so that full-width strips do not make huge chunks.
+    y = min(layer.height, bh * max(1, math.ceil(_CHUNK_EDGE * _CHUNK_EDGE / x / bh)))
+    return {"band": 1, "y": y, "x": x}
 
 
 def _chunks_for(layer: Layer, chunks: Chunks) -> dict[str, int]:
@@ -86,6 +85,7 @@ def _open_layer(
     chunks: dict[str, int],
     crs: RioCRS | None,
     target: Grid | None,
+    nodata: float | None,
 ) -> xr.DataArray:
     """Open one band lazily; warp it onto ``target`` (nearest neighbour) when given."""
     with warnings.catch_warnings():
@@ -109,8 +109,10 @@ def _open_layer(
                 }
                 if crs is not None:
                     vrt_kwargs["src_crs"] = crs
-                if layer.nodata is not None:
-                    vrt_kwargs["nodata"] = layer.nodata
+                # Pixels outside the source get the nodata code, never a class code.
+                fill = layer.nodata if layer.nodata is not None else nodata
+                if fill is not None:
+                    vrt_kwargs["nodata"] = fill
                 with WarpedVRT(src, **vrt_kwargs) as vrt:
                     da = rioxarray.open_rasterio(
                         vrt, chunks=chunks, lock=False, mask_and_scale=False, cache=False
@@ -288,7 +290,7 @@ def open_landcover(
         nodata = leg.nodata[0]
     arrays = []
     for la, (rows, cols) in zip(layers, windows, strict=True):
-        da = _open_layer(la, _chunks_for(la, chunks), user_crs, target)
+        da = _open_layer(la, _chunks_for(la, chunks), user_crs, target, nodata)
         da = da.isel(y=rows, x=cols)
         if la.nodata is not None and nodata is not None and la.nodata != nodata:
             # One nodata code for the whole series; a typed scalar keeps the integer dtype.

@@ -291,8 +291,11 @@ def test_nodata_kept_integer_and_unified(tmp_path: Path) -> None:
 def test_product_version_warning(tmp_path: Path) -> None:
     a = make_tif(tmp_path / "CLCD_v01_2020_albert.tif", codes((3, 3)))
     b = make_tif(tmp_path / "CLCD_v02_2021_albert.tif", codes((3, 3)))
-    with pytest.warns(ProductVersionWarning, match=r"2020: v01, 2021: v02.*algorithmic"):
+    with pytest.warns(ProductVersionWarning) as record:
         da = open_landcover([a, b], legend="clcd")
+    messages = [str(w.message) for w in record]
+    assert any("2020: v01, 2021: v02" in m and "algorithmic" in m for m in messages)
+    assert any("describes versions ['v01']" in m and "{2021: 'v02'}" in m for m in messages)
     assert da.attrs["version"] == ["v01", "v02"]
 
 
@@ -477,3 +480,32 @@ def test_zone_windows_coverage(tmp_path: Path) -> None:
         list(read_zone_windows(da, [outside], crs=UTM50))
     with pytest.raises(MissingCRSError, match="zones have no CRS"):
         list(read_zone_windows(da, [inside]))
+
+
+def test_reproject_fills_uncovered_pixels_with_nodata(tmp_path: Path) -> None:
+    a = make_tif(tmp_path / "lc_2020.tif", codes((6, 6), values=(1, 2)))
+    b = make_tif(tmp_path / "lc_2021.tif", np.full((3, 3), 5, "uint8"), nodata=None)
+    da = open_landcover([a, b], legend="clcd", align="reproject")
+    expected = np.zeros((6, 6), "uint8")
+    expected[:3, :3] = 5
+    np.testing.assert_array_equal(da.sel(year=2021).values, expected)
+
+
+def test_check_codes_uses_attrs_legend(tmp_path: Path) -> None:
+    da = open_landcover(make_tif(tmp_path / "lc_2020.tif", codes((4, 4))), legend="clcd")
+    assert check_codes(da) == ()
+    labels = xr.DataArray(np.array([[0, 8], [9, 20]], "uint8"))
+    with pytest.raises(LegendError, match=r"codes \[9, 20\] are not in legend 'dynamic_world'"):
+        check_codes(labels, "dynamic_world")
+    with pytest.raises(LegendError, match="pass legend="):
+        check_codes(xr.DataArray(np.zeros((2, 2), "uint8")))
+
+
+def test_write_single_year_slice(tmp_path: Path, series: xr.DataArray) -> None:
+    one = series.sel(year=2021).isel(x=slice(0, 30), y=slice(0, 30))
+    (path,) = write_landcover(one, tmp_path / "clcd_{year}.tif")
+    assert path.name == "clcd_2021.tif"
+    with rasterio.open(path) as src:
+        assert src.tags()["year"] == "2021"
+    with pytest.raises(SchemaError, match="no 'year' dimension"):
+        write_landcover(one.drop_vars("year"), tmp_path / "x.tif")
