@@ -14,11 +14,12 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import numpy as np
 import rioxarray
 import xarray as xr
+from affine import Affine
 from pyproj import CRS
 from rasterio.crs import CRS as RioCRS
 from rasterio.enums import Resampling
@@ -117,8 +118,7 @@ def _open_layer(
                     da = rioxarray.open_rasterio(
                         vrt, chunks=chunks, lock=False, mask_and_scale=False, cache=False
                     )
-    assert isinstance(da, xr.DataArray)
-    return da.sel(band=layer.band, drop=True)
+    return cast(xr.DataArray, da).sel(band=layer.band, drop=True)
 
 
 def _align(layers: list[Layer], align: Align, crs: RioCRS | None) -> tuple[Grid | None, list[Any]]:
@@ -305,7 +305,10 @@ def open_landcover(
     out.name = "landcover"
     out_crs = target.crs if target is not None else (user_crs or layers[0].crs)
     out = out.rio.write_crs(out_crs)
-    out = out.rio.write_transform(out.rio.transform(recalc=True))
+    # The transform from the grids, not from coordinates (which fail for 1-pixel-wide rasters).
+    rows0, cols0 = windows[0]
+    base = target.transform if target is not None else layers[0].transform
+    out = out.rio.write_transform(base * Affine.translation(cols0.start or 0, rows0.start or 0))
     if nodata is not None:
         out = out.rio.write_nodata(nodata, encoded=False)
 

@@ -16,6 +16,8 @@ import rasterio
 import rioxarray._io as rio_io
 import xarray as xr
 from affine import Affine
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from shapely.geometry import box
 
 from geo_revival.exceptions import (
@@ -30,6 +32,7 @@ from geo_revival.exceptions import (
     SchemaError,
     UnknownCodeWarning,
 )
+from geo_revival.landcover._grid import Grid, intersection_windows
 from geo_revival.landcover._sources import version_from_name, year_from_name
 from geo_revival.landcover.io import (
     check_codes,
@@ -509,3 +512,34 @@ def test_write_single_year_slice(tmp_path: Path, series: xr.DataArray) -> None:
         assert src.tags()["year"] == "2021"
     with pytest.raises(SchemaError, match="no 'year' dimension"):
         write_landcover(one.drop_vars("year"), tmp_path / "x.tif")
+
+
+def test_one_pixel_wide_raster(tmp_path: Path) -> None:
+    da = open_landcover(make_tif(tmp_path / "lc_2020.tif", codes((5, 1))), legend="clcd")
+    assert da.rio.transform() == ORIGIN
+    assert da.rio.resolution() == (30.0, -30.0)
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    offsets=st.lists(
+        st.tuples(st.integers(-5, 5), st.integers(-5, 5), st.integers(1, 8), st.integers(1, 8)),
+        min_size=2,
+        max_size=4,
+    )
+)
+def test_intersection_windows_match_brute_force(
+    offsets: list[tuple[int, int, int, int]],
+) -> None:
+    grids = [Grid(None, ORIGIN * Affine.translation(c, r), w, h) for c, r, w, h in offsets]
+    cells = [{(r + i, c + j) for i in range(h) for j in range(w)} for c, r, w, h in offsets]
+    common = set.intersection(*cells)
+    windows = intersection_windows(grids)
+    if not common:
+        assert windows is None
+        return
+    assert windows is not None
+    for (c, r, _, _), (rows, cols) in zip(offsets, windows, strict=True):
+        got = {(r + i, c + j) for i in range(rows.start, rows.stop)
+               for j in range(cols.start, cols.stop)}  # fmt: skip
+        assert got == common
