@@ -98,14 +98,15 @@ def _codes(values: pd.Series, categories: list, what: str, ids: pd.Series) -> np
     unknown = codes < 0
     if unknown.any():
         bad = sorted(map(str, pd.unique(values[unknown])))
-        raise EstimationError(
-            f"{what} {bad} (sample units {_first(ids[unknown])}) are not among the "
-            f"{'strata' if what.startswith('strat') else 'classes'} {categories}; "
-            + (
-                "give strata_areas for every stratum in the sample."
-                if what.startswith("strat")
-                else "pass classes= with every label, or fix the labels."
+        units = _first(ids[unknown])
+        if what == "strata":
+            raise EstimationError(
+                f"strata areas missing for strata {bad} (sample units {units}); strata_areas "
+                f"lists {categories}. Give the area of every stratum in the sample."
             )
+        raise EstimationError(
+            f"{what} {bad} (sample units {units}) are not among the classes {categories}; "
+            "pass classes= with every label, or fix the labels."
         )
     return np.asarray(codes, dtype=np.intp)
 

@@ -428,7 +428,7 @@ def _sample(**changes: list) -> pd.DataFrame:
     ("sample", "areas", "error", "match"),
     [
         (_sample().drop(columns="reference_class"), AREAS_HA, SchemaError, "lacks columns"),
-        (_sample(), {"gain": 10.0}, EstimationError, r"\['stable'\] .* not among the strata"),
+        (_sample(), {"gain": 10.0}, EstimationError, r"areas missing for strata \['stable'\]"),
         (_sample(), {**AREAS_HA, "water": 0.0}, EstimationError, "zero-size strata"),
         (_sample(), {**AREAS_HA, "water": 5.0}, EstimationError, "no sample units"),
         (_sample(), {"gain": np.nan, "stable": 1.0}, EstimationError, "missing"),
