@@ -56,6 +56,14 @@ _LAZY = {
     "draw_sample": "geo_revival.estimation",
     "sample_size": "geo_revival.estimation",
     "allocate_sample": "geo_revival.estimation",
+    "accuracy_assessment": "geo_revival.estimation",
+    "write_response_sheet": "geo_revival.estimation",
+    "read_response_sheet": "geo_revival.estimation",
+    "error_matrix": "geo_revival.estimation",
+    "sample_from_counts": "geo_revival.estimation",
+    "stratum_areas": "geo_revival.estimation",
+    "reference_from_raster": "geo_revival.estimation",
+    "estimate_change_area": "geo_revival.estimation",
 }
 
 __all__ = [
