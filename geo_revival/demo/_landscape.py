@@ -65,8 +65,8 @@ def background(window: Window, landscape: Mapping[str, Any], seed: int) -> npt.N
     lc = np.full(shape, CROPLAND, dtype=np.uint8)
 
     # Hills: radial envelopes roughened by noise; forest on the crests, shrub/grass on the slopes.
-    hill = _radial(window, landscape["hills"]) * (
-        0.55 + 0.9 * value_noise(seed, "hill", window, (60.0, 20.0, 7.0), (0.5, 0.3, 0.2))
+    hill = _radial(window, landscape["hills"]) ** 0.7 * (
+        0.25 + 1.5 * value_noise(seed, "hill", window, (45.0, 15.0, 5.0), (0.5, 0.35, 0.15))
     )
     thr = float(landscape["hill_forest_threshold"])
     lc[hill > thr - 0.12] = GRASSLAND

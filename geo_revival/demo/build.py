@@ -198,7 +198,7 @@ def _dataarray(
     da = da.rio.write_crs(CRS).rio.write_transform(window.transform).rio.write_nodata(0)
     da.attrs.update(
         legend="clcd", product="CLCD (SIMULATED)", simulated=True,
-        version=[f"simulated-{series}"] * len(years),
+        version=["v01"] * len(years),  # CLCD v01 legend; "simulated" is in tags and names
         source=[f"geo_revival.demo.build_xuzhou(seed={seed})"] * len(years),
     )
     return da
@@ -362,7 +362,7 @@ def build_xuzhou(
         from geo_revival.demo._preview import draw_preview
 
         files["preview"] = out / "preview.png"
-        draw_preview(files["preview"], zones, projects, districts, truth, window, years)
+        draw_preview(files["preview"], zones, projects, districts, truth, mapped, window, years)
 
     summary = {
         "simulated": True,
