@@ -144,3 +144,31 @@ def report(
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
     typer.echo(f"report written to {path}/ (open {path / 'index.html'})")
+
+
+demo_app = typer.Typer(help="The SIMULATED Xuzhou demo scenario.", no_args_is_help=True)
+app.add_typer(demo_app, name="demo")
+
+
+class DemoExtent(str, Enum):
+    """Extent of the simulated rasters."""
+
+    zones = "zones"
+    prefecture = "prefecture"
+
+
+@demo_app.command("build")
+def demo_build(
+    out: Annotated[
+        str | None, _Opt("--out", "-o", help="Output folder (default: the repository's data/).")
+    ] = None,
+    seed: Annotated[int | None, _Opt(help="Random seed (default: the shipped seed).")] = None,
+    extent: Annotated[
+        DemoExtent, _Opt(help="zones (shipped, bounding box of the zones) or prefecture.")
+    ] = DemoExtent.zones,
+) -> None:
+    """Regenerate the simulated scenario byte-for-byte (zones, projects, land cover, truth)."""
+    from geo_revival.demo import build_xuzhou
+
+    files = build_xuzhou(out, seed=seed, extent=extent.value)
+    typer.echo(f"{len(files)} SIMULATED files written under {files['build'].parent.parent}/")
