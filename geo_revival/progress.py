@@ -356,8 +356,9 @@ def progress(
         ``(base_year, t)``; needed for treated area and for ``rate_definition="baseline"``.
         ``None`` skips those indicators with a :class:`ProgressWarning`.
     zones
-        Table with ``zone_id`` and ``category``; each indicator sums the zones of its
-        categories (``data/progress_indicators.csv``).
+        Table with ``zone_id`` and ``category``; each indicator sums the areas of the zones of
+        its categories (``data/progress_indicators.csv``), so those zones must not overlap
+        each other (the plan's subsidence and mining zones do not).
     indicators
         Indicator ids to report (default: all of ``progress_indicators()``).
     base_year

@@ -597,13 +597,16 @@ def account(
     rules
         Rule set name, path or :class:`RuleSet`.
     base_year
-        First year of the cumulative pairs (default: the first year of ``landcover``).
+        First year of the cumulative pairs (default: the first year of ``landcover``, which
+        needs at least two years).
     coverage
         Overlay pixel rule, see :func:`geo_revival.overlay.class_areas`.
 
     Returns
     -------
     Accounting
+        Per-zone tables; per project or unit, call e.g.
+        ``restoration_status(result.class_areas, rules, by="unit_id")``.
 
     Examples
     --------
