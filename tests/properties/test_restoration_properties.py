@@ -60,7 +60,7 @@ def _state_area(status: pd.DataFrame, which: str) -> pd.Series:
     return status[status["state"] == which].set_index("zone_id")["area_m2"]
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(rows=moves, rules=rule_sets, uses=planned)
 def test_flow_identities(rows: list[tuple[str, str, str, int]], rules: RuleSet,
                          uses: dict[str, str]) -> None:
@@ -97,7 +97,7 @@ def test_flow_identities(rows: list[tuple[str, str, str, int]], rules: RuleSet,
     assert (flows["reclaimed_area_m2"] >= 0).all() and (flows["newly_damaged_area_m2"] >= 0).all()
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(rows=moves, uses=planned, damaged=st.sets(st.sampled_from(GENERIC_CLASSES)))
 def test_without_neutral_land_reclaimed_minus_newly_damaged_is_change_in_restored(
     rows: list[tuple[str, str, str, int]], uses: dict[str, str], damaged: set[str]
@@ -111,7 +111,7 @@ def test_without_neutral_land_reclaimed_minus_newly_damaged_is_change_in_restore
     np.testing.assert_allclose(flows["restored_change_area_m2"], -flows["damaged_change_area_m2"])
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(rows=moves, rules=rule_sets, uses=planned)
 def test_rates_are_fractions(rows: list[tuple[str, str, str, int]], rules: RuleSet,
                              uses: dict[str, str]) -> None:
@@ -131,7 +131,7 @@ def test_rates_are_fractions(rows: list[tuple[str, str, str, int]], rules: RuleS
         assert (rate["restoration_rate"].isna() == (no_land == 0)).all()
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(rows=moves, rules=rule_sets, uses=planned)
 def test_group_rate_lies_between_member_rates(rows: list[tuple[str, str, str, int]],
                                               rules: RuleSet, uses: dict[str, str]) -> None:
@@ -145,7 +145,7 @@ def test_group_rate_lies_between_member_rates(rows: list[tuple[str, str, str, in
         assert members.min() - 1e-12 <= value <= members.max() + 1e-12
 
 
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=15, deadline=None)
 @given(rows=moves, rules=rule_sets, uses=planned, data=st.data())
 def test_splitting_rows_changes_nothing(rows: list[tuple[str, str, str, int]], rules: RuleSet,
                                         uses: dict[str, str], data: st.DataObject) -> None:
