@@ -239,7 +239,10 @@ def open_landcover(
     xarray.DataArray
         Named ``landcover``, dims ``("year", "y", "x")``, integer dtype as stored (nodata is
         *not* masked to NaN; ``da.rio.nodata`` tells it), with ``attrs`` ``legend``,
-        ``product``, ``version`` and ``source`` (lists, one per year) and ``simulated``.
+        ``product``, ``version`` and ``source`` (lists, one per year; versions come from the
+        file name, e.g. ``v200`` or MODIS collection ``006``, else from a ``product_version``
+        tag) and ``simulated`` (True if any file has a true ``simulated`` GeoTIFF tag or
+        ``simulated`` in its name).
 
     Raises
     ------
