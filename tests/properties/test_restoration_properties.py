@@ -116,19 +116,16 @@ def test_without_neutral_land_reclaimed_minus_newly_damaged_is_change_in_restore
 def test_rates_are_fractions(rows: list[tuple[str, str, str, int]], rules: RuleSet,
                              uses: dict[str, str]) -> None:
     t = _transitions(rows)
-    for rate in (
-        restoration_rate(_marginal(t, "to", 2021), rules, planned_use=uses),
-        restoration_rate(t, rules, planned_use=uses, definition="baseline"),
-    ):
-        values = rate["restoration_rate"].dropna()
-        assert values.between(0.0, 1.0).all()
-        # NaN only where there is neither damaged nor restored land to divide by.
-        denominators = rate.filter(like="_area_m2").drop(columns="reclaimed_area_m2",
-                                                         errors="ignore")
-        no_land = denominators.drop(columns="restored_area_m2", errors="ignore").sum(axis=1)
-        if "restored_area_m2" in rate:
-            no_land = no_land + rate["restored_area_m2"]
-        assert (rate["restoration_rate"].isna() == (no_land == 0)).all()
+    state = restoration_rate(_marginal(t, "to", 2021), rules, planned_use=uses)
+    baseline = restoration_rate(t, rules, planned_use=uses, definition="baseline")
+    denominators = (
+        state["restored_area_m2"] + state["damaged_area_m2"],
+        baseline["baseline_damaged_area_m2"] + baseline["newly_damaged_area_m2"],
+    )
+    for rate, denominator in zip((state, baseline), denominators, strict=True):
+        assert rate["restoration_rate"].dropna().between(0.0, 1.0).all()
+        # NaN exactly where there is neither damaged nor restored land to divide by.
+        assert (rate["restoration_rate"].isna() == (denominator == 0)).all()
 
 
 @settings(max_examples=20, deadline=None)
