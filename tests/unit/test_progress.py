@@ -322,3 +322,14 @@ def test_progress_with_too_few_years_is_honest() -> None:
     projected = out[out["kind"] == "projected"]
     assert len(projected) == 2 and projected["value"].isna().all()
     assert projected["note"].str.contains("no projection").all()
+
+
+def test_docstring_examples() -> None:
+    import doctest
+
+    import geo_revival.progress
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ProgressWarning)
+        result = doctest.testmod(geo_revival.progress)
+    assert result.attempted > 0 and result.failed == 0

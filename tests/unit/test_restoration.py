@@ -416,3 +416,14 @@ def test_account_without_projects_reads_the_zone_use_everywhere(landcover: xr.Da
     first = status[status["year"] == 2020].set_index("state")["pixels"].to_dict()
     # all water (8) and barren (2) are damage under "cropland"; cropland (6) restored
     assert first == {"damaged": 10, "restored": 6, "neutral": 0}
+
+
+@pytest.mark.parametrize(
+    "module", ["geo_revival.restoration", "geo_revival._rulesets", "geo_revival._accounting_units"]
+)
+def test_docstring_examples(module: str) -> None:
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0
