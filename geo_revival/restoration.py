@@ -605,8 +605,11 @@ def account(
     Returns
     -------
     Accounting
-        Per-zone tables; per project or unit, call e.g.
-        ``restoration_status(result.class_areas, rules, by="unit_id")``.
+        Per-zone tables; per accounting unit, call e.g.
+        ``restoration_status(result.class_areas, rules, by="unit_id")``. For one row per
+        project, account the projects layer itself: ``account(projects, landcover)`` (a
+        project is a zone with its own planned use; units of overlapping zones would count
+        its pixels once per zone).
 
     Examples
     --------
