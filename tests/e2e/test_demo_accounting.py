@@ -110,6 +110,16 @@ def test_truth_reclaimed_per_project_equals_recorded(on_truth: Accounting,
                                    check_names=False)
 
 
+def test_projects_layer_accounted_on_its_own(demo: XuzhouDemo, known: pd.DataFrame) -> None:
+    # One row per project: the projects layer is a zone layer with its own planned uses.
+    flows = _consecutive(account(demo.projects, demo.truth).flows, "zone_id")
+    rec = known[known["unit_id"] != "rest_of_zone"].dropna(subset=["treated_pixels_recorded"])
+    rec = rec.set_index(["unit_id", "year"])["treated_pixels_recorded"].astype(int)
+    assert rec.index.get_level_values(0).nunique() == len(demo.projects)
+    pd.testing.assert_series_equal(_pixels(flows.loc[rec.index, "reclaimed_area_m2"]), rec,
+                                   check_names=False)
+
+
 def test_cumulative_treated_is_bounded_by_the_recorded_process(on_truth: Accounting,
                                                                known: pd.DataFrame) -> None:
     # reclaimed(2020 -> t) counts land damaged in 2020 and restored in t. Every treatment the
