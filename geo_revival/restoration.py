@@ -500,11 +500,14 @@ def restoration_rate(
         columns = ("reclaimed", "baseline_damaged", "newly_damaged")
     else:
         raise ValueError(f"unknown rate definition {definition!r}; use 'state' or 'baseline'.")
+    keys = [c for c in out.columns if not str(c).endswith("_area_m2")]
     for name in columns:
         out = add_area_columns(out, f"{name}_area_m2", prefix=f"{name}_area")
     with np.errstate(invalid="ignore", divide="ignore"):
         rate = numerator.to_numpy(float) / denominator.to_numpy(float)
     out["restoration_rate"] = np.where(denominator.to_numpy(float) > 0, rate, np.nan)
+    areas = [f"{name}_area_{unit}" for name in columns for unit in ("m2", "ha", "mu")]
+    out = out[[*keys, *areas, "restoration_rate"]]
     out.columns.name = None
     out.attrs["provenance"] = _provenance(
         "restoration_rate",
