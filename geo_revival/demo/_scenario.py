@@ -83,11 +83,10 @@ def _restored_code(use: str, window: Window, seed: int) -> UInt8Array:
 
 def _pick(candidates: BoolArray, score: npt.NDArray[np.float64], n: int) -> BoolArray:
     """The ``n`` candidate pixels of lowest score (ties broken by position)."""
-    flat = np.where(candidates, score, np.inf).ravel()
-    n = min(n, int(candidates.sum()))
-    order = np.lexsort((np.arange(flat.size), flat))[:n]
-    out = np.zeros(flat.size, dtype=bool)
-    out[order] = True
+    idx = np.flatnonzero(candidates)
+    chosen = idx[np.lexsort((idx, score.ravel()[idx]))[: max(n, 0)]]
+    out = np.zeros(candidates.size, dtype=bool)
+    out[chosen] = True
     return out.reshape(candidates.shape)
 
 
@@ -196,7 +195,7 @@ def simulate_zone(
                       round(damaged_2020 * pace["restoration_rate_2020"]
                             / (1 - pace["restoration_rate_2020"])))
         lc[remainder & np.isin(background, (WATER,))] = WETLAND  # lakes of the wetland parks
-        lc[prior] = _restored_code("forest", w, seed)[prior]
+        lc[prior] = _restored_code(planned_use, w, seed)[prior]
         lc[remainder_damaged] = BARREN
     else:  # old industrial zone: built-up with parks, brownfields bare
         parks = value_noise(seed, f"{zone.zone_id}/parks", w, (8.0,)) > 0.75
@@ -238,6 +237,7 @@ def simulate_zone(
         orders[k] = _distance_score(w, p.get("lon", centre["lon"]), p.get("lat", centre["lat"]),
                                     seed, f"{p['zone_id']}/works")
     new_share = float(params["pace"]["subsidence"]["new_damage"]["annual_share"])
+    restored_codes = {use: _restored_code(use, w, seed) for use in set(unit_uses) if use}
 
     for t, year in enumerate(years[1:], start=1):
         lc = lc.copy()
@@ -245,8 +245,7 @@ def simulate_zone(
         for k, uid in enumerate(unit_ids):
             quota = schedule[k].get(year, 0)
             chosen = _pick(damaged & (units == k), orders[k], quota)
-            use = unit_uses[k]
-            lc[chosen] = _restored_code(use, w, seed)[chosen]
+            lc[chosen] = restored_codes[unit_uses[k]][chosen]
             damaged &= ~chosen
             treated_now |= chosen
             history.treated[(uid, year)] = int(chosen.sum())

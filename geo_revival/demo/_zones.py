@@ -162,8 +162,13 @@ def make_zone(
     mask = np.zeros(flat.size, dtype=bool)
     mask[order[:target_px]] = True
     mask = mask.reshape(field.shape)
-    depth = np.where(mask, field, 0.0)
-    return ZoneRaster(zone_id, window, mask, depth)
+    # Crop to the zone's bounding box: every field is a lattice function, so nothing changes
+    # but the work later steps do.
+    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    r0, r1, c0, c1 = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
+    cropped = Window(window.row0 + r0, window.col0 + c0, r1 - r0, c1 - c0)
+    mask = mask[r0:r1, c0:c1]
+    return ZoneRaster(zone_id, cropped, mask, np.where(mask, field[r0:r1, c0:c1], 0.0))
 
 
 def _overlap(
