@@ -193,8 +193,9 @@ def _write_tables(r: _Results, folder: Path) -> None:
     (folder / "tables").mkdir()
     for name, table in tables.items():
         to_csv(pd.DataFrame(table), folder / "tables" / f"{name}.csv")
+    # The per-unit transitions (thousands of rows) stay in CSV; the workbook is for reading.
     to_xlsx(
-        {name: pd.DataFrame(t).drop(columns="geometry", errors="ignore") for name, t in tables.items()},
+        {name: t for name, t in tables.items() if name != "transitions"},
         folder / "tables" / "tables.xlsx",
     )
     to_geopackage(
@@ -253,6 +254,13 @@ def _figures(r: _Results, folder: Path) -> dict[str, Path]:
     )[0]
     base = int(lc["year"].values.min())
     if r.year > base:
+        out["state_flows"] = save_figure(
+            transition_flow_chart(
+                r.accounting.state_transitions, source="from_state", target="to_state",
+                from_year=base, to_year=r.year, simulated=sim,
+            ),
+            figs / "state_flows",
+        )[0]
         out["transitions"] = save_figure(
             transition_flow_chart(
                 r.accounting.transitions, from_year=base, to_year=r.year,
@@ -443,7 +451,7 @@ def _summary_pdf(r: _Results, figures: dict[str, Path], path: Path) -> None:
                            ("restoration_rate_plan", (0.04, 0.03, 0.92, 0.31))):
             if key in figures:
                 ax = fig.add_axes(box)
-                ax.imshow(imread(figures[key]))
+                ax.imshow(imread(figures[key])[::2, ::2])  # 150 dpi is plenty at this size
                 ax.set_axis_off()
         fig.text(0.02, 0.01, f"Rule set {r.rules.name} · details, sources and provenance in index.html",
                  fontsize=7)

