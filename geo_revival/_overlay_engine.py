@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from itertools import pairwise
 from typing import Any, Literal
 
@@ -274,6 +275,12 @@ def count_block(
     return tally.frames()
 
 
+def _count_chunks(job: BlockJob, *parts: npt.NDArray[Any], **kwargs: Any) -> Counts:
+    """:func:`count_block` on a block given as its chunks along the year axis."""
+    data = parts[0] if len(parts) == 1 else np.concatenate(parts, axis=0)
+    return count_block(data, job, **kwargs)
+
+
 def _coverage_fractions(
     job: BlockJob, grid: Grid, h: int, w: int
 ) -> Iterator[tuple[int, npt.NDArray[np.int64], npt.NDArray[np.float64]]]:
@@ -340,9 +347,14 @@ def run(
     client: Any = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Count all blocks (locally on threads, or on a dask.distributed ``client``) and sum."""
+    # One delayed object per chunk, from one optimised graph; jobs are chunk-aligned.
+    chunks = data.to_delayed()
+    row_of = {int(e): i for i, e in enumerate(np.cumsum((0, *data.chunks[1]))[:-1])}
+    col_of = {int(e): i for i, e in enumerate(np.cumsum((0, *data.chunks[2]))[:-1])}
+    count = partial(_count_chunks, grid=grid, plan=plan, coverage=coverage, row_area=row_area)
     tasks = [
-        dask.delayed(count_block, pure=True)(
-            data[:, j.row0 : j.row1, j.col0 : j.col1], j, grid, plan, coverage, row_area
+        dask.delayed(count, pure=False)(
+            dask.delayed(j, traverse=False), *chunks[:, row_of[j.row0], col_of[j.col0]]
         )
         for j in jobs
     ]
