@@ -59,9 +59,9 @@ class Window:
 
     def centres(self) -> tuple[FloatArray, FloatArray]:
         """Pixel-centre coordinates ``(x[None, :], y[:, None])`` in metres."""
-        x = ORIGIN_X + (self.cols() + 0.5) * PIXEL_M
-        y = ORIGIN_Y - (self.rows() + 0.5) * PIXEL_M
-        return x[None, :], y[:, None]
+        x = ORIGIN_X + (self.cols() + 0.5).astype(np.float64) * PIXEL_M
+        y = ORIGIN_Y - (self.rows() + 0.5).astype(np.float64) * PIXEL_M
+        return x[None, :].astype(np.float64), y[:, None].astype(np.float64)
 
     def slices_in(self, outer: Window) -> tuple[slice, slice]:
         """Row and column slices of this window inside ``outer`` (must contain it)."""

@@ -18,8 +18,18 @@ from rasterio.features import rasterize
 
 from geo_revival.demo._grid import Window, hash_uniform, value_noise
 
-__all__ = ["CROPLAND", "FOREST", "GRASSLAND", "IMPERVIOUS", "SHRUB", "WATER", "WETLAND",
-           "BARREN", "background", "to_projected"]
+__all__ = [
+    "BARREN",
+    "CROPLAND",
+    "FOREST",
+    "GRASSLAND",
+    "IMPERVIOUS",
+    "SHRUB",
+    "WATER",
+    "WETLAND",
+    "background",
+    "to_projected",
+]
 
 CROPLAND, FOREST, SHRUB, GRASSLAND, WATER, BARREN, IMPERVIOUS, WETLAND = 1, 2, 3, 4, 5, 7, 8, 9
 
@@ -78,7 +88,8 @@ def background(window: Window, landscape: Mapping[str, Any], seed: int) -> npt.N
     lc[(ponds > 0.86) & (hill < 0.2)] = WATER
 
     # Villages: compact blobs of ~village_scale_px; density lower on hills.
-    v = value_noise(seed, "village", window, (float(landscape["village_scale_px"]), 3.0), (0.8, 0.2))
+    scale = float(landscape["village_scale_px"])
+    v = value_noise(seed, "village", window, (scale, 3.0), (0.8, 0.2))
     share = float(landscape["village_share"])
     # For this two-octave noise, P(v > t) ~= share at t = 0.736 + 0.93 * (0.1 - share) (calibrated
     # once on a 2000 x 2000 window for shares 0.05-0.15; hills and towns then take their part).

@@ -15,7 +15,7 @@ __all__ = ["load_parameters", "parameters_text"]
 
 
 def parameters_text() -> str:
-    """The text of the shipped ``parameters.toml``."""
+    """Return the text of the shipped ``parameters.toml``."""
     return resources.files("geo_revival.demo").joinpath("parameters.toml").read_text("utf-8")
 
 

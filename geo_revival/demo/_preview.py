@@ -9,14 +9,14 @@ import geopandas as gpd
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import numpy.typing as npt  # noqa: E402
-from matplotlib.colors import ListedColormap  # noqa: E402
-from matplotlib.patches import Patch  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import numpy.typing as npt
+from matplotlib.colors import ListedColormap
+from matplotlib.patches import Patch
 
-from geo_revival.demo._grid import Window  # noqa: E402
-from geo_revival.landcover.legend import get_legend  # noqa: E402
+from geo_revival.demo._grid import Window
+from geo_revival.landcover.legend import get_legend
 
 __all__ = ["draw_preview"]
 
@@ -44,8 +44,10 @@ def draw_preview(
     fig, grid = plt.subplots(2, 3, figsize=(18, 12.4), constrained_layout=True)
     ax = grid[0, 0]
     dist.plot(ax=ax, color="#f2f2f2", edgecolor="#555555", linewidth=0.6)
-    zones[~zones["whole_district"]].plot(ax=ax, column="category", cmap="Set1", alpha=0.9,
-                                         legend=True, legend_kwds={"fontsize": 7, "loc": "upper right"})
+    zones[~zones["whole_district"]].plot(
+        ax=ax, column="category", cmap="Set1", alpha=0.9, legend=True,
+        legend_kwds={"fontsize": 7, "loc": "upper right"},
+    )
     zones[zones["whole_district"]].boundary.plot(ax=ax, color="#7b3294", linewidth=1.4,
                                                  linestyle="--")
     projects.boundary.plot(ax=ax, color="black", linewidth=0.5)

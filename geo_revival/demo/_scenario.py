@@ -82,7 +82,7 @@ def _restored_code(use: str, window: Window, seed: int) -> UInt8Array:
 
 
 def _pick(candidates: BoolArray, score: npt.NDArray[np.float64], n: int) -> BoolArray:
-    """The ``n`` candidate pixels of lowest score (ties broken by position)."""
+    """Select the ``n`` candidate pixels of lowest score (ties broken by position)."""
     idx = np.flatnonzero(candidates)
     chosen = idx[np.lexsort((idx, score.ravel()[idx]))[: max(n, 0)]]
     out = np.zeros(candidates.size, dtype=bool)

@@ -24,7 +24,7 @@ from geo_revival.demo._grid import PIXEL_M, Window, value_noise, window_for_boun
 from geo_revival.demo._landscape import to_projected
 from geo_revival.exceptions import InvalidGeometryError
 
-__all__ = ["ZoneRaster", "district_outlines", "make_zone", "rng_for", "to_polygon"]
+__all__ = ["ZoneRaster", "district_outlines", "make_zone", "overlap", "rng_for", "to_polygon"]
 
 BoolArray = npt.NDArray[np.bool_]
 
@@ -40,7 +40,7 @@ class ZoneRaster:
 
 
 def rng_for(seed: int, tag: str) -> np.random.Generator:
-    """A random generator that depends only on the scenario seed and a tag (e.g. a zone id)."""
+    """Return a random generator that depends only on the seed and a tag (e.g. a zone id)."""
     digest = hashlib.sha256(f"{seed}/{tag}".encode()).digest()
     return np.random.default_rng(int.from_bytes(digest[:8], "little"))
 
@@ -48,7 +48,7 @@ def rng_for(seed: int, tag: str) -> np.random.Generator:
 def district_outlines(
     districts: gpd.GeoDataFrame, xetdz: Mapping[str, Any]
 ) -> dict[str, shapely.Geometry]:
-    """Districts in EPSG:4548 by adcode, plus the stand-in outline of the XETDZ under ``"xetdz"``."""
+    """Return the districts in EPSG:4548 by adcode, plus the XETDZ stand-in as ``"xetdz"``."""
     projected = districts.to_crs("EPSG:4548")
     out = dict(zip(projected["adcode"].astype(str), projected.geometry, strict=True))
     lon0, lat0, lon1, lat1 = xetdz["bbox_lonlat"]
@@ -139,14 +139,14 @@ def make_zone(
     pts = [to_projected(c["lon"], c["lat"]) for c in clusters]
     reach = max(c["length_km"] for c in clusters) * 1000.0 + 8000.0
     xs, ys = [p[0] for p in pts], [p[1] for p in pts]
-    dl, db, dr, dt = outline.bounds
+    dl, db, dr, dt = shapely.bounds(outline)
     window = window_for_bounds(
         max(min(xs) - reach, dl), max(min(ys) - reach, db),
         min(max(xs) + reach, dr), min(max(ys) + reach, dt),
     )
     allowed = _inside_mask(window, outline)
     for other in occupied.values():
-        lo = _overlap(window, other.window)
+        lo = overlap(window, other.window)
         if lo is not None:
             (a_rows, a_cols), (b_rows, b_cols) = lo
             allowed[a_rows, a_cols] &= ~other.mask[b_rows, b_cols]
@@ -159,9 +159,9 @@ def make_zone(
     flat = np.where(allowed, field, -np.inf).ravel()
     # Stable order: highest field first, ties by position, so the selection is reproducible.
     order = np.lexsort((np.arange(flat.size), -flat))
-    mask = np.zeros(flat.size, dtype=bool)
-    mask[order[:target_px]] = True
-    mask = mask.reshape(field.shape)
+    chosen = np.zeros(flat.size, dtype=bool)
+    chosen[order[:target_px]] = True
+    mask = chosen.reshape(field.shape)
     # Crop to the zone's bounding box: every field is a lattice function, so nothing changes
     # but the work later steps do.
     rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
@@ -171,7 +171,7 @@ def make_zone(
     return ZoneRaster(zone_id, cropped, mask, np.where(mask, field[r0:r1, c0:c1], 0.0))
 
 
-def _overlap(
+def overlap(
     a: Window, b: Window
 ) -> tuple[tuple[slice, slice], tuple[slice, slice]] | None:
     """Slices of the common part of two windows, in a's and in b's coordinates."""

@@ -35,7 +35,13 @@ from geo_revival.demo._landscape import background
 from geo_revival.demo._mapped import degrade
 from geo_revival.demo._params import load_parameters
 from geo_revival.demo._scenario import REST_OF_ZONE, ZoneHistory, simulate_zone
-from geo_revival.demo._zones import ZoneRaster, district_outlines, make_zone, to_polygon
+from geo_revival.demo._zones import (
+    ZoneRaster,
+    district_outlines,
+    make_zone,
+    overlap,
+    to_polygon,
+)
 from geo_revival.landcover.io import write_landcover
 from geo_revival.plan import zone_catalogue
 from geo_revival.units import convert
@@ -54,7 +60,13 @@ BUILD_FILE = "xuzhou_build_simulated.json"
 
 
 def raster_name(extent: str, series: str, year: int | str = "{year}") -> str:
-    """File name of one year of a simulated series, e.g. ``xuzhou_zones_clcd_truth_simulated_2020.tif``."""
+    """Return the file name of a simulated series' year.
+
+    Examples
+    --------
+    >>> raster_name("zones", "truth", 2020)
+    'xuzhou_zones_clcd_truth_simulated_2020.tif'
+    """
     return f"xuzhou_{extent}_clcd_{series}_simulated_{year}.tif"
 
 
@@ -145,17 +157,6 @@ def _extent_window(
     return window_for_bounds(left - m, bottom - m, right + m, top + m)
 
 
-def _overlap(outer: Window, inner: Window) -> tuple[tuple[slice, slice], tuple[slice, slice]] | None:
-    r0, r1 = max(outer.row0, inner.row0), min(outer.row0 + outer.height, inner.row0 + inner.height)
-    c0, c1 = max(outer.col0, inner.col0), min(outer.col0 + outer.width, inner.col0 + inner.width)
-    if r0 >= r1 or c0 >= c1:
-        return None
-    return (
-        (slice(r0 - outer.row0, r1 - outer.row0), slice(c0 - outer.col0, c1 - outer.col0)),
-        (slice(r0 - inner.row0, r1 - inner.row0), slice(c0 - inner.col0, c1 - inner.col0)),
-    )
-
-
 def render(
     window: Window,
     histories: Sequence[ZoneHistory],
@@ -167,20 +168,20 @@ def render(
     truth = np.zeros((n_years, window.height, window.width), np.uint8)
     mapped = np.zeros_like(truth)
     for r in range(0, window.height, STRIP_ROWS):
-        # One halo row above and below (computed like any other row, also beyond the extent),
+        # A one-pixel halo all round (computed like any other pixel, also beyond the extent),
         # so that edge detection sees the same neighbours whatever the extent.
-        halo = Window(window.row0 + r - 1, window.col0,
-                      min(STRIP_ROWS, window.height - r) + 2, window.width)
+        halo = Window(window.row0 + r - 1, window.col0 - 1,
+                      min(STRIP_ROWS, window.height - r) + 2, window.width + 2)
         strip = np.repeat(background(halo, params["landscape"], seed)[None], n_years, axis=0)
         for hist in histories:
-            ov = _overlap(halo, hist.zone.window)
+            ov = overlap(halo, hist.zone.window)
             if ov is None:
                 continue
             (a, b), (c, d) = ov
             zone_mask = hist.zone.mask[c, d]
             strip[:, a, b] = np.where(zone_mask, hist.classes[:, c, d], strip[:, a, b])
-        inner = slice(1, halo.height - 1)
-        truth[:, r : r + halo.height - 2] = strip[:, inner]
+        inner = (slice(1, halo.height - 1), slice(1, halo.width - 1))
+        truth[:, r : r + halo.height - 2] = strip[:, inner[0], inner[1]]
         for t, year in enumerate(params["scenario"]["years"]):
             mapped[t, r : r + halo.height - 2] = degrade(
                 strip[t], halo, int(year), params["mapped"], seed
@@ -261,8 +262,8 @@ def _truth_table(
             # Whole-district zone: pixels whose centre lies inside the real outline.
             inside = rasterize([(zone.geometry, 1)], out_shape=(window.height, window.width),
                                transform=window.transform, fill=0, dtype="uint8").astype(bool)
-            rows += _unit_rows(zid, REST_OF_ZONE, zone["planned_use"], truth[:, inside], years, params,
-                               None, None)
+            rows += _unit_rows(zid, REST_OF_ZONE, zone["planned_use"], truth[:, inside], years,
+                               params, None, None)
     table = pd.DataFrame(rows)
     count_cols = [c for c in table.columns if c.endswith("_pixels")]
     table[count_cols] = table[count_cols].astype("Int64")
