@@ -341,3 +341,28 @@ def test_load_xuzhou_without_data_says_how_to_build(tmp_path: Path) -> None:
     with pytest.raises(ReadError, match="geo-revival demo build"):
         load_xuzhou(tmp_path)
 
+
+
+def test_restoration_accounting_on_truth_reproduces_known_truth_to_the_pixel() -> None:
+    # The overlay engine + default rule set on the truth rasters, with projects and project-free
+    # zones as accounting units (a project-free zone is one unit with the zone's planned use).
+    from geo_revival.overlay import transitions
+    from geo_revival.restoration import reclaimed_area
+
+    demo = load_xuzhou()
+    parents = set(demo.projects["parent_zone_id"])
+    units = pd.concat([demo.projects, demo.zones[~demo.zones["zone_id"].isin(parents)]])
+    units = gpd.GeoDataFrame(units[["zone_id", "planned_use", "geometry"]], crs=demo.zones.crs)
+    flows = reclaimed_area(transitions(units, demo.truth), "default",
+                           planned_use=units[["zone_id", "planned_use"]])
+    flows = flows[flows["to_year"] == flows["from_year"] + 1]
+    known = demo.known_truth.dropna(subset=["reclaimed_pixels"])
+    known = known[known["unit_id"].isin(units["zone_id"]) | known["zone_id"].isin(units["zone_id"])]
+    known = known.assign(unit=known["unit_id"].where(known["unit_id"] != "rest_of_zone",
+                                                     known["zone_id"]))
+    merged = flows.merge(known, left_on=["zone_id", "to_year"], right_on=["unit", "year"])
+    assert len(merged) == len(units) * (len(YEARS) - 1)
+    np.testing.assert_array_equal(merged["reclaimed_area_m2"] / 900, merged["reclaimed_pixels"])
+    np.testing.assert_array_equal(
+        merged["newly_damaged_area_m2"] / 900, merged["newly_damaged_pixels"]
+    )
