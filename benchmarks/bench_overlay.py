@@ -40,6 +40,7 @@ PIXEL = 10.0  # m
 ORIGIN = (400_000.0, 3_900_000.0)  # EPSG:4548 (CGCS2000 / 3-degree GK CM 117E), near Xuzhou
 CRS = "EPSG:4548"
 BLOCK = 512
+CHUNKS = 1024  # dask chunks of the land cover for geo-revival (2 x 2 file tiles)
 SEED = 20_260_101
 N_ZONES = 200
 CLASSES = np.arange(1, 10, dtype=np.uint8)  # CLCD codes; 0 = nodata
@@ -87,9 +88,18 @@ def make_rasters(size: int, workdir: Path) -> tuple[Path, Path]:
     change = _coarse_field(rng, size, 60)
     nodata_field = _coarse_field(rng, size, 1500)
     profile = {
-        "driver": "GTiff", "dtype": "uint8", "count": 1, "width": size, "height": size,
-        "crs": CRS, "transform": from_origin(*ORIGIN, PIXEL, PIXEL), "nodata": 0,
-        "tiled": True, "blockxsize": BLOCK, "blockysize": BLOCK, "compress": "deflate",
+        "driver": "GTiff",
+        "dtype": "uint8",
+        "count": 1,
+        "width": size,
+        "height": size,
+        "crs": CRS,
+        "transform": from_origin(*ORIGIN, PIXEL, PIXEL),
+        "nodata": 0,
+        "tiled": True,
+        "blockxsize": BLOCK,
+        "blockysize": BLOCK,
+        "compress": "deflate",
     }
     tmp = [workdir / f"tmp_{size}_{y}.tif" for y in (2020, 2021)]
     with rasterio.open(tmp[0], "w", **profile) as d0, rasterio.open(tmp[1], "w", **profile) as d1:
@@ -112,7 +122,12 @@ def make_rasters(size: int, workdir: Path) -> tuple[Path, Path]:
                 d1.write(y1, 1, window=window)
     for src, dst in zip(tmp, paths, strict=True):
         rasterio.shutil.copy(
-            src, dst, driver="COG", COMPRESS="DEFLATE", BLOCKSIZE=str(BLOCK), OVERVIEWS="NONE",
+            src,
+            dst,
+            driver="COG",
+            COMPRESS="DEFLATE",
+            BLOCKSIZE=str(BLOCK),
+            OVERVIEWS="NONE",
             NUM_THREADS="2",
         )
         src.unlink()
@@ -147,7 +162,9 @@ def make_zones(size: int, workdir: Path) -> Path:
         ring = np.c_[cx + radii * np.cos(angles), cy + radii * np.sin(angles)]
         holes = []
         if rng.uniform() < 0.15:
-            holes.append(np.c_[cx + 0.3 * radius * np.cos(angles), cy + 0.3 * radius * np.sin(angles)])
+            holes.append(
+                np.c_[cx + 0.3 * radius * np.cos(angles), cy + 0.3 * radius * np.sin(angles)]
+            )
         poly = Polygon(ring, holes).buffer(0)
         geoms.append(poly)
         centres.append(np.array([cx, cy]))
@@ -157,13 +174,14 @@ def make_zones(size: int, workdir: Path) -> Path:
     placed = [affinity.translate(g, x0, y_top - extent) for g in geoms]
     zones = gpd.GeoDataFrame(
         {"zone_id": [f"Z{i:03d}" for i in range(N_ZONES)], "simulated": True},
-        geometry=placed, crs=CRS,
+        geometry=placed,
+        crs=CRS,
     )
     zones.to_file(path)
     return path
 
 
-# -- one method per subprocess ----------------------------------------------------------------------
+# -- one method per subprocess --------------------------------------------------------------
 def _decode(paths: list[str], threads: int) -> None:
     import concurrent.futures
 
@@ -185,9 +203,7 @@ def _decode(paths: list[str], threads: int) -> None:
 def _open_ours(paths: list[str]):  # type: ignore[no-untyped-def]
     from geo_revival.landcover.io import open_landcover
 
-    return open_landcover(
-        paths, legend="clcd", years=[2020, 2021], chunks=1024, code_check="lazy"
-    )
+    return open_landcover(paths, legend="clcd", years=[2020, 2021], chunks=CHUNKS)
 
 
 def _counts_from_ours(df: pd.DataFrame, year_cols: tuple[str, str]) -> pd.DataFrame:
@@ -196,11 +212,8 @@ def _counts_from_ours(df: pd.DataFrame, year_cols: tuple[str, str]) -> pd.DataFr
     ]
 
 
-def run_method(method: str, paths: list[str], zones_path: str) -> pd.DataFrame | None:
+def run_method(method: str, paths: list[str], zones) -> pd.DataFrame | None:  # type: ignore[no-untyped-def]
     """Run one method; return long counts ``zone_id, year, code, pixels`` (or None)."""
-    import geopandas as gpd
-
-    zones = gpd.read_file(zones_path)
     years = (2020, 2021)
     if method.startswith("decode"):
         _decode(paths, 1 if method == "decode_1thread" else 2)
@@ -225,14 +238,25 @@ def run_method(method: str, paths: list[str], zones_path: str) -> pd.DataFrame |
         out = []
         for year, path in zip(years, paths, strict=True):
             res = exact_extract(
-                path, zones, ["unique", "frac", "count"], include_cols=["zone_id"],
+                path,
+                zones,
+                ["unique", "frac", "count"],
+                include_cols=["zone_id"],
                 output="pandas",
             )
             for zid, codes, frac, count in zip(
                 res.zone_id, res.unique, res.frac, res["count"], strict=True
             ):
-                out.append(pd.DataFrame({"zone_id": zid, "year": year, "code": codes,
-                                         "pixels": np.asarray(frac) * count}))
+                out.append(
+                    pd.DataFrame(
+                        {
+                            "zone_id": zid,
+                            "year": year,
+                            "code": codes,
+                            "pixels": np.asarray(frac) * count,
+                        }
+                    )
+                )
         return pd.concat(out, ignore_index=True)
     if method == "rasterstats":
         from rasterstats import zonal_stats
@@ -241,8 +265,10 @@ def run_method(method: str, paths: list[str], zones_path: str) -> pd.DataFrame |
         for year, path in zip(years, paths, strict=True):
             stats = zonal_stats(zones, path, categorical=True, nodata=0)
             for zid, s in zip(zones.zone_id, stats, strict=True):
-                out.extend({"zone_id": zid, "year": year, "code": int(k), "pixels": v}
-                           for k, v in s.items())
+                out.extend(
+                    {"zone_id": zid, "year": year, "code": int(k), "pixels": v}
+                    for k, v in s.items()
+                )
         return pd.DataFrame(out)
     if method == "xrspatial_crosstab":
         import rasterio
@@ -255,8 +281,11 @@ def run_method(method: str, paths: list[str], zones_path: str) -> pd.DataFrame |
             shape, transform = src.shape, src.transform
         # One zone raster: where zones overlap, the later one wins (crosstab cannot overlap).
         ids = rasterize(
-            ((g, i + 1) for i, g in enumerate(zones.geometry)), out_shape=shape,
-            transform=transform, fill=0, dtype="int32",
+            ((g, i + 1) for i, g in enumerate(zones.geometry)),
+            out_shape=shape,
+            transform=transform,
+            fill=0,
+            dtype="int32",
         )
         zone_da = xr.DataArray(ids, dims=("y", "x"))
         out = []
@@ -269,20 +298,51 @@ def run_method(method: str, paths: list[str], zones_path: str) -> pd.DataFrame |
                     continue
                 for code, n in row.items():
                     if n and int(code) != 0:
-                        out.append({"zone_id": zones.zone_id.iloc[int(zone_num) - 1],
-                                    "year": year, "code": int(code), "pixels": n})
+                        out.append(
+                            {
+                                "zone_id": zones.zone_id.iloc[int(zone_num) - 1],
+                                "year": year,
+                                "code": int(code),
+                                "pixels": n,
+                            }
+                        )
         return pd.DataFrame(out)
     raise ValueError(method)
 
 
-def child(method: str, paths: list[str], zones_path: str, result: str) -> None:
-    import psutil
+PRELOAD = {
+    "ours": ["geo_revival.overlay", "geo_revival.landcover.io", "dask.array", "exactextract"],
+    "exactextract": ["exactextract"],
+    "rasterstats": ["rasterstats"],
+    "xrspatial": ["xrspatial.zonal", "rioxarray"],
+}
 
-    base = psutil.Process().memory_info().rss
+
+def _peak_rss() -> int:
+    """High-water mark of this process's resident set (VmHWM; it restarts at exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def child(method: str, paths: list[str], zones_path: str, result: str) -> None:
+    import importlib
+
+    import geopandas as gpd
+
+    # Imports are not part of the timed work.
+    for prefix, modules in PRELOAD.items():
+        if method.startswith(prefix):
+            for m in modules:
+                importlib.import_module(m)
+    zones = gpd.read_file(zones_path)
+    start_rss = _peak_rss()
     start = time.perf_counter()
-    counts = run_method(method, paths, zones_path)
+    counts = run_method(method, paths, zones)
     wall = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux: KiB
+    peak = _peak_rss()
+    base = start_rss
     if counts is not None:
         counts.to_pickle(result)
     print(json.dumps({"wall_s": wall, "peak_rss": peak, "start_rss": base}))
@@ -292,8 +352,16 @@ def child(method: str, paths: list[str], zones_path: str, result: str) -> None:
 def time_method(method: str, paths: tuple[Path, Path], zones: Path, workdir: Path) -> dict:
     result = workdir / f"result_{method}.pkl"
     result.unlink(missing_ok=True)
-    cmd = [sys.executable, __file__, "_child", method, str(paths[0]), str(paths[1]),
-           str(zones), str(result)]
+    cmd = [
+        sys.executable,
+        __file__,
+        "_child",
+        method,
+        str(paths[0]),
+        str(paths[1]),
+        str(zones),
+        str(result),
+    ]
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=HERE.parent)
     if proc.returncode != 0:
         return {"method": method, "error": proc.stderr.strip().splitlines()[-1]}
@@ -325,9 +393,7 @@ def agreement(results: dict[str, dict], zones_path: Path) -> dict[str, str]:
         end = tr.groupby(["zone_id", "to_code"])["pixels"].sum()
         a = ref.xs(2020, level="year").rename_axis(["zone_id", "from_code"])
         b = ref.xs(2021, level="year").rename_axis(["zone_id", "to_code"])
-        same = start.sort_index().equals(a.sort_index()) and end.sort_index().equals(
-            b.sort_index()
-        )
+        same = start.sort_index().equals(a.sort_index()) and end.sort_index().equals(b.sort_index())
         notes["ours_transitions"] = "marginals = class areas" if same else "MARGINALS DIFFER"
     for method in ("rasterstats", "xrspatial_crosstab"):
         other = results.get(method, {}).get("counts")
@@ -346,14 +412,16 @@ def agreement(results: dict[str, dict], zones_path: Path) -> dict[str, str]:
         diff = (joined.ours - joined.other).abs()
         scope = "non-overlapping zones: " if method == "xrspatial_crosstab" else ""
         notes[method] = (
-            f"{scope}identical counts" if diff.max() == 0
+            f"{scope}identical counts"
+            if diff.max() == 0
             else f"{scope}{int((diff > 0).sum())} of {len(diff)} counts differ, max {diff.max():g}"
         )
     exact = results.get("ours_class_areas_exact", {}).get("counts")
     ee = results.get("exactextract", {}).get("counts")
     if exact is not None and ee is not None:
-        joined = pd.concat([_class_counts(exact), _class_counts(ee)], axis=1,
-                           keys=["ours", "ee"]).fillna(0)
+        joined = pd.concat(
+            [_class_counts(exact), _class_counts(ee)], axis=1, keys=["ours", "ee"]
+        ).fillna(0)
         worst = float((joined.ours - joined.ee).abs().max())
         notes["ours_class_areas_exact"] = f"vs exactextract: max |diff| {worst:.2e} px"
         notes["exactextract"] = "coverage-weighted counts (frac x count)"
@@ -383,13 +451,21 @@ def machine() -> str:
 def versions() -> str:
     from importlib.metadata import version
 
-    names = ["geo-revival", "numpy", "rasterio", "dask", "exactextract", "rasterstats",
-             "xarray-spatial", "shapely"]
+    names = [
+        "geo-revival",
+        "numpy",
+        "rasterio",
+        "dask",
+        "exactextract",
+        "rasterstats",
+        "xarray-spatial",
+        "shapely",
+    ]
     out = []
     for n in names:
         try:
             out.append(f"{n} {version(n)}")
-        except Exception:  # noqa: BLE001
+        except Exception:
             out.append(f"{n} (not installed)")
     import rasterio
 
@@ -401,11 +477,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[2000, 10000])
     parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
-    parser.add_argument("--workdir", type=Path,
-                        default=Path(tempfile.gettempdir()) / "geo_revival_bench")
+    parser.add_argument(
+        "--workdir", type=Path, default=Path(tempfile.gettempdir()) / "geo_revival_bench"
+    )
     parser.add_argument("--methods", nargs="+", default=METHODS, choices=METHODS)
-    parser.add_argument("--xrspatial-max", type=int, default=10_000,
-                        help="skip xarray-spatial above this size (it is very slow)")
+    parser.add_argument(
+        "--xrspatial-max",
+        type=int,
+        default=10_000,
+        help="skip xarray-spatial above this size (it is very slow)",
+    )
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
 
@@ -417,8 +498,8 @@ def main() -> None:
         f"Versions: {versions()}.",
         "",
         "Data: two years of simulated uint8 land cover (CLCD codes, nodata 0, 10 m, EPSG:4548,",
-        f"{BLOCK} x {BLOCK} deflate COG) and {N_ZONES} simulated zones (irregular, ~15 % with holes,",
-        "~15 % overlapping another; 1-500 km^2 at 10 000^2, scaled with the raster).",
+        f"{BLOCK} x {BLOCK} deflate COG) and {N_ZONES} simulated zones (irregular, ~15 % with",
+        "holes, ~15 % overlapping another; 1-500 km^2 at 10 000^2, scaled with the raster).",
         "Each method runs in its own process; wall time covers opening the files and the",
         "computation, not imports; peak RSS is the process's maximum resident set.",
         "Ratios are to the 2-thread raw decode of both rasters (the floor on 2 cores).",
@@ -446,17 +527,18 @@ def main() -> None:
             f"## {size:,} x {size:,} px, two years ({size * size * 2 / 1e6:,.0f} M pixels); "
             f"zones cover {cover:.1%} of the raster",
             "",
-            "| method | wall time (s) | x raw decode (2 threads) | peak RSS (MiB) | agreement |",
-            "|---|---:|---:|---:|---|",
+            "| method | wall time (s) | x raw decode (2 threads) | peak RSS (MiB) | RSS after "
+            "imports (MiB) | agreement |",
+            "|---|---:|---:|---:|---:|---|",
         ]
         for method, r in results.items():
             if "error" in r:
-                lines.append(f"| {method} | failed: {r['error']} | | | |")
+                lines.append(f"| {method} | failed: {r['error']} | | | | |")
                 continue
             ratio = f"{r['wall_s'] / floor:.2f}" if floor else ""
             lines.append(
                 f"| {method} | {r['wall_s']:.2f} | {ratio} | {r['peak_rss'] / 2**20:,.0f} | "
-                f"{notes.get(method, '')} |"
+                f"{r['start_rss'] / 2**20:,.0f} | {notes.get(method, '')} |"
             )
         lines.append("")
     text = "\n".join(lines)
