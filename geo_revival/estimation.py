@@ -58,6 +58,7 @@ from geo_revival._estimation_sampling import (
     write_response_sheet,
 )
 from geo_revival._provenance import provenance
+from geo_revival._restoration_estimate import estimate_reclaimed_area
 from geo_revival.exceptions import EstimationError, SchemaError
 from geo_revival.units import convert
 
@@ -68,6 +69,7 @@ __all__ = [
     "error_matrix",
     "estimate_areas",
     "estimate_change_area",
+    "estimate_reclaimed_area",
     "read_response_sheet",
     "reference_from_raster",
     "sample_from_counts",

@@ -20,6 +20,10 @@ Definitions (documented in ``rules/README.md``):
   restored / (restored + damaged) in a year, neutral land left out; ``definition="baseline"``:
   reclaimed since the base year / (damaged in the base year + newly damaged since).
 
+Per pixel, :func:`state_map` maps the same states (codes :data:`STATE_CODES`) and
+:func:`change_classes` the change between two years (codes :data:`CHANGE_CLASSES`), e.g. as
+strata for :func:`geo_revival.estimation.estimate_reclaimed_area`.
+
 Examples
 --------
 >>> import pandas as pd
@@ -45,24 +49,29 @@ import pandas as pd
 from geo_revival._accounting_units import accounting_units, attach_units
 from geo_revival._provenance import provenance
 from geo_revival._rulesets import NO_PLANNED_USE, STATES, RuleSet, list_rule_sets, load_rules
+from geo_revival._state_maps import CHANGE_CLASSES, STATE_CODES, change_classes, state_map
 from geo_revival.exceptions import RuleSetError, SchemaError
 from geo_revival.landcover.legend import GENERIC_CLASSES
 from geo_revival.units import add_area_columns
 
 __all__ = [
+    "CHANGE_CLASSES",
     "STATES",
+    "STATE_CODES",
     "Accounting",
     "RuleSet",
     "account",
     "accounting_units",
     "aggregate_zones",
     "attach_units",
+    "change_classes",
     "classify_states",
     "list_rule_sets",
     "load_rules",
     "reclaimed_area",
     "restoration_rate",
     "restoration_status",
+    "state_map",
     "state_transitions",
 ]
 
