@@ -132,7 +132,7 @@ def to_xlsx(
     *,
     force: bool = False,
 ) -> Path:
-    """Write tables to one Excel workbook: a sheet per table, plus column and provenance sheets.
+    r"""Write tables to one Excel workbook: a sheet per table, plus column and provenance sheets.
 
     Row 1 of each sheet holds the bilingual header (Chinese, line break, English, with units);
     data start on row 2, so the sheet stays one tidy table. Rates are stored as fractions and
@@ -196,7 +196,10 @@ def to_xlsx(
             prov = df.attrs.get("provenance")
             if prov:
                 provenance_rows.append(
-                    {"sheet": sheet, "provenance_json": json.dumps(prov, ensure_ascii=False, default=str)}
+                    {
+                        "sheet": sheet,
+                        "provenance_json": json.dumps(prov, ensure_ascii=False, default=str),
+                    }
                 )
         meta = pd.DataFrame(columns_rows)
         meta.to_excel(writer, sheet_name=_sheet_name("columns 列说明", taken), index=False)
@@ -244,7 +247,8 @@ def to_geopackage(
     >>> import tempfile, pathlib
     >>> from shapely.geometry import box
     >>> z = gpd.GeoDataFrame({"zone_id": ["a"]}, geometry=[box(0, 0, 1, 1)], crs=4548)
-    >>> r = pd.DataFrame({"zone_id": ["a", "a"], "year": [2020, 2024], "restoration_rate": [.5, .8]})
+    >>> r = pd.DataFrame({"zone_id": ["a", "a"], "year": [2020, 2024],
+    ...                   "restoration_rate": [0.5, 0.8]})
     >>> p = to_geopackage(z, pathlib.Path(tempfile.mkdtemp()) / "z.gpkg", results={"rates": r})
     >>> len(gpd.read_file(p, layer="rates"))
     2
@@ -266,7 +270,10 @@ def to_geopackage(
     for name, layer in layers.items():
         prov = layer.attrs.get("provenance", {})
         layer.to_file(
-            out, layer=name, driver="GPKG", engine="pyogrio",
+            out,
+            layer=name,
+            driver="GPKG",
+            engine="pyogrio",
             layer_options={"DESCRIPTION": json.dumps(prov, ensure_ascii=False, default=str)},
         )
     return out

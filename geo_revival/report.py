@@ -55,10 +55,10 @@ def _landcover_files(landcover: xr.DataArray) -> list[Path]:
 
 
 def demo_inputs(data_dir: PathLikeStr | None = None) -> ReportInputs:
-    """The bundled SIMULATED Xuzhou demo (:func:`geo_revival.demo.load_xuzhou`)."""
+    """Return the inputs of the bundled SIMULATED Xuzhou demo (:func:`geo_revival.load_xuzhou`)."""
+    from geo_revival._paths import repo_data_dir
     from geo_revival.demo import load_xuzhou
     from geo_revival.demo.build import ZONES_FILE
-    from geo_revival._paths import repo_data_dir
 
     demo = load_xuzhou(data_dir)
     root = Path(data_dir) if data_dir is not None else repo_data_dir()
@@ -69,8 +69,8 @@ def demo_inputs(data_dir: PathLikeStr | None = None) -> ReportInputs:
         districts=demo.districts,
         simulated=True,
         sources={
-            "zones 区块": "SIMULATED Xuzhou demo zones (模拟数据): the plan's 专栏1 zones placed on "
-            "real district boundaries, areas from the plan",
+            "zones 区块": "SIMULATED Xuzhou demo zones (模拟数据): the plan's 专栏1 zones "
+            "placed on real district boundaries, areas from the plan",
             "projects 项目": "SIMULATED outlines of the named 专栏4 treatment projects",
             "land cover 土地覆盖": "SIMULATED mapped land cover, CLCD legend, 30 m, "
             "with classification errors (模拟数据)",
@@ -225,13 +225,20 @@ def _figures(r: _Results, folder: Path) -> dict[str, Path]:
     out: dict[str, Path] = {}
     for layout in ("landscape", "portrait"):
         fig = static_map(
-            zones, r.accounting.rates, year=r.year, landcover=lc, districts=districts,
-            layout=layout, simulated=sim,
+            zones,
+            r.accounting.rates,
+            year=r.year,
+            landcover=lc,
+            districts=districts,
+            layout=layout,
+            simulated=sim,
         )
         out[f"map_{layout}"] = save_figure(fig, figs / f"map_{layout}")[0]
     prog = r.progress
     indicators = set(prog["indicator_id"])
-    treated = [i for i in ("subsidence_treated_area", "key_subsidence_treated_area") if i in indicators]
+    treated = [
+        i for i in ("subsidence_treated_area", "key_subsidence_treated_area") if i in indicators
+    ]
     if treated:
         out["treated_area"] = save_figure(
             treated_area_chart(prog, treated, simulated=sim), figs / "treated_area"
@@ -256,15 +263,22 @@ def _figures(r: _Results, folder: Path) -> dict[str, Path]:
     if r.year > base:
         out["state_flows"] = save_figure(
             transition_flow_chart(
-                r.accounting.state_transitions, source="from_state", target="to_state",
-                from_year=base, to_year=r.year, simulated=sim,
+                r.accounting.state_transitions,
+                source="from_state",
+                target="to_state",
+                from_year=base,
+                to_year=r.year,
+                simulated=sim,
             ),
             figs / "state_flows",
         )[0]
         out["transitions"] = save_figure(
             transition_flow_chart(
-                r.accounting.transitions, from_year=base, to_year=r.year,
-                legend=lc.attrs.get("legend"), simulated=sim,
+                r.accounting.transitions,
+                from_year=base,
+                to_year=r.year,
+                legend=lc.attrs.get("legend"),
+                simulated=sim,
             ),
             figs / "transitions",
         )[0]
@@ -276,7 +290,10 @@ def _interactive(r: _Results, folder: Path) -> Path:
     from geo_revival.mapping.interactive import progress_map, save_map
 
     m = progress_map(
-        r.inputs.zones, r.accounting.rates, year=r.year, landcover=r.inputs.landcover,
+        r.inputs.zones,
+        r.accounting.rates,
+        year=r.year,
+        landcover=r.inputs.landcover,
         districts=r.inputs.districts if r.inputs.districts is not None else load_districts(),
         simulated=r.inputs.simulated,
     )
@@ -295,7 +312,7 @@ def _fmt(value: Any, unit: str) -> str:
 
 
 def verdict_table(progress_table: pd.DataFrame, year: int) -> pd.DataFrame:
-    """The rows of a progress table a reader needs: the report year and the projections.
+    """Select the rows of a progress table a reader needs: the report year and projections.
 
     Returns one row per indicator and year with formatted ``value`` (and interval),
     ``reference`` and ``status`` texts in Chinese and English.
@@ -307,7 +324,13 @@ def verdict_table(progress_table: pd.DataFrame, year: int) -> pd.DataFrame:
         | ((t["kind"] == "projected") & t["reference"].notna())
     ]
     out = []
-    for _, p in rows.sort_values(["indicator_id", "year"]).iterrows():
+    order = {
+        ind: i for i, ind in enumerate(pd.unique(t["indicator_id"]))
+    }  # as progress() lists them
+    rows = rows.sort_values(
+        ["indicator_id", "year"], key=lambda c: c.map(order) if c.name == "indicator_id" else c
+    )
+    for _, p in rows.iterrows():
         value = _fmt(p["value"], p["unit"])
         if pd.notna(p.get("lower")) and pd.notna(p.get("upper")):
             value += f" ({_fmt(p['lower'], p['unit'])} – {_fmt(p['upper'], p['unit'])})"
@@ -344,32 +367,31 @@ def _provenance_record(r: _Results, parameters: dict[str, Any]) -> dict[str, Any
         "legend": r.inputs.landcover.attrs.get("legend"),
         "inputs": {str(p): file_sha256(p) for p in r.inputs.files if Path(p).is_file()},
         "sources": r.inputs.sources,
-        "tables": {
-            name: t.attrs.get("provenance") for name, t in _tables(r).items() if t.attrs
-        },
+        "tables": {name: t.attrs.get("provenance") for name, t in _tables(r).items() if t.attrs},
         "notes": r.notes,
     }
 
 
-def _summary_html(
-    r: _Results, figures: dict[str, Path], prov: dict[str, Any], folder: Path
-) -> str:
+def _summary_html(r: _Results, figures: dict[str, Path], prov: dict[str, Any], folder: Path) -> str:
     import html
 
     from geo_revival.mapping.fonts import cjk_webfont_css
 
     esc = html.escape
     verdict = verdict_table(r.progress, r.year)
-    head = ("<tr><th>指标 Indicator</th><th>年份 Year</th><th>类型 Kind</th><th>数值 Value</th>"
-            "<th>规划参照 Plan reference</th><th>状态 Status</th></tr>")
+    head = (
+        "<tr><th>指标 Indicator</th><th>年份 Year</th><th>类型 Kind</th><th>数值 Value</th>"
+        "<th>规划参照 Plan reference</th><th>状态 Status</th></tr>"
+    )
     rows = "".join(
-        "<tr>" + "".join(f"<td>{esc(str(v))}</td>" for v in row) + f"</tr>"
+        "<tr>" + "".join(f"<td>{esc(str(v))}</td>" for v in row) + "</tr>"
         for row in verdict.itertuples(index=False)
     )
     banner = (
         "<p class='sim'>模拟数据 — SIMULATED DATA. These figures come from the simulated Xuzhou "
         "demo scenario, not from observations, and say nothing about real progress.</p>"
-        if r.inputs.simulated else ""
+        if r.inputs.simulated
+        else ""
     )
     imgs = "".join(
         f"<figure><img src='{esc(p.relative_to(folder).as_posix())}' alt='{esc(k)}'></figure>"
@@ -377,10 +399,13 @@ def _summary_html(
         if k != "map_portrait"
     )
     sources = "".join(f"<li><b>{esc(k)}</b>: {esc(v)}</li>" for k, v in r.inputs.sources.items())
-    inputs = "".join(
-        f"<li><code>{esc(k)}</code> sha256 <code>{esc(v)}</code></li>"
-        for k, v in prov["inputs"].items()
-    ) or "<li>(in-memory inputs)</li>"
+    inputs = (
+        "".join(
+            f"<li><code>{esc(k)}</code> sha256 <code>{esc(v)}</code></li>"
+            for k, v in prov["inputs"].items()
+        )
+        or "<li>(in-memory inputs)</li>"
+    )
     notes = "".join(f"<li>{esc(n)}</li>" for n in r.notes) or "<li>无 none</li>"
     rs = prov["rule_set"]
     params = esc(json.dumps(prov["parameters"], ensure_ascii=False))
@@ -396,10 +421,10 @@ def _summary_html(
 {imgs}
 <h2>数据来源 Data sources</h2><ul>{sources}</ul>
 <h2>规则集 Rule set</h2>
-<p><b>{esc(rs['name'])}</b> — {esc(rs['title'])} (sha256 <code>{esc(rs['sha256'])}</code>)</p>
+<p><b>{esc(rs["name"])}</b> — {esc(rs["title"])} (sha256 <code>{esc(rs["sha256"])}</code>)</p>
 <h2>可追溯性 Provenance</h2>
-<ul><li>geo-revival {esc(prov['package_version'])}, Python {esc(prov['python'])},
-created {esc(prov['created_utc'])}</li><li>parameters <code>{params}</code></li>{inputs}</ul>
+<ul><li>geo-revival {esc(prov["package_version"])}, Python {esc(prov["python"])},
+created {esc(prov["created_utc"])}</li><li>parameters <code>{params}</code></li>{inputs}</ul>
 <h2>注意 Notes</h2><ul>{notes}</ul>"""
     font = cjk_webfont_css(body)
     return f"""<!DOCTYPE html>
@@ -418,43 +443,79 @@ figure {{ margin: 1em 0; }} img {{ max-width: 100%; border: 1px solid #ddd; }}
 
 
 def _summary_pdf(r: _Results, figures: dict[str, Path], path: Path) -> None:
-    from matplotlib import rc_context
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.image import imread
 
-    from geo_revival.mapping.fonts import cjk_rc, use_cjk_font
+    from geo_revival.mapping.fonts import cjk_context, use_cjk_font
     from geo_revival.mapping.static import A4_INCHES
 
     verdict = verdict_table(r.progress, r.year)
-    with rc_context(cjk_rc()):
+    with cjk_context():
         fig = Figure(figsize=A4_INCHES["portrait"])
         FigureCanvasAgg(fig)
-        fig.text(0.5, 0.97, f"采煤沉陷区修复监测年报 Restoration monitoring report {r.year}",
-                 ha="center", va="top", fontsize=14)
+        fig.text(
+            0.5,
+            0.97,
+            f"采煤沉陷区修复监测年报 Restoration monitoring report {r.year}",
+            ha="center",
+            va="top",
+            fontsize=14,
+        )
         if r.inputs.simulated:
-            fig.text(0.5, 0.945, "模拟数据 — simulated data, not observations", ha="center",
-                     va="top", fontsize=11, color="#b00000")
+            fig.text(
+                0.5,
+                0.945,
+                "模拟数据 — simulated data, not observations",
+                ha="center",
+                va="top",
+                fontsize=11,
+                color="#b00000",
+            )
         tax = fig.add_axes((0.04, 0.66, 0.92, 0.26))
         tax.set_axis_off()
         if len(verdict):
-            cells = [[row.indicator[:34], row.year, row.kind.split()[0], row.value,
-                      row.reference, row.status] for row in verdict.itertuples(index=False)]
+            cells = [
+                [
+                    str(row["indicator"])[:34],
+                    str(row["year"]),
+                    str(row["kind"]).split()[0],
+                    str(row["value"]),
+                    str(row["reference"]),
+                    str(row["status"]),
+                ]
+                for _, row in verdict.iterrows()
+            ]
             table = tax.table(
-                cellText=cells, loc="upper center", cellLoc="left",
-                colLabels=["指标 Indicator", "年份", "类型", "数值 Value", "参照 Reference", "状态 Status"],
+                cellText=cells,
+                loc="upper center",
+                cellLoc="left",
+                colLabels=[
+                    "指标 Indicator",
+                    "年份",
+                    "类型",
+                    "数值 Value",
+                    "参照 Reference",
+                    "状态 Status",
+                ],
                 colWidths=[0.27, 0.06, 0.06, 0.27, 0.18, 0.16],
             )
             table.auto_set_font_size(False)
             table.set_fontsize(6.5)
-        for (key, box) in (("treated_area", (0.04, 0.34, 0.92, 0.31)),
-                           ("restoration_rate_plan", (0.04, 0.03, 0.92, 0.31))):
+        for key, box in (
+            ("treated_area", (0.04, 0.34, 0.92, 0.31)),
+            ("restoration_rate_plan", (0.04, 0.03, 0.92, 0.31)),
+        ):
             if key in figures:
                 ax = fig.add_axes(box)
                 ax.imshow(imread(figures[key])[::2, ::2])  # 150 dpi is plenty at this size
                 ax.set_axis_off()
-        fig.text(0.02, 0.01, f"Rule set {r.rules.name} · details, sources and provenance in index.html",
-                 fontsize=7)
+        fig.text(
+            0.02,
+            0.01,
+            f"Rule set {r.rules.name} · details, sources and provenance in index.html",
+            fontsize=7,
+        )
         use_cjk_font(fig)
         fig.savefig(path, format="pdf")
 
@@ -565,14 +626,16 @@ def build_report(
             "rules": results.rules.name,
             "legend": inputs.landcover.attrs.get("legend"),
             "years": [int(y) for y in inputs.landcover["year"].values],
-            "zones": int(len(inputs.zones)),
+            "zones": len(inputs.zones),
             "rasters": rasters,
         }
         prov = _provenance_record(results, parameters)
         (tmp / "provenance.json").write_text(
             json.dumps(prov, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
         )
-        (tmp / "index.html").write_text(_summary_html(results, figures, prov, tmp), encoding="utf-8")
+        (tmp / "index.html").write_text(
+            _summary_html(results, figures, prov, tmp), encoding="utf-8"
+        )
         _summary_pdf(results, figures, tmp / "summary.pdf")
         bar.update()
         _move_into_place(tmp, out_dir)

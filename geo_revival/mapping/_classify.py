@@ -7,6 +7,7 @@ significant figures, so legends read well and classes stay populated.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -45,7 +46,7 @@ def _nice(x: float) -> float:
     """Round to two significant figures."""
     if x == 0 or not math.isfinite(x):
         return x
-    return round(x, 1 - int(math.floor(math.log10(abs(x)))))
+    return round(x, 1 - math.floor(math.log10(abs(x))))
 
 
 def _fmt(x: float, rate: bool) -> str:
@@ -87,7 +88,7 @@ def classify(
     rate = column_unit(column) == "rate"
     if breaks is not None:
         edges = [float(b) for b in breaks]
-        if any(b >= a for a, b in zip(edges[1:], edges[:-1], strict=False)) or len(edges) < 2:
+        if len(edges) < 2 or any(a >= b for a, b in itertools.pairwise(edges)):
             raise ValueError(f"breaks must be at least two strictly ascending values, got {edges}")
     elif rate:
         edges = list(RATE_BREAKS)
@@ -95,7 +96,11 @@ def classify(
             edges[-1] = float(v.max())
     else:
         lo, hi = (float(v.min()), float(v.max())) if v.size else (0.0, 1.0)
-        inner = [_nice(float(q)) for q in np.quantile(v, np.linspace(0, 1, k + 1)[1:-1])] if v.size else []
+        inner = (
+            [_nice(float(q)) for q in np.quantile(v, np.linspace(0, 1, k + 1)[1:-1])]
+            if v.size
+            else []
+        )
         edges = sorted({lo, *(q for q in inner if lo < q < hi), hi})
         if len(edges) == 1:
             edges = [lo, lo + 1.0]
@@ -103,5 +108,5 @@ def classify(
     palette = colormaps[cmap].resampled(n + 1)
     # Skip the palest shade: it is hard to tell from the no-data grey and the map background.
     colors = tuple(to_hex(palette(i + 1)) for i in range(n))
-    labels = tuple(f"{_fmt(a, rate)}–{_fmt(b, rate)}" for a, b in zip(edges[:-1], edges[1:], strict=True))
+    labels = tuple(f"{_fmt(a, rate)}–{_fmt(b, rate)}" for a, b in itertools.pairwise(edges))
     return Classes(tuple(edges), colors, labels)

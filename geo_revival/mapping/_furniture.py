@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import textwrap
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -46,8 +47,16 @@ def scale_bar(ax: Axes, span_m: float) -> None:
     length = nice_length(span_m)
     label = f"{length / 1000:g} km" if length >= 1000 else f"{length:g} m"
     bar = AnchoredSizeBar(
-        ax.transData, length, label, "lower left", pad=0.6, borderpad=0.8, sep=4,
-        frameon=True, size_vertical=span_m / 250, fontproperties={"size": 9},
+        ax.transData,
+        length,
+        label,
+        "lower left",
+        pad=0.6,
+        borderpad=0.8,
+        sep=4,
+        frameon=True,
+        size_vertical=span_m / 250,
+        fontproperties={"size": 9},
     )
     bar.patch.set_alpha(0.85)
     ax.add_artist(bar)
@@ -56,8 +65,13 @@ def scale_bar(ax: Axes, span_m: float) -> None:
 def north_arrow(ax: Axes) -> None:
     """Draw a north arrow in the top-right corner (grid north of the projected map)."""
     ax.annotate(
-        "N\n北", xy=(0.955, 0.965), xytext=(0.955, 0.84), xycoords="axes fraction",
-        ha="center", va="center", fontsize=10,
+        "N\n北",
+        xy=(0.955, 0.965),
+        xytext=(0.955, 0.84),
+        xycoords="axes fraction",
+        ha="center",
+        va="center",
+        fontsize=10,
         arrowprops={"arrowstyle": "-|>,head_width=0.5,head_length=0.9", "color": "black", "lw": 2},
         bbox={"boxstyle": "round,pad=0.25", "fc": "white", "ec": "none", "alpha": 0.8},
     )
@@ -106,7 +120,7 @@ def _zone_text(z: object, lang: str) -> str:
         value = getattr(z, col, None)
         if lang in want and isinstance(value, str) and value:
             parts.append(value)
-    return "\n".join(parts) or str(z.zone_id)
+    return "\n".join(parts) or str(getattr(z, "zone_id", ""))
 
 
 def label_zones(ax: Axes, zones: gpd.GeoDataFrame, lang: str, *, numbered: bool) -> list[Bbox]:
@@ -119,22 +133,39 @@ def label_zones(ax: Axes, zones: gpd.GeoDataFrame, lang: str, *, numbered: bool)
     placed: list[Bbox] = []
     for i, z in enumerate(zones.itertuples(), start=1):
         p = z.geometry.representative_point()
+        style: dict[str, Any]
         if numbered:
-            style = {"fontsize": 8, "bbox": {"boxstyle": "circle,pad=0.2", "fc": "white",
-                                             "ec": "#222", "lw": 0.6}}
+            style = {
+                "fontsize": 8,
+                "bbox": {"boxstyle": "circle,pad=0.2", "fc": "white", "ec": "#222", "lw": 0.6},
+            }
             text = str(i)
         else:
             style = {"fontsize": 8, "linespacing": 1.0, "path_effects": HALO}
             text = _zone_text(z, lang)
-        t = ax.annotate(text, (p.x, p.y), xytext=(0, 0), textcoords="offset points",
-                        ha="center", va="center", zorder=6, **style)
+        t = ax.annotate(
+            text,
+            (p.x, p.y),
+            xytext=(0, 0),
+            textcoords="offset points",
+            ha="center",
+            va="center",
+            zorder=6,
+            **style,
+        )
         for dy in (0, 14, -14, 26, -26, 38, -38, 50, -50):
             t.set_position((0, dy))
             if not any(t.get_window_extent(renderer).overlaps(b) for b in placed):
                 break
         if t.get_position() != (0, 0):
-            ax.annotate("", (p.x, p.y), xytext=t.get_position(), textcoords="offset points",
-                        arrowprops={"arrowstyle": "-", "lw": 0.6, "color": "#333"}, zorder=5)
+            ax.annotate(
+                "",
+                (p.x, p.y),
+                xytext=t.get_position(),
+                textcoords="offset points",
+                arrowprops={"arrowstyle": "-", "lw": 0.6, "color": "#333"},
+                zorder=5,
+            )
         placed.append(t.get_window_extent(renderer))
     return placed
 
@@ -162,8 +193,17 @@ def label_districts(
         if not isinstance(row.get("name_zh"), str):
             continue
         p = row.geometry.representative_point()
-        t = ax.text(p.x, p.y, row["name_zh"], fontsize=9, color="#666", ha="center",
-                    va="center", zorder=2.5, path_effects=HALO)
+        t = ax.text(
+            p.x,
+            p.y,
+            row["name_zh"],
+            fontsize=9,
+            color="#666",
+            ha="center",
+            va="center",
+            zorder=2.5,
+            path_effects=HALO,
+        )
         box = t.get_window_extent(renderer)
         inside = frame.contains(box.x0, box.y0) and frame.contains(box.x1, box.y1)
         if not inside or any(box.overlaps(b) for b in [*zone_boxes, *taken]):

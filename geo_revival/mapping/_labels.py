@@ -33,7 +33,9 @@ def _table() -> dict[str, tuple[str, str]]:
 
 
 def column_unit(column: str) -> str | None:
-    """Unit suffix of ``column`` (``"mu"``, ``"ha"``, ``"m2"``, ``"km2"``, ``"rate"``) or None.
+    """Return the unit suffix of ``column``: ``"mu"``, ``"ha"``, ``"m2"``, ``"km2"``, ``"rate"``.
+
+    None when the name carries no unit.
 
     Examples
     --------
@@ -46,7 +48,7 @@ def column_unit(column: str) -> str | None:
 
 def _stem(column: str) -> str:
     unit = column_unit(column)
-    return column if unit in (None, "rate") else column[: -len(unit) - 1]  # type: ignore[arg-type]
+    return column if unit in (None, "rate") else column[: -len(str(unit)) - 1]
 
 
 def column_label(column: str, lang: Lang = "en", *, unit: bool = True) -> str:
@@ -110,9 +112,7 @@ def figure_columns(df: Any, first: str | None = None) -> list[str]:
         and not pd.api.types.is_bool_dtype(df[c])
     ]
     stems_in_mu = {c[:-3] for c in cols if c.endswith("_mu")}
-    cols = [
-        c for c in cols if not (column_unit(c) in ("m2", "ha") and _stem(c) in stems_in_mu)
-    ]
+    cols = [c for c in cols if not (column_unit(c) in ("m2", "ha") and _stem(c) in stems_in_mu)]
     if first is not None:
         cols = [first, *[c for c in cols if c != first]]
     return cols

@@ -28,7 +28,9 @@ SCRIPT = r"""
   var landcover = L.layerGroup();
   var before = null;
   if (cfg.landcover.base_year !== null) {
-    var b = cfg.landcover.images.filter(function (im) { return im.year === cfg.landcover.base_year; })[0];
+    var b = cfg.landcover.images.filter(function (im) {
+      return im.year === cfg.landcover.base_year;
+    })[0];
     before = L.imageOverlay(b.url, b.bounds, {pane: beforePane, opacity: 0.6, interactive: false,
                                              className: 'gr-lc-before'});
   }
@@ -44,7 +46,8 @@ SCRIPT = r"""
     return c === undefined ? cfg.nodata_color : c;
   }
   function styleOf(f) {
-    return {fillColor: fillOf(f), fillOpacity: 0.8, color: '#222', weight: 1.3, className: 'gr-zone'};
+    return {fillColor: fillOf(f), fillOpacity: 0.8, color: '#222', weight: 1.3,
+            className: 'gr-zone'};
   }
   var zones = L.geoJSON(cfg.zones, {
     style: styleOf,
@@ -96,9 +99,11 @@ SCRIPT = r"""
     h += '<div><i style="background:' + cfg.nodata_color + '"></i>' + T.nodata + '</div>';
     if (cfg.landcover.images.length && map.hasLayer(landcover)) {
       var lc = cfg.landcover.classes.filter(function (c) {
-        return c.years.indexOf(shownYear()) >= 0 || (comparing() && c.years.indexOf(cfg.landcover.base_year) >= 0);
+        return c.years.indexOf(shownYear()) >= 0 ||
+          (comparing() && c.years.indexOf(cfg.landcover.base_year) >= 0);
       });
-      h += '<div class="gr-legend-title gr-legend-lc">' + T.landcover + '</div><div class="gr-lc-items">';
+      h += '<div class="gr-legend-title gr-legend-lc">' + T.landcover + '</div>' +
+        '<div class="gr-lc-items">';
       lc.forEach(function (c) {
         h += '<div><i style="background:' + c.color + '"></i>' + c.label + '</div>';
       });
@@ -114,10 +119,12 @@ SCRIPT = r"""
     var d = L.DomUtil.create('div', 'gr-years');
     L.DomEvent.disableClickPropagation(d);
     L.DomEvent.disableScrollPropagation(d);
-    d.innerHTML = '<div class="gr-legend-title">' + T.year + ': <span class="gr-year-label"></span></div>' +
+    d.innerHTML = '<div class="gr-legend-title">' + T.year +
+      ': <span class="gr-year-label"></span></div>' +
       '<input class="gr-year-slider" type="range" min="0" max="' + (cfg.years.length - 1) +
       '" step="1" value="' + cfg.years.indexOf(current) + '">' +
-      '<div class="gr-ticks">' + cfg.years.map(function (y) { return '<span>' + y + '</span>'; }).join('') +
+      '<div class="gr-ticks">' +
+      cfg.years.map(function (y) { return '<span>' + y + '</span>'; }).join('') +
       '</div><div class="gr-lc-note"></div>' +
       (before ? '<label><input class="gr-compare" type="checkbox"> ' + T.compare + '</label>' : '');
     slider = d.querySelector('.gr-year-slider');
@@ -125,14 +132,17 @@ SCRIPT = r"""
     compareBox = d.querySelector('.gr-compare');
     lcNote = d.querySelector('.gr-lc-note');
     L.DomEvent.on(slider, 'input change', function () { setYear(cfg.years[+slider.value]); });
-    if (compareBox) { L.DomEvent.on(compareBox, 'change', function () { setCompare(compareBox.checked); }); }
+    if (compareBox) {
+      L.DomEvent.on(compareBox, 'change', function () { setCompare(compareBox.checked); });
+    }
     return d;
   };
   ctl.addTo(map);
 
   function shownYear() {
     // The latest land-cover year not after the selected year.
-    var ys = cfg.landcover.images.map(function (im) { return im.year; }).filter(function (y) { return y <= current; });
+    var ys = cfg.landcover.images.map(function (im) { return im.year; })
+      .filter(function (y) { return y <= current; });
     return ys.length ? ys[ys.length - 1] : null;
   }
   function comparing() { return compareBox && compareBox.checked; }
@@ -155,9 +165,11 @@ SCRIPT = r"""
 
   // Before/after swipe: the base-year image is clipped to the left of a draggable divider.
   var swipe = L.DomUtil.create('div', 'gr-swipe', map.getContainer());
-  swipe.innerHTML = '<div class="gr-swipe-line"><div class="gr-swipe-handle" title="拖动 drag">◀▶</div>' +
+  swipe.innerHTML = '<div class="gr-swipe-line">' +
+    '<div class="gr-swipe-handle" title="拖动 drag">◀▶</div>' +
     '<span class="gr-swipe-left"></span><span class="gr-swipe-right"></span></div>';
-  var line = swipe.querySelector('.gr-swipe-line'), handle = swipe.querySelector('.gr-swipe-handle');
+  var line = swipe.querySelector('.gr-swipe-line');
+  var handle = swipe.querySelector('.gr-swipe-handle');
   var split = 0.5, dragging = false;
   swipe.style.display = 'none';
   L.DomEvent.on(handle, 'pointerdown', function (e) {
@@ -196,8 +208,13 @@ SCRIPT = r"""
 
   map.fitBounds(zones.getBounds(), {padding: [20, 20]});
   setYear(current);
-  window.geoRevivalMap = {map: map, zones: zones, landcover: landcover, setYear: setYear,
-                          setCompare: function (on) { if (compareBox) { compareBox.checked = on; setCompare(on); } }};
+  // Hooks for tests and embedding pages.
+  window.geoRevivalMap = {
+    map: map, zones: zones, landcover: landcover, setYear: setYear,
+    setCompare: function (on) {
+      if (compareBox) { compareBox.checked = on; setCompare(on); }
+    }
+  };
 })();
 """
 

@@ -59,8 +59,10 @@ def landcover_png(
         legend codes present in the image.
     """
     nodata = da.rio.nodata
-    fill = int(nodata) if nodata is not None and not math.isnan(nodata) else (
-        legend.nodata[0] if legend.nodata else 0
+    fill = (
+        int(nodata)
+        if nodata is not None and not math.isnan(nodata)
+        else (legend.nodata[0] if legend.nodata else 0)
     )
     merc = _to_web_mercator(da, max_size, fill)
     codes = np.asarray(merc.values)

@@ -17,18 +17,17 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-from matplotlib import rc_context
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path as MPath
-from matplotlib.ticker import FuncFormatter, PercentFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
 from geo_revival.exceptions import SchemaError
 from geo_revival.landcover.legend import Legend, get_legend
 from geo_revival.mapping._labels import column_label
-from geo_revival.mapping.fonts import cjk_rc, use_cjk_font
+from geo_revival.mapping.fonts import cjk_context, use_cjk_font
 from geo_revival.progress import rate_trajectory, treated_trajectory
 
 __all__ = ["rate_chart", "transition_flow_chart", "treated_area_chart", "zone_bar_chart"]
@@ -78,13 +77,29 @@ def _draw_series(ax: Axes, rows: pd.DataFrame, color: str, label: str) -> None:
         last = obs.iloc[[-1]] if not obs.empty else proj.iloc[[0]]
         line = pd.concat([last, proj])
         # The line starts at the last observed point, which keeps its filled marker.
-        ax.plot(line["year"], line["value"], "o--", color=color, lw=1.3, mfc="white",
-                markevery=list(range(1, len(line))), label=f"{label} 趋势外推 projected")
+        ax.plot(
+            line["year"],
+            line["value"],
+            "o--",
+            color=color,
+            lw=1.3,
+            mfc="white",
+            markevery=list(range(1, len(line))),
+            label=f"{label} 趋势外推 projected",
+        )
         ok = proj.dropna(subset=["lower", "upper"])
         if not ok.empty:
             err = np.vstack([ok["value"] - ok["lower"], ok["upper"] - ok["value"]])
-            ax.errorbar(ok["year"], ok["value"], yerr=err, fmt="none", ecolor=color, capsize=4,
-                        lw=1, label=f"{label} 95 % 预测区间 prediction interval")
+            ax.errorbar(
+                ok["year"],
+                ok["value"],
+                yerr=err,
+                fmt="none",
+                ecolor=color,
+                capsize=4,
+                lw=1,
+                label=f"{label} 95 % 预测区间 prediction interval",
+            )
 
 
 def treated_area_chart(
@@ -117,7 +132,7 @@ def treated_area_chart(
     >>> fig.axes[0].get_ylabel().splitlines()
     ['累计治理面积（亩）', 'Cumulative treated area (mu)']
     """
-    with rc_context(cjk_rc()):
+    with cjk_context():
         fig, ax = _figure()
         colors = [_OBSERVED, "#2166ac", "#762a83"]
         for ind, color in zip(indicators, colors, strict=False):
@@ -126,18 +141,32 @@ def treated_area_chart(
             plan = treated_trajectory(ind)
             # A projection past the plan period has nothing to be compared with.
             rows = rows[(rows["kind"] == "observed") | (rows["year"] <= plan["year"].max())]
-            ax.plot(plan["year"], plan["reference"], ls=":", color=color, lw=1.5,
-                    label=f"{name} 规划进度 plan trajectory")
+            ax.plot(
+                plan["year"],
+                plan["reference"],
+                ls=":",
+                color=color,
+                lw=1.5,
+                label=f"{name} 规划进度 plan trajectory",
+            )
             end = plan.iloc[-1]
-            ax.annotate(f"{end['reference']:,.0f} 亩 ({int(end['year'])})",
-                        (end["year"], end["reference"]), xytext=(6, 0),
-                        textcoords="offset points", va="center", fontsize=9, color=color)
+            ax.annotate(
+                f"{end['reference']:,.0f} 亩 ({int(end['year'])})",
+                (end["year"], end["reference"]),
+                xytext=(6, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=9,
+                color=color,
+            )
             _draw_series(ax, rows, color, name)
-        ax.set_ylabel(f"{column_label('cumulative_treated_area_mu', 'zh')}\n"
-                      f"{column_label('cumulative_treated_area_mu')}")
+        ax.set_ylabel(
+            f"{column_label('cumulative_treated_area_mu', 'zh')}\n"
+            f"{column_label('cumulative_treated_area_mu')}"
+        )
         ax.set_xlabel("年份 Year")
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
-        ax.xaxis.get_major_locator().set_params(integer=True)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_ylim(bottom=0)
         ax.margins(x=0.12)
         ax.grid(alpha=0.3)
@@ -165,13 +194,14 @@ def rate_chart(
     >>> [x.get_text() for x in fig.axes[0].texts][-1]
     '78 %'
     """
-    with rc_context(cjk_rc()):
+    with cjk_context():
         fig, ax = _figure()
         rows = _indicator_rows(progress_table, indicator)
         name = rows["name_zh"].iloc[0] if "name_zh" in rows else indicator
         plan = rate_trajectory(indicator)
-        ax.plot(plan["year"], plan["reference"], ls=":", color=_PLAN, lw=1.5,
-                label="规划值 plan values")
+        ax.plot(
+            plan["year"], plan["reference"], ls=":", color=_PLAN, lw=1.5, label="规划值 plan values"
+        )
         marks = {
             "actual": ("s", "规划基数 plan baseline (actual)"),
             "baseline": ("s", "规划基数 plan baseline"),
@@ -180,18 +210,26 @@ def rate_chart(
         for kind, (marker, label) in marks.items():
             pts = plan[plan["reference_kind"] == kind]
             if not pts.empty:
-                ax.plot(pts["year"], pts["reference"], marker, color=_PLAN, ms=9, ls="none",
-                        label=label)
+                ax.plot(
+                    pts["year"], pts["reference"], marker, color=_PLAN, ms=9, ls="none", label=label
+                )
         for _, p in plan[plan["reference_kind"] != "trajectory"].iterrows():
-            ax.annotate(f"{p['reference'] * 100:.3g} %", (p["year"], p["reference"]),
-                        xytext=(0, 9), textcoords="offset points", ha="center", fontsize=8.5,
-                        color=_PLAN)
+            ax.annotate(
+                f"{p['reference'] * 100:.3g} %",
+                (p["year"], p["reference"]),
+                xytext=(0, 9),
+                textcoords="offset points",
+                ha="center",
+                fontsize=8.5,
+                color=_PLAN,
+            )
         _draw_series(ax, rows, _OBSERVED, name)
         ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=None))
-        ax.set_ylabel(f"{column_label('restoration_rate', 'zh')}\n"
-                      f"{column_label('restoration_rate')}")
+        ax.set_ylabel(
+            f"{column_label('restoration_rate', 'zh')}\n{column_label('restoration_rate')}"
+        )
         ax.set_xlabel("年份 Year")
-        ax.xaxis.get_major_locator().set_params(integer=True)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.margins(x=0.08, y=0.15)
         ax.grid(alpha=0.3)
         ax.legend(fontsize=7.5, loc="best")
@@ -244,15 +282,21 @@ def zone_bar_chart(
             ) or str(z["zone_id"])
     labels = [names.get(str(z), str(z)) for z in rows["zone_id"]]
     rate = value.endswith("_rate")
-    with rc_context(cjk_rc()):
+    with cjk_context():
         fig, ax = _figure((8.0, max(3.0, 0.5 * len(rows) + 1.8)))
         vals = rows[value].to_numpy(float)
         ax.barh(range(len(rows)), np.nan_to_num(vals), color=_OBSERVED, alpha=0.85)
         ax.set_yticks(range(len(rows)), labels, fontsize=8)
         for i, v in enumerate(vals):
             text = "–" if np.isnan(v) else (f"{v * 100:.1f} %" if rate else f"{v:,.0f}")
-            ax.annotate(text, (0 if np.isnan(v) else v, i), xytext=(3, 0),
-                        textcoords="offset points", va="center", fontsize=8)
+            ax.annotate(
+                text,
+                (0 if np.isnan(v) else v, i),
+                xytext=(3, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=8,
+            )
         for k, (label, ref) in enumerate((reference or {}).items()):
             ax.axvline(ref, color=_PLAN, ls=("--", ":", "-.")[k % 3], lw=1.2, label=label)
         if reference:
@@ -314,22 +358,43 @@ def _node_labels(
     dx = -0.06 if side == 0 else 0.06
     for (name, value), centre, y in zip(sums, centres, ys, strict=True):
         ax.annotate(
-            f"{names.get(name, name)}  {value:,.0f}", (x + dx * 0.6, centre), xytext=(x + dx, y),
-            ha="right" if side == 0 else "left", va="center", fontsize=7.5,
+            f"{names.get(name, name)}  {value:,.0f}",
+            (x + dx * 0.6, centre),
+            xytext=(x + dx, y),
+            ha="right" if side == 0 else "left",
+            va="center",
+            fontsize=7.5,
             arrowprops={"arrowstyle": "-", "lw": 0.4, "color": "#666"} if y != centre else None,
         )
 
 
-def _band(ax: Axes, x0: float, x1: float, y0: tuple[float, float], y1: tuple[float, float],
-          color: str) -> None:
+def _band(
+    ax: Axes, x0: float, x1: float, y0: tuple[float, float], y1: tuple[float, float], color: str
+) -> None:
     """Draw a ribbon from the span y0 at x0 to the span y1 at x1, with S-shaped edges."""
     xm = (x0 + x1) / 2
     verts = [
-        (x0, y0[0]), (xm, y0[0]), (xm, y1[0]), (x1, y1[0]),
-        (x1, y1[1]), (xm, y1[1]), (xm, y0[1]), (x0, y0[1]), (x0, y0[0]),
+        (x0, y0[0]),
+        (xm, y0[0]),
+        (xm, y1[0]),
+        (x1, y1[0]),
+        (x1, y1[1]),
+        (xm, y1[1]),
+        (xm, y0[1]),
+        (x0, y0[1]),
+        (x0, y0[0]),
     ]
-    codes = [MPath.MOVETO, MPath.CURVE4, MPath.CURVE4, MPath.CURVE4, MPath.LINETO,
-             MPath.CURVE4, MPath.CURVE4, MPath.CURVE4, MPath.CLOSEPOLY]
+    codes = [
+        MPath.MOVETO,
+        MPath.CURVE4,
+        MPath.CURVE4,
+        MPath.CURVE4,
+        MPath.LINETO,
+        MPath.CURVE4,
+        MPath.CURVE4,
+        MPath.CURVE4,
+        MPath.CLOSEPOLY,
+    ]
     ax.add_patch(PathPatch(MPath(verts, codes), fc=color, ec="none", alpha=0.45))
 
 
@@ -398,14 +463,14 @@ def transition_flow_chart(
     total = float(flows.sum())
     order = list(colors)
     sides = [
-        flows.groupby(level=level).sum().reindex(
-            [n for n in order if n in flows.index.get_level_values(level)]
-        )
+        flows.groupby(level=level)
+        .sum()
+        .reindex([n for n in order if n in flows.index.get_level_values(level)])
         for level in (0, 1)
     ]
     gap = 0.02 * total
     height = max(s.sum() for s in sides) + gap * max(len(s) for s in sides)
-    with rc_context(cjk_rc()):
+    with cjk_context():
         fig, ax = _figure((8.0, 5.6))
         pos: dict[tuple[int, str], list[float]] = {}
         for side, (sums, x) in enumerate(zip(sides, (0.0, 1.0), strict=True)):

@@ -17,11 +17,21 @@ from __future__ import annotations
 import base64
 import io
 import string
+from contextlib import AbstractContextManager
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-__all__ = ["CJK_FAMILY", "WEB_FAMILY", "cjk_font_path", "cjk_rc", "cjk_webfont_css", "register_cjk_font", "use_cjk_font"]
+__all__ = [
+    "CJK_FAMILY",
+    "WEB_FAMILY",
+    "cjk_context",
+    "cjk_font_path",
+    "cjk_rc",
+    "cjk_webfont_css",
+    "register_cjk_font",
+    "use_cjk_font",
+]
 
 #: Family name of the Simplified-Chinese face in the shipped collection.
 CJK_FAMILY = "Noto Sans CJK SC"
@@ -132,3 +142,17 @@ def use_cjk_font(fig: Any) -> Any:
     for text in fig.findobj(Text):
         text.set_fontfamily([family, "DejaVu Sans"])
     return fig
+
+
+def cjk_context() -> AbstractContextManager[None]:
+    """Return a context manager in which matplotlib draws text with the CJK font.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> with cjk_context():
+    ...     fig, ax = plt.subplots()
+    """
+    from matplotlib import rc_context
+
+    return rc_context(cast(Any, cjk_rc()))

@@ -60,12 +60,15 @@ def format_value(value: Any, column: str) -> str:
 
 
 def _zone_title(row: pd.Series) -> str:
-    parts = [str(row[c]) for c in ("name_zh", "name_en") if c in row and pd.notna(row[c]) and row[c]]
+    parts = [
+        str(row[c]) for c in ("name_zh", "name_en") if c in row and pd.notna(row[c]) and row[c]
+    ]
     return html.escape(" ".join(parts) or str(row["zone_id"]))
 
 
 def _popup_html(row: pd.Series, table: pd.DataFrame, columns: list[str]) -> str:
-    head = f"<b>{_zone_title(row)}</b> <span style='color:#666'>({html.escape(str(row['zone_id']))})</span>"
+    zone_id = html.escape(str(row["zone_id"]))
+    head = f"<b>{_zone_title(row)}</b> <span style='color:#666'>({zone_id})</span>"
     facts = []
     for col in ("category", "planned_use", "area_mu", "official_area_km2"):
         if col in row and pd.notna(row[col]) and row[col] != "":
@@ -74,24 +77,28 @@ def _popup_html(row: pd.Series, table: pd.DataFrame, columns: list[str]) -> str:
                 f"{html.escape(format_value(row[col], col))}"
             )
     rows = "".join(
-        "<tr><td>" + str(int(r["year"])) + "</td>"
+        "<tr><td>"
+        + str(int(r["year"]))
+        + "</td>"
         + "".join(f"<td>{html.escape(format_value(r[c], c))}</td>" for c in columns)
         + "</tr>"
         for _, r in table.sort_values("year").iterrows()
     )
-    header = "<tr><th>年份<br>Year</th>" + "".join(
-        f"<th>{html.escape(column_label(c, 'zh'))}<br>{html.escape(column_label(c))}</th>"
-        for c in columns
-    ) + "</tr>"
+    header = (
+        "<tr><th>年份<br>Year</th>"
+        + "".join(
+            f"<th>{html.escape(column_label(c, 'zh'))}<br>{html.escape(column_label(c))}</th>"
+            for c in columns
+        )
+        + "</tr>"
+    )
     body = f"<table>{header}{rows}</table>" if rows else ""
     return f"<div class='gr-popup'>{head}<br>{'<br>'.join(facts)}{body}</div>"
 
 
 def _geojson(gdf: gpd.GeoDataFrame) -> dict[str, Any]:
     wgs = gdf.to_crs("EPSG:4326")
-    geoms = shapely.transform(
-        wgs.geometry.values, lambda xy: np.round(xy, _COORD_DECIMALS)
-    )
+    geoms = shapely.transform(wgs.geometry.values, lambda xy: np.round(xy, _COORD_DECIMALS))
     wgs = wgs.set_geometry(gpd.GeoSeries(geoms, index=wgs.index, crs="EPSG:4326"))
     return json.loads(wgs.to_json(drop_id=True))
 
@@ -111,10 +118,9 @@ def _check_results(results: pd.DataFrame, value: str, zones: gpd.GeoDataFrame) -
         )
 
 
-def _landcover_config(
-    landcover: xr.DataArray, legend: Legend, max_size: int
-) -> dict[str, Any]:
-    images, present = [], {}
+def _landcover_config(landcover: xr.DataArray, legend: Legend, max_size: int) -> dict[str, Any]:
+    images: list[dict[str, Any]] = []
+    present: dict[int, list[int]] = {}
     for y in landcover["year"].values:
         url, bounds, codes = landcover_png(landcover.sel(year=y), legend, max_size=max_size)
         images.append({"year": int(y), "url": url, "bounds": bounds})
@@ -130,7 +136,11 @@ def _landcover_config(
         for c in legend.classes
         if c.code in present
     ]
-    return {"images": images, "classes": classes, "base_year": images[0]["year"] if images else None}
+    return {
+        "images": images,
+        "classes": classes,
+        "base_year": images[0]["year"] if images else None,
+    }
 
 
 def progress_map(
@@ -261,7 +271,8 @@ def progress_map(
         "districts": _geojson(districts) if districts is not None else None,
         "landcover": lc_cfg,
         "classes": [
-            {"color": c, "label": lab} for c, lab in zip(classes.colors, classes.labels, strict=True)
+            {"color": c, "label": lab}
+            for c, lab in zip(classes.colors, classes.labels, strict=True)
         ],
         "nodata_color": NO_DATA_COLOR,
         "title_html": html.escape(title or f"{label_zh} {label_en}") + suffix,
@@ -288,7 +299,7 @@ def progress_map(
     return m
 
 
-class _ProgressLayer(MacroElement):  # type: ignore[misc]
+class _ProgressLayer(MacroElement):
     """Renders :data:`SCRIPT` with the map's configuration."""
 
     _template = Template("{% macro script(this, kwargs) %}" + SCRIPT + "{% endmacro %}")

@@ -11,13 +11,13 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from os import PathLike
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import xarray as xr
-from matplotlib import rc_context
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -39,7 +39,7 @@ from geo_revival.mapping._furniture import (
     zone_key,
 )
 from geo_revival.mapping._labels import column_label
-from geo_revival.mapping.fonts import cjk_rc, use_cjk_font
+from geo_revival.mapping.fonts import cjk_context, use_cjk_font
 
 __all__ = ["A4_INCHES", "save_figure", "static_map"]
 
@@ -81,8 +81,12 @@ def _draw_landcover(
     left, bottom, right, top = da.rio.bounds()
     codes = np.asarray(da.values)
     ax.imshow(
-        _landcover_rgba(codes, legend), extent=(left, right, bottom, top), origin="upper",
-        interpolation="nearest", alpha=0.55, zorder=1,
+        _landcover_rgba(codes, legend),
+        extent=(left, right, bottom, top),
+        origin="upper",
+        interpolation="nearest",
+        alpha=0.55,
+        zorder=1,
     )
     present = set(np.unique(codes).tolist())
     return [c for c in legend.codes if c in present]
@@ -174,11 +178,11 @@ def static_map(
     >>> z = gpd.GeoDataFrame({"zone_id": ["a"], "name_zh": ["贾汪"], "restoration_rate": [0.7]},
     ...                      geometry=[box(117.4, 34.4, 117.5, 34.5)], crs=4326)
     >>> fig = static_map(z, simulated=True)
-    >>> round(fig.get_figwidth(), 2)
+    >>> float(round(fig.get_figwidth(), 2))
     11.69
     """
     # Text is measured while the figure is built, so the CJK font must be active already.
-    with rc_context(cjk_rc()):
+    with cjk_context():
         fig = _draw(
             zones=zones,
             results=results,
@@ -242,12 +246,16 @@ def _draw(
     FigureCanvasAgg(fig)
     if layout == "landscape":
         ax = fig.add_axes((0.05, 0.09, 0.6, 0.8))
-        panels = [fig.add_axes(box) for box in
-                  ((0.68, 0.6, 0.31, 0.3), (0.68, 0.42, 0.31, 0.18), (0.68, 0.07, 0.31, 0.35))]
+        panels = [
+            fig.add_axes(box)
+            for box in ((0.68, 0.6, 0.31, 0.3), (0.68, 0.42, 0.31, 0.18), (0.68, 0.07, 0.31, 0.35))
+        ]
     else:
         ax = fig.add_axes((0.1, 0.33, 0.84, 0.58))
-        panels = [fig.add_axes(box) for box in
-                  ((0.05, 0.16, 0.3, 0.14), (0.05, 0.04, 0.3, 0.12), (0.37, 0.04, 0.6, 0.26))]
+        panels = [
+            fig.add_axes(box)
+            for box in ((0.05, 0.16, 0.3, 0.14), (0.05, 0.04, 0.3, 0.12), (0.37, 0.04, 0.6, 0.26))
+        ]
     for panel in panels:
         panel.set_axis_off()
     x0, x1, y0, y1 = _frame(z, ax)
@@ -280,10 +288,17 @@ def _draw(
     top = 0.975 if layout == "portrait" else 0.965
     fig.text(0.5, top, head, ha="center", va="top", fontsize=15)
     if simulated:
-        fig.text(0.5, top - 0.035, "模拟数据 — simulated data, not observations", ha="center",
-                 va="top", fontsize=11, color="#b00000")
+        fig.text(
+            0.5,
+            top - 0.035,
+            "模拟数据 — simulated data, not observations",
+            ha="center",
+            va="top",
+            fontsize=11,
+            color="#b00000",
+        )
 
-    handles = [
+    handles: list[Artist] = [
         Patch(fc=c, ec="#222", label=lab)
         for c, lab in zip(classes.colors, classes.labels, strict=True)
     ]
@@ -291,22 +306,50 @@ def _draw(
         handles.append(Patch(fc=NO_DATA_COLOR, ec="#222", label="无数据 no data"))
     if d is not None:
         handles.append(Line2D([], [], color="#555", ls="--", lw=0.8, label="区县界 District"))
-    style = {"frameon": False, "alignment": "left", "loc": "upper left", "borderaxespad": 0}
-    panels[0].legend(handles=handles, title=f"{label_zh}\n{label_en}", fontsize=8.5,
-                     title_fontsize=9, ncols=1 if layout == "landscape" else 2, **style)
+    style: dict[str, Any] = {
+        "frameon": False,
+        "alignment": "left",
+        "loc": "upper left",
+        "borderaxespad": 0,
+    }
+    panels[0].legend(
+        handles=handles,
+        title=f"{label_zh}\n{label_en}",
+        fontsize=8.5,
+        title_fontsize=9,
+        ncols=1 if layout == "landscape" else 2,
+        **style,
+    )
     if leg is not None and lc_codes:
         lc_handles = [
-            Patch(fc=leg.color(c), ec="none", alpha=0.55,
-                  label=f"{leg.class_name(c, 'zh')} {leg.class_name(c)}")
+            Patch(
+                fc=leg.color(c),
+                ec="none",
+                alpha=0.55,
+                label=f"{leg.class_name(c, 'zh')} {leg.class_name(c)}",
+            )
             for c in lc_codes
         ]
-        panels[1].legend(handles=lc_handles, title="土地覆盖 Land cover", fontsize=8,
-                         title_fontsize=9, ncols=2, columnspacing=0.8, **style)
+        panels[1].legend(
+            handles=lc_handles,
+            title="土地覆盖 Land cover",
+            fontsize=8,
+            title_fontsize=9,
+            ncols=2,
+            columnspacing=0.8,
+            **style,
+        )
     if numbered:
         key = zone_key(z, labels, width=52 if layout == "landscape" else 80)
         panels[2].legend(
-            handles=[Patch(visible=False)] * len(key), labels=key, title="区块 Zones",
-            fontsize=7, title_fontsize=9, handlelength=0, handletextpad=0, **style,
+            handles=[Patch(visible=False)] * len(key),
+            labels=key,
+            title="区块 Zones",
+            fontsize=7,
+            title_fontsize=9,
+            handlelength=0,
+            handletextpad=0,
+            **style,
         )
 
     credit = source or _default_source(simulated, leg, crs)
@@ -319,8 +362,8 @@ def _frame(z: gpd.GeoDataFrame, ax: Axes) -> tuple[float, float, float, float]:
     xmin, ymin, xmax, ymax = z.total_bounds
     pad = 0.08 * max(xmax - xmin, ymax - ymin)
     x0, x1, y0, y1 = xmin - pad, xmax + pad, ymin - pad, ymax + pad
-    fig = ax.get_figure()
-    assert fig is not None
+    fig = ax.get_figure(root=True)
+    assert isinstance(fig, Figure)
     box = ax.get_position()
     aspect = (box.width * fig.get_figwidth()) / (box.height * fig.get_figheight())
     if (x1 - x0) / (y1 - y0) < aspect:

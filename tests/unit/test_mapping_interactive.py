@@ -1,4 +1,4 @@
-"""Offline interactive map: no CDN, zones and figures per year, land-cover images in legend colours."""
+"""Offline interactive map: no CDN, zone figures per year, land cover in the legend's colours."""
 
 from __future__ import annotations
 
