@@ -115,7 +115,7 @@ def make_rasters(size: int, workdir: Path) -> tuple[Path, Path]:
                 cls = np.digitize(noise, np.linspace(-1.4, 1.4, 8)).astype(np.uint8) + 1
                 nodata = _upsample(nodata_field, 1500, r0, r1, c0, c1) > 1.6
                 y0 = np.where(nodata, 0, cls).astype(np.uint8)
-                moved = _upsample(change, 60, r0, r1, c0, c1) > 1.5  # ~7 % of pixels change
+                moved = _upsample(change, 60, r0, r1, c0, c1) > 1.5  # a few % of pixels change
                 y1 = np.where(moved & ~nodata, (cls % 9) + 1, y0).astype(np.uint8)
                 window = ((r0, r1), (c0, c1))
                 d0.write(y0, 1, window=window)

@@ -29,12 +29,15 @@ import dask.array
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import rasterio
 import shapely
 import xarray as xr
 from affine import Affine
 from dask.callbacks import Callback
 from rasterio.features import rasterize
 from tqdm.auto import tqdm
+
+from geo_revival.landcover._codes import _SKIP_KEY
 
 Coverage = Literal["centre", "exact"]
 
@@ -246,24 +249,26 @@ def count_block(
     tally = _Tally(plan, data.dtype)
     areas = None if row_area is None else row_area[job.row0 : job.row1]
     if coverage == "centre":
-        for k, zone in enumerate(job.zones):
-            r0, r1, c0, c1 = (int(v) for v in job.windows[k])
-            window = data[:, r0:r1, c0:c1]
-            if job.inside[k]:
-                mask = np.ones((r1 - r0, c1 - c0), dtype=bool)
-            else:
-                mask = rasterize(
-                    [(job.geoms[k], 1)],
-                    out_shape=(r1 - r0, c1 - c0),
-                    transform=grid.window_transform(job.row0 + r0, job.col0 + c0),
-                    fill=0,
-                    all_touched=False,
-                    dtype=np.uint8,
-                ).view(bool)
-            weights: list[npt.NDArray[np.float64] | None] = [None]
-            if areas is not None:
-                weights.append(np.broadcast_to(areas[r0:r1, None], mask.shape)[mask])
-            tally.add(int(zone), window[:, mask], weights)
+        # One GDAL environment for the block rather than one per rasterize call.
+        with rasterio.Env():
+            for k, zone in enumerate(job.zones):
+                r0, r1, c0, c1 = (int(v) for v in job.windows[k])
+                window = data[:, r0:r1, c0:c1]
+                if job.inside[k]:
+                    mask = np.ones((r1 - r0, c1 - c0), dtype=bool)
+                else:
+                    mask = rasterize(
+                        [(job.geoms[k], 1)],
+                        out_shape=(r1 - r0, c1 - c0),
+                        transform=grid.window_transform(job.row0 + r0, job.col0 + c0),
+                        fill=0,
+                        all_touched=False,
+                        dtype=np.uint8,
+                    ).view(bool)
+                weights: list[npt.NDArray[np.float64] | None] = [None]
+                if areas is not None:
+                    weights.append(np.broadcast_to(areas[r0:r1, None], mask.shape)[mask])
+                tally.add(int(zone), window[:, mask], weights)
     else:
         h, w = job.row1 - job.row0, job.col1 - job.col0
         flat = data.reshape(data.shape[0], h * w)
@@ -372,7 +377,9 @@ def run(
             callback: contextlib.AbstractContextManager[Any] = (
                 _TqdmCallback({t.key for t in tasks}, bar) if progress else contextlib.nullcontext()
             )
-            with callback:
+            # The overlay checks the code of every pixel it counts against the legend itself,
+            # so open_landcover's lazy per-block check would only repeat that work.
+            with callback, dask.config.set({_SKIP_KEY: True}):
                 results = list(dask.compute(*tasks, scheduler="threads"))
     return combine(results)
 
