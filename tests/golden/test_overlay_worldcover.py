@@ -153,7 +153,11 @@ def test_island_and_rest_of_tile_reproduce_source_counts(worldcover, island):
         index=["year", "class_code"], columns="zone_id", values="pixels", aggfunc="sum"
     ).fillna(0)
     expected = pd.Series(
-        {(y, c): n for c, counts in SOURCE_COUNTS.items() for y, n in zip((2020, 2021), counts)}
+        {
+            (year, code): n
+            for code, counts in SOURCE_COUNTS.items()
+            for year, n in zip((2020, 2021), counts, strict=True)
+        }
     )
     whole = per_zone["whole_tile"].astype(np.int64)
     parts = (per_zone["sao_tome"] + per_zone["rest_of_tile"]).astype(np.int64)

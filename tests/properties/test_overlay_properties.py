@@ -25,9 +25,7 @@ from geo_revival.overlay import class_areas, transitions
 from tests.overlay_fixtures import make_landcover, make_zones
 
 RES = 10.0
-SETTINGS = settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @st.composite
@@ -91,7 +89,9 @@ def test_centre_rule_equals_rasterio_rasterize(scene):
             [(geom, 1)], out_shape=data.shape[1:], transform=transform, all_touched=False
         ).astype(bool)
         codes, counts = np.unique(data[0][mask], return_counts=True)
-        expected.update({(name, int(c)): float(n) for c, n in zip(codes, counts) if c != 0})
+        expected.update(
+            {(name, int(c)): float(n) for c, n in zip(codes, counts, strict=True) if c != 0}
+        )
     assert got.to_dict() == expected
 
 
@@ -124,10 +124,13 @@ def test_splitting_a_zone_adds_up(scene, cut, coverage):
     right = whole.intersection(box(x, -1e3, 1e3, 1e3))
     parts = {k: g for k, g in {"left": left, "right": right}.items() if g.area > 0}
     lc = _landcover(data)
-    total = _totals(_run(class_areas, make_zones({"whole": whole}), lc, coverage=coverage),
-                    ["year", "class_code"])
-    split = _totals(_run(class_areas, make_zones(parts), lc, coverage=coverage),
-                    ["year", "class_code"])
+    total = _totals(
+        _run(class_areas, make_zones({"whole": whole}), lc, coverage=coverage),
+        ["year", "class_code"],
+    )
+    split = _totals(
+        _run(class_areas, make_zones(parts), lc, coverage=coverage), ["year", "class_code"]
+    )
     pd.testing.assert_series_equal(total.sort_index(), split.sort_index(), atol=1e-5)
 
 
@@ -143,7 +146,9 @@ def test_results_do_not_depend_on_chunk_size(scene, cy, cx, coverage):
     zones = make_zones(geoms)
     plain = _run(transitions, zones, _landcover(data), coverage=coverage)
     chunked = _run(
-        transitions, zones, _landcover(data, chunks={"year": 1, "y": cy, "x": cx}),
+        transitions,
+        zones,
+        _landcover(data, chunks={"year": 1, "y": cy, "x": cx}),
         coverage=coverage,
     )
     keys = ["zone_id", "from_code", "to_code"]
@@ -159,9 +164,7 @@ def test_translating_zones_and_raster_together_changes_nothing(scene, dx, dy, co
     shift = (500_000.0 + dx * RES, 3_800_000.0 + dy * RES)
     moved = {k: affinity.translate(g, *shift) for k, g in geoms.items()}
     here = _run(class_areas, make_zones(geoms), _landcover(data), coverage=coverage)
-    there = _run(
-        class_areas, make_zones(moved), _landcover(data, origin=shift), coverage=coverage
-    )
+    there = _run(class_areas, make_zones(moved), _landcover(data, origin=shift), coverage=coverage)
     keys = ["zone_id", "year", "class_code"]
     # Exact fractions are single precision (exactextract): allow float32 rounding.
     tol = 0.0 if coverage == "centre" else 1e-6
