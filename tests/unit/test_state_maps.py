@@ -284,3 +284,14 @@ def test_estimate_needs_same_grid(landcover: xr.DataArray, zones: gpd.GeoDataFra
           warnings.catch_warnings()):
         warnings.simplefilter("ignore", CoverageWarning)
         estimate_reclaimed_area(landcover, shifted, zones, start=2020, end=2025, n=10, seed=0)
+
+
+@pytest.mark.parametrize("module", ["geo_revival._state_maps", "geo_revival._restoration_estimate"])
+def test_docstring_examples(module: str) -> None:
+    import doctest
+    import importlib
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PendingDeprecationWarning)  # affine `*` inside rioxarray
+        result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0
