@@ -12,10 +12,10 @@ import base64
 import re
 from functools import cache
 from importlib.resources import files
-from importlib.resources.abc import Traversable
+from typing import Any
 
 import folium
-from branca.element import Element
+from folium import Element
 
 __all__ = ["LEAFLET_VERSION", "leaflet_css", "leaflet_js", "make_offline"]
 
@@ -23,7 +23,7 @@ _PACKAGE = "js_lib_leaflet"
 LEAFLET_VERSION = "1.9.4"
 
 
-def _static() -> Traversable:
+def _static() -> Any:  # importlib.resources.abc.Traversable (Python >= 3.11)
     return files(_PACKAGE) / "static" / "js_lib_leaflet"
 
 

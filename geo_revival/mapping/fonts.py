@@ -56,6 +56,9 @@ def cjk_font_path() -> Path:
 def register_cjk_font() -> str:
     """Make the CJK font known to matplotlib (once per process) and return its family name.
 
+    matplotlib >= 3.11 loads every face of the collection and the Simplified-Chinese face is
+    used; older versions see only the first (Japanese) face, which covers the same characters.
+
     Examples
     --------
     >>> register_cjk_font()
@@ -66,7 +69,10 @@ def register_cjk_font() -> str:
     path = str(cjk_font_path())
     if not any(entry.fname == path for entry in font_manager.fontManager.ttflist):
         font_manager.fontManager.addfont(path)
-    return CJK_FAMILY
+    names = {entry.name for entry in font_manager.fontManager.ttflist if entry.fname == path}
+    # matplotlib < 3.11 reads only the first face of a collection ("Noto Sans CJK JP"): it has
+    # every simplified character too, in Japanese-style glyph variants.
+    return CJK_FAMILY if CJK_FAMILY in names else sorted(names)[0]
 
 
 def cjk_rc() -> dict[str, Any]:

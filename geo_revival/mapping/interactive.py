@@ -22,8 +22,8 @@ import numpy as np
 import pandas as pd
 import shapely
 import xarray as xr
-from branca.element import Element, MacroElement
-from jinja2 import Template
+from folium import Element, MacroElement
+from folium.template import Template
 
 from geo_revival.crs import require_crs
 from geo_revival.exceptions import SchemaError
@@ -289,7 +289,8 @@ def progress_map(
             "landcover_of": "土地覆盖年份 land cover of",
         },
     }
-    m = folium.Map(tiles=tiles, control_scale=True, prefer_canvas=False)
+    # Fractional zoom lets fitBounds fill the window with the zones.
+    m = folium.Map(tiles=tiles, control_scale=True, zoom_snap=0.25, zoom_delta=0.5)
     make_offline(m)
     font = cjk_webfont_css(json.dumps(config, ensure_ascii=False) + "◀▶–·")
     m.get_root().header.add_child(  # type: ignore[attr-defined]

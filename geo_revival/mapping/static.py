@@ -362,7 +362,7 @@ def _frame(z: gpd.GeoDataFrame, ax: Axes) -> tuple[float, float, float, float]:
     xmin, ymin, xmax, ymax = z.total_bounds
     pad = 0.08 * max(xmax - xmin, ymax - ymin)
     x0, x1, y0, y1 = xmin - pad, xmax + pad, ymin - pad, ymax + pad
-    fig = ax.get_figure(root=True)
+    fig = ax.figure
     assert isinstance(fig, Figure)
     box = ax.get_position()
     aspect = (box.width * fig.get_figwidth()) / (box.height * fig.get_figheight())
