@@ -49,13 +49,20 @@ def _line(points: Sequence[Sequence[float]]) -> shapely.LineString:
 def _radial(
     window: Window, centres: Sequence[Mapping[str, Any]]
 ) -> npt.NDArray[np.float64]:
-    """Max over centres of 1 - distance / radius (clipped to [0, 1])."""
+    """Max over centres of 1 - distance / radius (clipped to [0, 1]).
+
+    A centre with ``strike`` (degrees from north) and ``aspect`` is an ellipse stretched
+    ``aspect`` times along the strike (hill ridges).
+    """
     x, y = window.centres()
     out = np.zeros((window.height, window.width))
     for c in centres:
         cx, cy = to_projected(c["lon"], c["lat"])
         r = c["radius_km"] * 1000.0
-        out = np.maximum(out, 1.0 - np.hypot(x - cx, y - cy) / r)
+        theta = np.deg2rad(c.get("strike", 0.0))
+        along = (x - cx) * np.sin(theta) + (y - cy) * np.cos(theta)
+        across = (x - cx) * np.cos(theta) - (y - cy) * np.sin(theta)
+        out = np.maximum(out, 1.0 - np.hypot(along / c.get("aspect", 1.0), across) / r)
     return np.clip(out, 0.0, 1.0)
 
 

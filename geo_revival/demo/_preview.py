@@ -41,7 +41,7 @@ def draw_preview(
     cmap = ListedColormap(colours)
     left, bottom, right, top = window.bounds
     dist = districts.to_crs(zones.crs)
-    fig, grid = plt.subplots(2, 3, figsize=(18, 12.4), constrained_layout=True)
+    fig, grid = plt.subplots(2, 3, figsize=(18, 10.6), constrained_layout=True)
     ax = grid[0, 0]
     dist.plot(ax=ax, color="#f2f2f2", edgecolor="#555555", linewidth=0.6)
     zones[~zones["whole_district"]].plot(

@@ -4,7 +4,7 @@ Files written under ``out_dir`` (default: the repository's ``data/`` folder):
 
 - ``demo/xuzhou_zones_simulated.gpkg``, ``demo/xuzhou_projects_simulated.gpkg`` (EPSG:4548),
 - ``demo/xuzhou_truth_simulated.csv`` (known truth per zone, accounting unit and year),
-- ``demo/xuzhou_build_simulated.json`` (parameters used, accuracy, file checksums),
+- ``demo/xuzhou_<extent>_build_simulated.json`` (seed, grid, accuracy, file checksums),
 - ``rasters/xuzhou_<extent>_clcd_{truth,mapped}_simulated_<year>.tif`` (COG, CLCD legend),
 - ``preview.png`` (zones extent only).
 """
@@ -56,7 +56,7 @@ _GPKG_DATE = "2025-01-01T00:00:00Z"  # fixed GeoPackage timestamp: byte-identica
 ZONES_FILE = "xuzhou_zones_simulated.gpkg"
 PROJECTS_FILE = "xuzhou_projects_simulated.gpkg"
 TRUTH_FILE = "xuzhou_truth_simulated.csv"
-BUILD_FILE = "xuzhou_build_simulated.json"
+BUILD_FILE = "xuzhou_{extent}_build_simulated.json"  # one per extent: grid, accuracy, checksums
 
 
 def raster_name(extent: str, series: str, year: int | str = "{year}") -> str:
@@ -375,7 +375,7 @@ def build_xuzhou(
         "files": {k: {"path": str(p.relative_to(out)), "sha256": _sha256(p)}
                   for k, p in sorted(files.items())},
     }
-    files["build"] = out / "demo" / BUILD_FILE
+    files["build"] = out / "demo" / BUILD_FILE.format(extent=extent)
     files["build"].write_text(json.dumps(summary, indent=1, sort_keys=True) + "\n", "utf-8")
     return files
 

@@ -32,6 +32,7 @@ REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "data"
 PARAMS = load_parameters()
 YEARS = [int(y) for y in PARAMS["scenario"]["years"]]
+BUILD_FILE = demo_build.BUILD_FILE.format(extent="zones")
 # The seven projects of 000 专栏4 section "subsidence treatment" + five XETDZ quarries, by id
 # fragment (PLAN_FACTS.md, "Named treatment projects").
 NAMED_PROJECTS = [
@@ -275,7 +276,7 @@ def test_rebuilt_window_equals_shipped_rasters(rebuilt_parts) -> None:
 
 
 def test_manifest_checksums_match_shipped_files() -> None:
-    manifest = json.loads((DATA / "demo" / demo_build.BUILD_FILE).read_text())
+    manifest = json.loads((DATA / "demo" / BUILD_FILE).read_text())
     assert manifest["simulated"] is True
     for entry in manifest["files"].values():
         assert _sha(DATA / entry["path"]) == entry["sha256"], entry["path"]
@@ -289,12 +290,10 @@ def test_cli_rebuild_is_byte_identical(tmp_path: Path) -> None:
 
     result = CliRunner().invoke(app, ["demo", "build", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    shipped = json.loads((DATA / "demo" / demo_build.BUILD_FILE).read_text())
-    rebuilt = json.loads((tmp_path / "demo" / demo_build.BUILD_FILE).read_text())
+    shipped = json.loads((DATA / "demo" / BUILD_FILE).read_text())
+    rebuilt = json.loads((tmp_path / "demo" / BUILD_FILE).read_text())
     assert rebuilt == shipped
-    assert _sha(tmp_path / "demo" / demo_build.BUILD_FILE) == _sha(
-        DATA / "demo" / demo_build.BUILD_FILE
-    )
+    assert _sha(tmp_path / "demo" / BUILD_FILE) == _sha(DATA / "demo" / BUILD_FILE)
 
 
 def test_other_seed_gives_other_zones() -> None:
