@@ -13,6 +13,8 @@ import pandas as pd
 import pytest
 import rasterio
 import shapely
+from hypothesis import given
+from hypothesis import strategies as st
 from pyproj import Geod
 from rasterio.features import rasterize
 from rasterio.windows import Window as RioWindow
@@ -22,6 +24,7 @@ from geo_revival.demo import build as demo_build
 from geo_revival.demo import load_xuzhou
 from geo_revival.demo._grid import Window, hash_uniform, value_noise, window_for_bounds
 from geo_revival.demo._params import load_parameters
+from geo_revival.demo._scenario import _even_split, _pick
 from geo_revival.demo._zones import district_outlines
 from geo_revival.exceptions import GeoRevivalWarning, ReadError
 from geo_revival.landcover.legend import get_legend
@@ -365,3 +368,28 @@ def test_restoration_accounting_on_truth_reproduces_known_truth_to_the_pixel() -
     np.testing.assert_array_equal(
         merged["newly_damaged_area_m2"] / 900, merged["newly_damaged_pixels"]
     )
+
+
+@pytest.mark.parametrize(
+    "total,years,expected",
+    [(10, [2021, 2022, 2023], {2021: 3, 2022: 4, 2023: 3}), (0, [2021], {2021: 0}),
+     (5, [2021, 2022], {2021: 2, 2022: 3})],
+)
+def test_even_split_by_hand(total: int, years: list[int], expected: dict[int, int]) -> None:
+    assert _even_split(total, years) == expected
+
+
+@given(st.integers(0, 10**6), st.integers(1, 10))
+def test_even_split_sums_to_total_in_near_equal_parts(total: int, n: int) -> None:
+    parts = list(_even_split(total, list(range(n))).values())
+    assert sum(parts) == total
+    assert max(parts) - min(parts) <= 1
+
+
+def test_pick_takes_lowest_scores_ties_by_position() -> None:
+    candidates = np.array([[True, True, False], [True, True, True]])
+    score = np.array([[2.0, 1.0, 0.0], [1.0, 3.0, 0.5]])
+    # Candidates by score: (1,2)=0.5, then (0,1)=1.0 and (1,0)=1.0 (tie: row-major first).
+    expected = np.array([[False, True, False], [False, False, True]])
+    np.testing.assert_array_equal(_pick(candidates, score, 2), expected)
+    assert _pick(candidates, score, 99).sum() == 5
