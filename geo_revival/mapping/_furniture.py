@@ -112,6 +112,9 @@ def graticule(ax: Axes, crs: CRS) -> None:
     ax.set_xticks(xticks, xlabels, fontsize=8)
     ax.set_yticks(yticks, ylabels, fontsize=8, rotation=90, va="center")
     ax.tick_params(length=3, direction="out")
+    # Ticks are degrees now: matplotlib's offset text ("1e6") would refer to metres.
+    ax.xaxis.get_offset_text().set_visible(False)
+    ax.yaxis.get_offset_text().set_visible(False)
 
 
 def _zone_text(z: object, lang: str) -> str:

@@ -89,8 +89,9 @@ def cjk_rc() -> dict[str, Any]:
     return {
         "font.family": "sans-serif",
         "font.sans-serif": [family, "DejaVu Sans"],
-        # Embed TrueType outlines in PDF (Type 42) so text stays selectable and searchable.
-        "pdf.fonttype": 42,
+        # PDF keeps matplotlib's Type 3 embedding: Noto Sans CJK has CFF outlines, which a
+        # Type 42 (TrueType) font entry would mislabel. Text still extracts (ToUnicode map).
+        "pdf.fonttype": 3,
         "svg.fonttype": "path",
     }
 

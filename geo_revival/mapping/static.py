@@ -237,9 +237,7 @@ def _draw(
     crs = CRS.from_user_input(crs)
     values, all_values, year = _values_for_year(zones, results, value, year)
     classes = classify(all_values, value, breaks=breaks, cmap=cmap)
-    # Large zones first, so that zones lying inside them stay visible and clickable.
     z = zones.to_crs(crs).assign(_color=[classes.color_of(float(v)) for v in values])
-    z = z.iloc[np.argsort(-z.geometry.area.to_numpy(), kind="stable")]
     numbered = labels != "none" and len(z) > _MAX_NAMED_ZONES
 
     fig = Figure(figsize=A4_INCHES[layout], dpi=100)
@@ -273,7 +271,11 @@ def _draw(
     if districts is not None:
         d = require_crs(districts, what="districts").to_crs(crs)
         d.boundary.plot(ax=ax, color="#555", lw=0.8, ls="--", zorder=2)
-    z.plot(ax=ax, color=z["_color"], edgecolor="#222", linewidth=0.7, alpha=0.85, zorder=3)
+    # Large zones first, so that zones lying inside them stay visible.
+    by_size = z.iloc[np.argsort(-z.geometry.area.to_numpy(), kind="stable")]
+    by_size.plot(
+        ax=ax, color=by_size["_color"], edgecolor="#222", linewidth=0.7, alpha=0.85, zorder=3
+    )
     graticule(ax, crs)
     scale_bar(ax, x1 - x0)
     north_arrow(ax)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 import matplotlib
+import numpy as np
 import pytest
 from matplotlib.text import Text
 from PIL import Image
@@ -39,6 +40,7 @@ def test_furniture_and_simulated_label() -> None:
     assert "km" in text  # scale bar
     assert "N\n北" in text  # north arrow
     assert "°E" in text and "°N" in text  # graticule labels
+    assert "1e6" not in text  # no offset text in metres next to degree ticks
     assert "Source" in text and "geo-revival" in text
     # legend classes: the plan's 75.2 % and 78 % are class edges
     assert "75.2–78" in text and "78–100" in text
@@ -99,3 +101,23 @@ def test_inputs_not_modified() -> None:
     before_z, before_r = zones.copy(), rates.copy()
     static_map(zones, rates)
     assert zones.equals(before_z) and rates.equals(before_r)
+
+
+def test_many_zones_are_numbered_with_a_key() -> None:
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    zones = gpd.GeoDataFrame(
+        {
+            "zone_id": [f"z{i}" for i in range(8)],
+            "name_zh": [f"区块{i}" for i in range(8)],
+            "name_en": [f"Zone {i}" for i in range(8)],
+            "restoration_rate": np.linspace(0.1, 0.9, 8),
+        },
+        geometry=[box(117 + 0.05 * i, 34.2, 117.04 + 0.05 * i, 34.3) for i in range(8)],
+        crs="EPSG:4326",
+    )
+    text = _texts(static_map(zones))
+    assert "区块 Zones" in text
+    for i in range(8):  # numbers follow the order of the zones table
+        assert f"{i + 1}  区块{i} Zone {i}" in text
