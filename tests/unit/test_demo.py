@@ -393,3 +393,10 @@ def test_pick_takes_lowest_scores_ties_by_position() -> None:
     expected = np.array([[False, True, False], [False, False, True]])
     np.testing.assert_array_equal(_pick(candidates, score, 2), expected)
     assert _pick(candidates, score, 99).sum() == 5
+
+
+def test_shipped_demo_files_stay_small() -> None:
+    manifest = json.loads((DATA / "demo" / BUILD_FILE).read_text())
+    paths = [DATA / e["path"] for e in manifest["files"].values()]
+    paths += [p.with_name(p.name + ".aux.xml") for p in paths if p.suffix == ".tif"]
+    assert sum(p.stat().st_size for p in paths) <= 30 * 2**20
