@@ -121,7 +121,9 @@ def report(
     rules: Annotated[str, _Opt(help="Rule set name or TOML file.")] = "default",
     year: Annotated[int | None, _Opt(help="Report year (default: the latest).")] = None,
     force: Annotated[bool, _Opt("--force", help="Replace a non-empty output folder.")] = False,
-    rasters: Annotated[bool, _Opt("--rasters", help="Also write land cover as COGs.")] = False,
+    rasters: Annotated[
+        bool, _Opt("--rasters/--no-rasters", help="Write the land cover as COGs.")
+    ] = True,
     quiet: Annotated[bool, _Opt("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Write the yearly report: tables, GeoPackage, maps, charts, HTML/PDF summary.

@@ -531,7 +531,7 @@ def build_report(
     rules: Any = "default",
     year: int | None = None,
     force: bool = False,
-    rasters: bool = False,
+    rasters: bool = True,
     progress: bool = True,
 ) -> Path:
     """Write the yearly monitoring report into the folder ``out``.
@@ -552,7 +552,8 @@ def build_report(
     force
         Replace a non-empty ``out``.
     rasters
-        Also write the land cover as COGs with colour table (``landcover/``).
+        Write the land cover as COGs with the legend's colour table (``landcover/``, a few
+        MB per year); ``False`` leaves them out.
     progress
         Show a progress bar on stderr.
 
@@ -561,7 +562,7 @@ def build_report(
     pathlib.Path
         The report folder, holding ``index.html`` (one-page summary), ``summary.pdf``,
         ``progress_map.html``, ``provenance.json``, ``tables/`` (CSV + ``tables.xlsx``),
-        ``zones_results.gpkg`` and ``figures/`` (PNG 300 dpi, PDF, SVG).
+        ``zones_results.gpkg``, ``figures/`` (PNG 300 dpi, PDF, SVG) and ``landcover/``.
 
     Raises
     ------

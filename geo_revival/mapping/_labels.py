@@ -11,7 +11,7 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
-__all__ = ["UNITS", "bilingual", "column_label", "column_unit", "figure_columns"]
+__all__ = ["UNITS", "bilingual", "column_label", "column_unit", "figure_columns", "value_label"]
 
 Lang = Literal["en", "zh"]
 
@@ -116,3 +116,24 @@ def figure_columns(df: Any, first: str | None = None) -> list[str]:
     if first is not None:
         cols = [first, *[c for c in cols if c != first]]
     return cols
+
+
+@cache
+def _values() -> dict[tuple[str, str], tuple[str, str]]:
+    text = (resources.files("geo_revival") / "data" / "value_labels.csv").read_text("utf-8")
+    rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
+    return {(r["column"], r["value"]): (r["label_en"], r["label_zh"]) for r in rows}
+
+
+def value_label(column: str, value: object) -> str:
+    """Return the Chinese and English label of a coded value (zone category, planned use).
+
+    Values without a label are returned as they are.
+
+    Examples
+    --------
+    >>> value_label("planned_use", "water")
+    '宜水 water'
+    """
+    en, zh = _values().get((column, str(value)), (str(value), ""))
+    return f"{zh} {en}".strip()

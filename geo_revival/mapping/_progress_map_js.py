@@ -150,6 +150,7 @@ SCRIPT = r"""
   function setYear(y) {
     current = y;
     yearLabel.textContent = String(y);
+    slider.value = String(cfg.years.indexOf(y));
     zones.setStyle(styleOf);
     landcover.clearLayers();
     var s = shownYear();

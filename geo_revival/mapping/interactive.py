@@ -30,13 +30,20 @@ from geo_revival.exceptions import SchemaError
 from geo_revival.landcover.legend import Legend, get_legend
 from geo_revival.mapping._assets import make_offline
 from geo_revival.mapping._classify import NO_DATA_COLOR, classify
-from geo_revival.mapping._labels import UNITS, column_label, column_unit, figure_columns
+from geo_revival.mapping._labels import (
+    UNITS,
+    column_label,
+    column_unit,
+    figure_columns,
+    value_label,
+)
 from geo_revival.mapping._progress_map_js import CSS, SCRIPT
 from geo_revival.mapping._raster import landcover_png
 from geo_revival.mapping.fonts import cjk_webfont_css
 
 __all__ = ["format_value", "progress_map", "save_map"]
 
+_CODED = ("category", "planned_use")  # columns holding codes with bilingual labels
 _COORD_DECIMALS = 5  # ~1 m at Xuzhou's latitude: plenty for display, halves the file size
 
 
@@ -72,9 +79,10 @@ def _popup_html(row: pd.Series, table: pd.DataFrame, columns: list[str]) -> str:
     facts = []
     for col in ("category", "planned_use", "area_mu", "official_area_km2"):
         if col in row and pd.notna(row[col]) and row[col] != "":
+            shown = value_label(col, row[col]) if col in _CODED else format_value(row[col], col)
             facts.append(
                 f"{html.escape(column_label(col, 'zh'))} {html.escape(column_label(col))}: "
-                f"{html.escape(format_value(row[col], col))}"
+                f"{html.escape(shown)}"
             )
     rows = "".join(
         "<tr><td>"

@@ -61,6 +61,9 @@ def test_progress_map_offline(page: Path) -> None:
             "[document.querySelectorAll('img.gr-lc-before').length, "
             "document.querySelector('.leaflet-gr-before-pane').style.clip])",
             "font_loaded": "document.fonts.check('12px \"GeoRevival CJK\"', '贾汪区')",
+            "popup": "(window.geoRevivalMap.zones.getLayers()"
+            ".find(l => l.feature.properties.zone_id === 'z2').openPopup(), "
+            "document.querySelector('.leaflet-popup-content').innerText)",
         },
     )
     assert result.errors == []
@@ -76,4 +79,6 @@ def test_progress_map_offline(page: Path) -> None:
     n_before, clip = result.values["compare"]
     assert n_before == 1 and clip.startswith("rect(")
     assert result.values["font_loaded"] is True
+    popup = result.values["popup"]  # z2 = Peixian: 30 % in 2020, 60 % in 2024
+    assert "沛县" in popup and "Peixian" in popup and "30.0 %" in popup and "60.0 %" in popup
     assert result.screenshot is not None and result.screenshot.stat().st_size > 10_000

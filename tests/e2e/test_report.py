@@ -75,6 +75,7 @@ def test_every_file_exists(report: Path) -> None:
         "tables/tables.xlsx",
         *(f"tables/{t}.csv" for t in TABLES),
         *(f"figures/{f}.{ext}" for f in FIGURES for ext in ("png", "pdf", "svg")),
+        *(f"landcover/landcover_simulated_{y}.tif" for y in range(2020, 2026)),
     }
     written = {p.relative_to(report).as_posix() for p in report.rglob("*") if p.is_file()}
     assert expected <= written, sorted(expected - written)
@@ -117,6 +118,18 @@ def test_figures_are_valid(report: Path, name: str) -> None:
     pdf = (report / "figures" / f"{name}.pdf").read_bytes()
     assert pdf.startswith(b"%PDF") and pdf.rstrip().endswith(b"%%EOF")
     assert ET.parse(report / "figures" / f"{name}.svg").getroot().tag.endswith("svg")
+
+
+@pytest.mark.slow
+def test_landcover_cogs_carry_the_colour_table(report: Path) -> None:
+    import rasterio
+
+    from geo_revival.landcover.legend import get_legend
+
+    with rasterio.open(report / "landcover" / "landcover_simulated_2025.tif") as src:
+        assert src.colormap(1)[5] == get_legend("clcd").colormap()[5]  # water
+        assert src.tags()["simulated"] == "true"
+        assert src.overviews(1)  # COG: internal overviews
 
 
 @pytest.mark.slow

@@ -125,3 +125,12 @@ def test_html_escapes_names() -> None:
     zones.loc[0, "name_en"] = "<script>alert(1)</script>"
     html = progress_map(zones, md.rates()).get_root().render()
     assert "<script>alert(1)" not in html
+
+
+def test_popup_translates_codes() -> None:
+    m = progress_map(md.zones(), md.rates())
+    popup = next(
+        f for f in _config(m)["zones"]["features"] if f["properties"]["zone_id"] == "z1"
+    )["properties"]["_popup"]
+    assert "宜水 water" in popup  # planned use of z1
+    assert "重点采煤沉陷区 key coal-mining subsidence area" in popup
