@@ -254,18 +254,20 @@ def count_block(
             for k, zone in enumerate(job.zones):
                 r0, r1, c0, c1 = (int(v) for v in job.windows[k])
                 window = data[:, r0:r1, c0:c1]
-                if job.inside[k]:
-                    mask = np.ones((r1 - r0, c1 - c0), dtype=bool)
-                else:
-                    mask = rasterize(
-                        [(job.geoms[k], 1)],
-                        out_shape=(r1 - r0, c1 - c0),
-                        transform=grid.window_transform(job.row0 + r0, job.col0 + c0),
-                        fill=0,
-                        all_touched=False,
-                        dtype=np.uint8,
-                    ).view(bool)
                 weights: list[npt.NDArray[np.float64] | None] = [None]
+                if job.inside[k]:  # every pixel centre of the window is in the zone
+                    if areas is not None:
+                        weights.append(np.repeat(areas[r0:r1], c1 - c0))
+                    tally.add(int(zone), window.reshape(window.shape[0], -1), weights)
+                    continue
+                mask = rasterize(
+                    [(job.geoms[k], 1)],
+                    out_shape=(r1 - r0, c1 - c0),
+                    transform=grid.window_transform(job.row0 + r0, job.col0 + c0),
+                    fill=0,
+                    all_touched=False,
+                    dtype=np.uint8,
+                ).view(bool)
                 if areas is not None:
                     weights.append(np.broadcast_to(areas[r0:r1, None], mask.shape)[mask])
                 tally.add(int(zone), window[:, mask], weights)

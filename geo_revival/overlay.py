@@ -11,7 +11,10 @@ Zone semantics
 * ``coverage="centre"``: a pixel belongs to a zone when its centre does, exactly as
   :func:`rasterio.features.rasterize` (``all_touched=False``) decides. ``coverage="exact"``:
   each pixel counts with the fraction of its area inside the zone (exactextract's coverage
-  fractions), so ``pixels`` is fractional.
+  fractions, single precision: about 1e-7 per pixel), so ``pixels`` is the (fractional) sum
+  of coverage fractions.
+* Areas use :func:`~geo_revival.landcover.io.pixel_area`: planar in a projected CRS, exact
+  ellipsoidal per row on lon/lat grids.
 * Overlapping zones each count their pixels: a pixel in two zones counts in both.
 * Nodata pixels (``landcover.rio.nodata`` and the legend's nodata codes) are left out of class
   areas and transitions and reported by :func:`coverage_report`.
@@ -26,7 +29,9 @@ The raster is read block by block (its dask chunks; files are chunked like their
 when the array is not dask-backed). Only blocks some zone touches are read, each once for all
 zones and years. Blocks run on local threads, or on a ``dask.distributed`` cluster when
 ``client`` is given, e.g. ``client = distributed.Client("tcp://scheduler:8786")``; workers must
-be able to read the land-cover files at the same paths.
+be able to read the land-cover files at the same paths. The code of every counted pixel is
+checked against the legend here, so the lazy per-block check of
+:func:`~geo_revival.landcover.io.open_landcover` is switched off during the (local) pass.
 """
 
 from __future__ import annotations

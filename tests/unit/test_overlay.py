@@ -346,3 +346,27 @@ def test_dask_backed_and_progress_bar(landcover, capsys):
         expected = class_areas(_zones("all", "donut"), landcover)
     pd.testing.assert_frame_equal(got, expected)
     assert "overlay blocks" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("crs,res,origin", [("EPSG:4548", 10.0, (0.0, 30.0)),
+                                            ("EPSG:4326", 1.0, (6.0, 3.0))])
+def test_windows_wholly_inside_a_zone_skip_rasterizing_with_same_result(crs, res, origin):
+    from geo_revival._overlay_engine import Grid, plan_blocks
+
+    lc = make_landcover({2020: Y2020, 2021: Y2021}, res=res, origin=origin, crs=crs)
+    x0, y1 = origin
+    cover = box(x0 - res / 2, y1 - 3.5 * res, x0 + 3.5 * res, y1 + res / 2)  # beyond all edges
+    zones = make_zones({"cover": cover}, crs=crs)
+    grid = Grid(lc.rio.transform(), 3, 3)
+    jobs = plan_blocks(zones.geometry.to_numpy(), grid, [0, 1, 2, 3], [0, 1, 2, 3])
+    assert all(j.inside.all() for j in jobs)  # one-pixel blocks, each strictly inside
+    # The raster's own outline touches the block edges, so its pixels are burnt by rasterize.
+    outline = make_zones({"cover": box(x0, y1 - 3 * res, x0 + 3 * res, y1)}, crs=crs)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CoverageWarning)
+        inside = class_areas(zones, lc.chunk({"year": 1, "y": 1, "x": 1}))
+        burnt = class_areas(outline, lc.chunk({"year": 1, "y": 1, "x": 1}))
+    pd.testing.assert_frame_equal(inside, burnt)
+    expected = {**_expected({"cover": CENTRE_2020["all"]}, 2020),
+                **_expected({"cover": CENTRE_2021["all"]}, 2021)}
+    assert as_dict(inside, ["zone_id", "year", "class_code"]) == expected
