@@ -24,7 +24,13 @@ LEAFLET_VERSION = "1.9.4"
 
 
 def _static() -> Any:  # importlib.resources.abc.Traversable (Python >= 3.11)
-    return files(_PACKAGE) / "static" / "js_lib_leaflet"
+    try:
+        return files(_PACKAGE) / "static" / "js_lib_leaflet"
+    except ModuleNotFoundError as exc:  # a declared dependency; say how to get it back
+        raise ImportError(
+            "Leaflet for offline maps comes from the package 'django-js-lib-leaflet', which is "
+            "missing; install it with `pip install django-js-lib-leaflet` (Django is not needed)"
+        ) from exc
 
 
 @cache

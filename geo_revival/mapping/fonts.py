@@ -47,8 +47,13 @@ def cjk_font_path() -> Path:
     >>> cjk_font_path().suffix
     '.ttc'
     """
-    import noto_cjk_sans_otc
-
+    try:
+        import noto_cjk_sans_otc
+    except ImportError as exc:  # a declared dependency; say how to get it back
+        raise ImportError(
+            "the CJK font package 'noto-cjk-sans-otc' is missing; install it with "
+            "`pip install noto-cjk-sans-otc` (it is a dependency of geo-revival)"
+        ) from exc
     return Path(str(noto_cjk_sans_otc.FONT_PATH))
 
 
