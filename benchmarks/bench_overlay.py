@@ -349,7 +349,9 @@ def child(method: str, paths: list[str], zones_path: str, result: str) -> None:
 
 
 # -- orchestration ------------------------------------------------------------------------------
-def time_method(method: str, paths: tuple[Path, Path], zones: Path, workdir: Path) -> dict:
+def time_method(
+    method: str, paths: tuple[Path, Path], zones: Path, workdir: Path, cachemax_mb: int
+) -> dict:
     result = workdir / f"result_{method}.pkl"
     result.unlink(missing_ok=True)
     cmd = [
@@ -362,7 +364,8 @@ def time_method(method: str, paths: tuple[Path, Path], zones: Path, workdir: Pat
         str(zones),
         str(result),
     ]
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=HERE.parent)
+    env = {**os.environ, "GDAL_CACHEMAX": str(cachemax_mb)}
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=HERE.parent, env=env)
     if proc.returncode != 0:
         return {"method": method, "error": proc.stderr.strip().splitlines()[-1]}
     stats = json.loads(proc.stdout.strip().splitlines()[-1])
@@ -503,6 +506,7 @@ def main() -> None:
         "Each method runs in its own process; wall time covers opening the files and the",
         "computation, not imports; peak RSS is the process's maximum resident set.",
         "Ratios are to the 2-thread raw decode of both rasters (the floor on 2 cores).",
+        f"Every method runs with GDAL_CACHEMAX={args.gdal_cachemax} MB.",
         "",
     ]
     for size in args.sizes:
@@ -514,7 +518,7 @@ def main() -> None:
         for method in args.methods:
             if method == "xrspatial_crosstab" and size > args.xrspatial_max:
                 continue
-            results[method] = time_method(method, paths, zones, args.workdir)
+            results[method] = time_method(method, paths, zones, args.workdir, args.gdal_cachemax)
             r = results[method]
             print(f"[{size}] {method}: {r.get('wall_s', r.get('error'))}", file=sys.stderr)
         notes = agreement(results, zones)
