@@ -472,12 +472,12 @@ def _summary_pdf(r: _Results, figures: dict[str, Path], path: Path) -> None:
                 fontsize=11,
                 color="#b00000",
             )
-        tax = fig.add_axes((0.04, 0.66, 0.92, 0.26))
+        tax = fig.add_axes((0.04, 0.79, 0.92, 0.13))
         tax.set_axis_off()
         if len(verdict):
             cells = [
                 [
-                    str(row["indicator"])[:34],
+                    str(row["indicator"]).split(" ")[0],  # the Chinese name
                     str(row["year"]),
                     str(row["kind"]).split()[0],
                     str(row["value"]),
@@ -498,13 +498,13 @@ def _summary_pdf(r: _Results, figures: dict[str, Path], path: Path) -> None:
                     "参照 Reference",
                     "状态 Status",
                 ],
-                colWidths=[0.27, 0.06, 0.06, 0.27, 0.18, 0.16],
+                colWidths=[0.25, 0.06, 0.06, 0.27, 0.2, 0.16],
             )
             table.auto_set_font_size(False)
             table.set_fontsize(6.5)
         for key, box in (
-            ("treated_area", (0.04, 0.34, 0.92, 0.31)),
-            ("restoration_rate_plan", (0.04, 0.03, 0.92, 0.31)),
+            ("treated_area", (0.04, 0.405, 0.92, 0.37)),
+            ("restoration_rate_plan", (0.04, 0.025, 0.92, 0.37)),
         ):
             if key in figures:
                 ax = fig.add_axes(box)

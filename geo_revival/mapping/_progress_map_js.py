@@ -57,7 +57,7 @@ SCRIPT = r"""
         return '<b>' + f.properties._title + '</b><br>' + T.value + ' ' + current + ': ' +
                (v === undefined ? T.nodata : v);
       }, {sticky: true});
-      layer.bindPopup(f.properties._popup, {maxWidth: 460});
+      layer.bindPopup(f.properties._popup, {maxWidth: 460, maxHeight: 320});
       layer.on('mouseover', function () { layer.setStyle({weight: 3}); });
       layer.on('mouseout', function () { layer.setStyle({weight: 1.3}); });
     }
