@@ -1,7 +1,7 @@
 """The yearly monitoring report: one folder with tables, GeoPackage, figures, maps and a summary.
 
 :func:`build_report` runs the accounting (:func:`geo_revival.restoration.account`) and the plan
-comparison (:func:`geo_revival.progress.progress`) and hands their tables to the exporters,
+comparison (:func:`geo_revival.plan_progress.progress`) and hands their tables to the exporters,
 maps and charts. It computes nothing itself. The folder is written next to its destination
 and moved into place only when complete, so a failure leaves nothing half-written.
 """
@@ -23,7 +23,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 import xarray as xr
-from tqdm.auto import tqdm
+from tqdm.std import tqdm  # not tqdm.auto: no ipywidgets dependency, no TqdmWarning
 
 from geo_revival._provenance import file_sha256
 from geo_revival.exceptions import OutputExistsError, SchemaError
@@ -151,7 +151,7 @@ class _Results:
 
 
 def _compute(inputs: ReportInputs, rules: Any, year: int | None) -> _Results:
-    from geo_revival.progress import progress
+    from geo_revival.plan_progress import progress
     from geo_revival.restoration import account, load_rules
 
     ruleset = load_rules(rules)

@@ -311,7 +311,7 @@ def open_landcover(
     # The transform from the grids, not from coordinates (which fail for 1-pixel-wide rasters).
     rows0, cols0 = windows[0]
     base = target.transform if target is not None else layers[0].transform
-    out = out.rio.write_transform(base * Affine.translation(cols0.start or 0, rows0.start or 0))
+    out = out.rio.write_transform(base @ Affine.translation(cols0.start or 0, rows0.start or 0))
     if nodata is not None:
         out = out.rio.write_nodata(nodata, encoded=False)
 

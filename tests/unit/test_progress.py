@@ -11,7 +11,7 @@ import pytest
 
 from geo_revival.exceptions import PlanLookupError, ProgressWarning, SchemaError
 from geo_revival.plan import plan_targets
-from geo_revival.progress import (
+from geo_revival.plan_progress import (
     progress,
     progress_indicators,
     project_trend,
@@ -120,7 +120,7 @@ def test_trajectories_follow_the_data_file(monkeypatch: pytest.MonkeyPatch) -> N
     # Targets are read from the plan file, never typed in: change the file, the trajectory follows.
     changed = plan_targets()
     changed.loc[changed["indicator_id"] == "key_subsidence_treated_area", "value"] = 1000.0
-    monkeypatch.setattr("geo_revival.progress.plan_targets", lambda: changed)
+    monkeypatch.setattr("geo_revival.plan_progress.plan_targets", lambda: changed)
     assert treated_trajectory("key_subsidence_treated_area")["reference"].iloc[-1] == 1000.0
 
 
@@ -327,9 +327,9 @@ def test_progress_with_too_few_years_is_honest() -> None:
 def test_docstring_examples() -> None:
     import doctest
 
-    import geo_revival.progress
+    import geo_revival.plan_progress
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ProgressWarning)
-        result = doctest.testmod(geo_revival.progress)
+        result = doctest.testmod(geo_revival.plan_progress)
     assert result.attempted > 0 and result.failed == 0

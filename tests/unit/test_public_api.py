@@ -1,0 +1,32 @@
+"""The public API in ``geo_revival/__init__.py``: every name resolves, and to the right kind of object."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+
+import pytest
+
+import geo_revival
+
+MODULES = {"exceptions", "units"}
+LAZY_NAMES = sorted(set(geo_revival.__all__) - MODULES - {"__version__"})
+
+
+@pytest.mark.parametrize("name", LAZY_NAMES)
+def test_public_name_resolves_to_an_object_not_a_module(name: str) -> None:
+    obj = getattr(geo_revival, name)
+    assert not inspect.ismodule(obj), f"geo_revival.{name} is a module"
+
+
+def test_submodule_import_does_not_shadow_public_functions() -> None:
+    # Importing a submodule binds its name on the package; no public function may share one.
+    for module in {m for m in geo_revival._LAZY.values()}:
+        importlib.import_module(module)
+    for name in LAZY_NAMES:
+        assert not inspect.ismodule(getattr(geo_revival, name)), name
+
+
+def test_unknown_attribute_raises() -> None:
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        _ = geo_revival.nope  # type: ignore[attr-defined]
