@@ -485,6 +485,13 @@ def main() -> None:
     )
     parser.add_argument("--methods", nargs="+", default=METHODS, choices=METHODS)
     parser.add_argument(
+        "--gdal-cachemax",
+        type=int,
+        default=256,
+        help="GDAL block cache (MB) for every method; GDAL's default (5 %% of RAM) would "
+        "dominate peak RSS although each block is read once",
+    )
+    parser.add_argument(
         "--xrspatial-max",
         type=int,
         default=10_000,
