@@ -164,24 +164,26 @@ class _Tally:
     def add(
         self,
         zone: int,
-        values: npt.NDArray[Any],
+        values: Sequence[npt.NDArray[Any]],
         weights: Sequence[npt.NDArray[np.float64] | None],
     ) -> None:
-        """Count the pixels ``values`` (years x pixels) of ``zone``, weighted each way."""
-        if values.shape[1] == 0:
+        """Count the pixels ``values`` (one 1-D array per year) of ``zone``, weighted each way."""
+        if values[0].size == 0:
             return
         if self.small:
             lo, span = -self.offset, 256
-            shifted = values.astype(np.intp) + self.offset if self.offset else values
+            shifted = [v.astype(np.intp) + self.offset for v in values] if self.offset else values
+            key_type: type[np.integer[Any]] = np.uint16  # 256 * 256 keys
         else:
-            lo = int(values.min())
-            span = int(values.max()) - lo + 1
-            shifted = values.astype(np.int64) - lo
+            lo = min(int(v.min()) for v in values)
+            span = max(int(v.max()) for v in values) - lo + 1
+            shifted = [v.astype(np.int64) - lo for v in values]
+            key_type = np.int64
         for y in self.plan.years:
             keys, sums = _sparse_counts(shifted[y], span, weights)
             self.years.append((zone, y, keys + lo, sums))
         for y0, y1 in self.plan.pairs:
-            pair_keys = shifted[y0].astype(np.int64) * span + shifted[y1]
+            pair_keys = shifted[y0].astype(key_type) * span + shifted[y1]
             keys, sums = _sparse_counts(pair_keys, span * span, weights)
             self.pairs.append((zone, y0, y1, keys // span + lo, keys % span + lo, sums))
 
@@ -234,31 +236,31 @@ def _sparse_counts(
 
 
 def count_block(
-    data: npt.NDArray[Any],
+    layers: Sequence[npt.NDArray[Any]],
     job: BlockJob,
     grid: Grid,
     plan: Plan,
     coverage: Coverage,
     row_area: npt.NDArray[np.float64] | None,
 ) -> Counts:
-    """Count one block (``data``: years x rows x cols) for every zone of ``job``.
+    """Count one block (``layers``: one rows x cols array per year) for every zone of ``job``.
 
     ``row_area`` (m² per pixel for each raster row) is given only for grids whose pixel area
     varies by row; otherwise areas are pixels x constant, applied by the caller.
     """
-    tally = _Tally(plan, data.dtype)
+    tally = _Tally(plan, layers[0].dtype)
     areas = None if row_area is None else row_area[job.row0 : job.row1]
     if coverage == "centre":
         # One GDAL environment for the block rather than one per rasterize call.
         with rasterio.Env():
             for k, zone in enumerate(job.zones):
                 r0, r1, c0, c1 = (int(v) for v in job.windows[k])
-                window = data[:, r0:r1, c0:c1]
+                windows = [layer[r0:r1, c0:c1] for layer in layers]
                 weights: list[npt.NDArray[np.float64] | None] = [None]
                 if job.inside[k]:  # every pixel centre of the window is in the zone
                     if areas is not None:
                         weights.append(np.repeat(areas[r0:r1], c1 - c0))
-                    tally.add(int(zone), window.reshape(window.shape[0], -1), weights)
+                    tally.add(int(zone), [w.ravel() for w in windows], weights)
                     continue
                 mask = rasterize(
                     [(job.geoms[k], 1)],
@@ -270,22 +272,21 @@ def count_block(
                 ).view(bool)
                 if areas is not None:
                     weights.append(np.broadcast_to(areas[r0:r1, None], mask.shape)[mask])
-                tally.add(int(zone), window[:, mask], weights)
+                tally.add(int(zone), [w[mask] for w in windows], weights)
     else:
         h, w = job.row1 - job.row0, job.col1 - job.col0
-        flat = data.reshape(data.shape[0], h * w)
+        flats = [layer.reshape(h * w) for layer in layers]
         for zone, cells, fraction in _coverage_fractions(job, grid, h, w):
             fractions: list[npt.NDArray[np.float64] | None] = [fraction]
             if areas is not None:
                 fractions.append(fraction * areas[cells // w])
-            tally.add(zone, flat[:, cells], fractions)
+            tally.add(zone, [f[cells] for f in flats], fractions)
     return tally.frames()
 
 
 def _count_chunks(job: BlockJob, *parts: npt.NDArray[Any], **kwargs: Any) -> Counts:
     """:func:`count_block` on a block given as its chunks along the year axis."""
-    data = parts[0] if len(parts) == 1 else np.concatenate(parts, axis=0)
-    return count_block(data, job, **kwargs)
+    return count_block([layer for part in parts for layer in part], job, **kwargs)
 
 
 def _coverage_fractions(
