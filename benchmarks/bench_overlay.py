@@ -426,7 +426,7 @@ def agreement(results: dict[str, dict], zones_path: Path) -> dict[str, str]:
             [_class_counts(exact), _class_counts(ee)], axis=1, keys=["ours", "ee"]
         ).fillna(0)
         worst = float((joined.ours - joined.ee).abs().max())
-        notes["ours_class_areas_exact"] = f"vs exactextract: max |diff| {worst:.2e} px"
+        notes["ours_class_areas_exact"] = f"vs exactextract: max abs diff {worst:.2e} px"
         notes["exactextract"] = "coverage-weighted counts (frac x count)"
     return notes
 
