@@ -370,3 +370,27 @@ def test_windows_wholly_inside_a_zone_skip_rasterizing_with_same_result(crs, res
     expected = {**_expected({"cover": CENTRE_2020["all"]}, 2020),
                 **_expected({"cover": CENTRE_2021["all"]}, 2021)}
     assert as_dict(inside, ["zone_id", "year", "class_code"]) == expected
+
+
+@pytest.mark.parametrize("dtype", ["uint8", "int8", "uint16", "int16", "int32", "uint32"])
+def test_integer_dtypes_give_the_same_counts(landcover, dtype):
+    # 8-bit codes index bins directly; wider ones are shifted by the block minimum.
+    zones = _zones("all", "top_left", "overlap")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CoverageWarning)
+        expected = transitions(zones, landcover)
+        got = transitions(zones, landcover.astype(dtype))
+    pd.testing.assert_frame_equal(got, expected)
+
+
+def test_codes_far_apart_are_counted_exactly():
+    # A code span too wide for dense bins (> 2**11 squared) takes the sorting path.
+    lc = make_landcover({2020: [[1, 1, 70000], [1, 5, 5], [0, 5, 5]],
+                         2021: [[70000, 1, 1], [1, 5, 5], [5, 5, 0]]}, dtype="int32")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CoverageWarning)
+        warnings.simplefilter("ignore", UnknownCodeWarning)
+        got = transitions(_zones("all"), lc, strict=False)
+    assert as_dict(got, ["from_code", "to_code"]) == {
+        (1, 70000): 1, (1, 1): 2, (70000, 1): 1, (5, 5): 3
+    }
