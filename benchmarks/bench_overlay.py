@@ -40,7 +40,6 @@ PIXEL = 10.0  # m
 ORIGIN = (400_000.0, 3_900_000.0)  # EPSG:4548 (CGCS2000 / 3-degree GK CM 117E), near Xuzhou
 CRS = "EPSG:4548"
 BLOCK = 512
-CHUNKS = 1024  # dask chunks of the land cover for geo-revival (2 x 2 file tiles)
 SEED = 20_260_101
 N_ZONES = 200
 CLASSES = np.arange(1, 10, dtype=np.uint8)  # CLCD codes; 0 = nodata
@@ -203,7 +202,10 @@ def _decode(paths: list[str], threads: int) -> None:
 def _open_ours(paths: list[str]):  # type: ignore[no-untyped-def]
     from geo_revival.landcover.io import open_landcover
 
-    return open_landcover(paths, legend="clcd", years=[2020, 2021], chunks=CHUNKS)
+    chunks = os.environ.get("BENCH_CHUNKS", "auto")
+    return open_landcover(
+        paths, legend="clcd", years=[2020, 2021], chunks=chunks if chunks == "auto" else int(chunks)
+    )
 
 
 def _counts_from_ours(df: pd.DataFrame, year_cols: tuple[str, str]) -> pd.DataFrame:
@@ -350,7 +352,7 @@ def child(method: str, paths: list[str], zones_path: str, result: str) -> None:
 
 # -- orchestration ------------------------------------------------------------------------------
 def time_method(
-    method: str, paths: tuple[Path, Path], zones: Path, workdir: Path, cachemax_mb: int
+    method: str, paths: tuple[Path, Path], zones: Path, workdir: Path, cachemax_mb: int, chunks: str
 ) -> dict:
     result = workdir / f"result_{method}.pkl"
     result.unlink(missing_ok=True)
@@ -364,7 +366,7 @@ def time_method(
         str(zones),
         str(result),
     ]
-    env = {**os.environ, "GDAL_CACHEMAX": str(cachemax_mb)}
+    env = {**os.environ, "GDAL_CACHEMAX": str(cachemax_mb), "BENCH_CHUNKS": chunks}
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=HERE.parent, env=env)
     if proc.returncode != 0:
         return {"method": method, "error": proc.stderr.strip().splitlines()[-1]}
@@ -485,6 +487,12 @@ def main() -> None:
     )
     parser.add_argument("--methods", nargs="+", default=METHODS, choices=METHODS)
     parser.add_argument(
+        "--chunks",
+        default="auto",
+        help="dask chunks for open_landcover in our methods: 'auto' (its default, ~4096 px) "
+        "or an edge in pixels",
+    )
+    parser.add_argument(
         "--gdal-cachemax",
         type=int,
         default=256,
@@ -513,7 +521,8 @@ def main() -> None:
         "Each method runs in its own process; wall time covers opening the files and the",
         "computation, not imports; peak RSS is the process's maximum resident set.",
         "Ratios are to the 2-thread raw decode of both rasters (the floor on 2 cores).",
-        f"Every method runs with GDAL_CACHEMAX={args.gdal_cachemax} MB.",
+        f"Every method runs with GDAL_CACHEMAX={args.gdal_cachemax} MB; ours open the rasters",
+        f"with open_landcover(chunks={args.chunks!r}).",
         "",
     ]
     for size in args.sizes:
@@ -525,7 +534,9 @@ def main() -> None:
         for method in args.methods:
             if method == "xrspatial_crosstab" and size > args.xrspatial_max:
                 continue
-            results[method] = time_method(method, paths, zones, args.workdir, args.gdal_cachemax)
+            results[method] = time_method(
+                method, paths, zones, args.workdir, args.gdal_cachemax, args.chunks
+            )
             r = results[method]
             print(f"[{size}] {method}: {r.get('wall_s', r.get('error'))}", file=sys.stderr)
         notes = agreement(results, zones)
