@@ -43,8 +43,9 @@ Coverage = Literal["centre", "exact"]
 
 #: Keys (zone x classes) above this many bins are counted by sorting instead of bincount.
 _MAX_BINS = 1 << 22
-#: Block edge used when the land cover is not dask-backed and declares no preferred chunks.
-DEFAULT_BLOCK = 1024
+#: Block edge (pixels) aimed at when the land cover is not dask-backed: large enough that
+#: per-block costs stay small, small enough to bound memory (years x 16 M pixels per block).
+DEFAULT_BLOCK = 4096
 
 
 @dataclass(frozen=True)
@@ -318,15 +319,14 @@ def _coverage_fractions(
 
 # -- running all blocks -------------------------------------------------------------------------
 def as_dask(landcover: xr.DataArray, block: int = DEFAULT_BLOCK) -> dask.array.Array:
-    """Return the (year, y, x) values as a dask array, chunked like the file when not yet dask."""
+    """Return the (year, y, x) values as a dask array (blocks of whole file tiles if not yet)."""
     if isinstance(landcover.data, dask.array.Array):
         return landcover.data
     preferred = landcover.encoding.get("preferred_chunks", {})
-    chunks = {
-        "year": 1,
-        "y": preferred.get("y", block),
-        "x": preferred.get("x", block),
-    }
+    chunks: dict[str, int] = {"year": 1}
+    for dim in ("y", "x"):
+        tile = int(preferred.get(dim, block))
+        chunks[dim] = tile * max(1, block // tile)
     return landcover.chunk(chunks).data
 
 
