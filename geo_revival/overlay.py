@@ -149,8 +149,9 @@ def class_areas(
     ...                   coords={"year": [2020], "y": [15.0, 5.0], "x": [5.0, 15.0]},
     ...                   attrs={"legend": "clcd"}).rio.write_crs("EPSG:4548")
     >>> zones = gpd.GeoDataFrame({"zone_id": ["a"]}, geometry=[box(0, 0, 20, 20)], crs=4548)
-    >>> class_areas(zones, lc)[["class_code", "pixels", "area_m2"]].to_numpy().tolist()
-    [[1, 1, 100.0], [2, 3, 300.0]]
+    >>> df = class_areas(zones, lc)
+    >>> df["class_code"].tolist(), df["pixels"].tolist(), df["area_m2"].tolist()
+    ([1, 2], [1, 3], [100.0, 300.0])
     """
     setup = _prepare(zones, landcover, zone_id, years, on_missing)
     plan = engine.Plan(years=tuple(range(len(setup.years))), pairs=())
