@@ -1,7 +1,8 @@
-"""Land-cover rasters as small coloured PNG overlays for web maps.
+"""Land-cover rasters in a legend's colours: one colouring for the print maps and the web maps.
 
-The raster is reprojected to Web Mercator (what Leaflet displays) with *mode* resampling, which
-keeps the majority class when it is downsampled, and coloured with the legend's colours.
+Codes become legend colours through one palette (:func:`legend_palette`, :func:`class_index`);
+nodata and codes outside the legend are transparent. Rasters are downsampled by *mode*
+(majority class) or by picking whole pixels, never by interpolation, which would invent codes.
 """
 
 from __future__ import annotations
@@ -12,36 +13,114 @@ import math
 
 import numpy as np
 import xarray as xr
+from matplotlib.axes import Axes
 from PIL import Image
+from pyproj import CRS
 from rasterio.enums import Resampling
 
-from geo_revival.exceptions import MissingCRSError
+from geo_revival.crs import require_crs
 from geo_revival.landcover.legend import Legend
 
-__all__ = ["landcover_png"]
+__all__ = [
+    "class_index",
+    "landcover_png",
+    "legend_palette",
+    "legend_rgba",
+    "mode_resample",
+    "show_classes",
+]
 
 _WEB_MERCATOR = "EPSG:3857"
 
 
-def _to_web_mercator(da: xr.DataArray, max_size: int, nodata: int) -> xr.DataArray:
-    if da.rio.crs is None:
-        raise MissingCRSError(
-            "the land-cover raster has no CRS; set one with da.rio.write_crs(...) before mapping"
-        )
-    left, bottom, right, top = da.rio.transform_bounds(_WEB_MERCATOR)
+def legend_palette(legend: Legend) -> np.ndarray:
+    """RGBA palette ``(n + 1, 4)`` of ``uint8``: row 0 transparent, row ``i`` class ``i - 1``.
+
+    Examples
+    --------
+    >>> from geo_revival.landcover.legend import get_legend
+    >>> legend_palette(get_legend("clcd"))[0].tolist()
+    [0, 0, 0, 0]
+    """
+    return np.array([(0, 0, 0, 0), *(c.rgba for c in legend.classes)], dtype=np.uint8)
+
+
+def class_index(codes: np.ndarray, legend: Legend) -> np.ndarray:
+    """Palette index of each code: ``i + 1`` for the legend's class ``i``, 0 for anything else.
+
+    Examples
+    --------
+    >>> from geo_revival.landcover.legend import get_legend
+    >>> class_index(np.array([[0, 1], [2, 99]]), get_legend("clcd")).tolist()
+    [[0, 1], [2, 0]]
+    """
+    index = np.zeros(np.shape(codes), dtype=np.uint8)
+    for i, cls in enumerate(legend.classes, start=1):
+        index[codes == cls.code] = i
+    return index
+
+
+def legend_rgba(codes: np.ndarray, legend: Legend) -> np.ndarray:
+    """``(..., 4)`` ``uint8`` image of ``codes`` in the legend's colours; non-classes transparent.
+
+    Examples
+    --------
+    >>> from geo_revival.landcover.legend import get_legend
+    >>> leg = get_legend("clcd")
+    >>> legend_rgba(np.array([0, 1]), leg)[:, 3].tolist()
+    [0, 255]
+    """
+    return legend_palette(legend)[class_index(codes, legend)]
+
+
+def _fill_value(da: xr.DataArray, legend: Legend) -> int:
+    nodata = da.rio.nodata
+    if nodata is not None and not math.isnan(nodata):
+        return int(nodata)
+    return legend.nodata[0] if legend.nodata else 0
+
+
+def mode_resample(
+    da: xr.DataArray, crs: CRS | str, max_size: int, legend: Legend
+) -> xr.DataArray:
+    """Reproject 2-D ``da`` to ``crs`` with *mode* resampling, at most ``max_size`` pixels across.
+
+    A projected raster is never upsampled when drawn on a projected map.
+    """
+    da = require_crs(da, what="land-cover raster")
+    target = CRS.from_user_input(crs)
+    left, bottom, right, top = da.rio.transform_bounds(target)
     resolution = max(right - left, top - bottom) / max_size
-    native = abs(da.rio.resolution()[0])
-    if da.rio.crs.is_projected:
-        resolution = max(resolution, native)  # never upsample a projected raster
+    if da.rio.crs == target or (da.rio.crs.is_projected and target.is_projected):
+        resolution = max(resolution, abs(float(da.rio.resolution()[0])))
     return da.rio.reproject(
-        _WEB_MERCATOR, resolution=resolution, resampling=Resampling.mode, nodata=nodata
+        target,
+        resolution=resolution,
+        resampling=Resampling.mode,
+        nodata=_fill_value(da, legend),
     )
+
+
+def show_classes(ax: Axes, da: xr.DataArray, legend: Legend, *, alpha: float = 1.0) -> list[int]:
+    """Draw 2-D ``da`` (in the axes' coordinates) in the legend's colours; return codes shown."""
+    codes = np.asarray(da.values)
+    left, bottom, right, top = da.rio.bounds()
+    ax.imshow(
+        legend_rgba(codes, legend),
+        extent=(left, right, bottom, top),
+        origin="upper" if float(da["y"][0]) > float(da["y"][-1]) else "lower",
+        interpolation="nearest",
+        alpha=alpha,
+        zorder=1,
+    )
+    present = set(np.unique(codes).tolist())
+    return [c for c in legend.codes if c in present]
 
 
 def landcover_png(
     da: xr.DataArray, legend: Legend, *, max_size: int = 1024
 ) -> tuple[str, list[list[float]], list[int]]:
-    """Render one year of land cover as a palette PNG ``data:`` URL.
+    """Render one year of land cover as a palette PNG ``data:`` URL in Web Mercator.
 
     Parameters
     ----------
@@ -58,23 +137,11 @@ def landcover_png(
         The ``data:image/png`` URL, ``[[south, west], [north, east]]`` in degrees, and the
         legend codes present in the image.
     """
-    nodata = da.rio.nodata
-    fill = (
-        int(nodata)
-        if nodata is not None and not math.isnan(nodata)
-        else (legend.nodata[0] if legend.nodata else 0)
-    )
-    merc = _to_web_mercator(da, max_size, fill)
+    merc = mode_resample(da, _WEB_MERCATOR, max_size, legend)
     codes = np.asarray(merc.values)
     present = [c for c in legend.codes if np.any(codes == c)]
-    # Palette index 0 is transparent; class i of the legend gets index i + 1.
-    index = np.zeros(codes.shape, dtype=np.uint8)
-    palette = [0, 0, 0]
-    for i, cls in enumerate(legend.classes, start=1):
-        index[codes == cls.code] = i
-        palette += list(cls.rgba[:3])
-    img = Image.fromarray(index, mode="P")
-    img.putpalette(palette)
+    img = Image.fromarray(class_index(codes, legend), mode="P")
+    img.putpalette(legend_palette(legend)[:, :3].ravel().tolist())
     buf = io.BytesIO()
     img.save(buf, format="PNG", optimize=True, transparency=0)
     url = "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")

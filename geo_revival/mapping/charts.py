@@ -26,6 +26,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
 from geo_revival.exceptions import SchemaError
 from geo_revival.landcover.legend import Legend, get_legend
+from geo_revival.mapping._checks import require_columns
 from geo_revival.mapping._labels import column_label
 from geo_revival.mapping.fonts import cjk_context, use_cjk_font
 from geo_revival.plan_progress import rate_trajectory, treated_trajectory
@@ -35,6 +36,7 @@ __all__ = ["rate_chart", "transition_flow_chart", "treated_area_chart", "zone_ba
 _SIZE = (8.0, 4.8)
 _OBSERVED = "#1b7837"
 _PLAN = "#444444"
+_BAR = "#3d8b55"  # the observed green, lightened so that white value labels read on it
 #: Colours of the restoration states (restoration rule sets) in flow charts.
 STATE_COLORS = {"damaged": "#a6611a", "restored": "#1b7837", "neutral": "#bdbdbd"}
 _STATE_NAMES = {"damaged": "损毁 damaged", "restored": "已修复 restored", "neutral": "其他 neutral"}
@@ -102,6 +104,15 @@ def _draw_series(ax: Axes, rows: pd.DataFrame, color: str, label: str) -> None:
             )
 
 
+def _year_axes(ax: Axes, column: str, *, legend_loc: str) -> None:
+    """Bilingual axis labels, whole-year ticks, grid and legend of a chart over the years."""
+    ax.set_ylabel(f"{column_label(column, 'zh')}\n{column_label(column)}")
+    ax.set_xlabel("年份 Year")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7.5, loc=legend_loc)
+
+
 def treated_area_chart(
     progress_table: pd.DataFrame,
     indicators: Sequence[str] = ("subsidence_treated_area", "key_subsidence_treated_area"),
@@ -160,17 +171,10 @@ def treated_area_chart(
                 color=color,
             )
             _draw_series(ax, rows, color, name)
-        ax.set_ylabel(
-            f"{column_label('cumulative_treated_area_mu', 'zh')}\n"
-            f"{column_label('cumulative_treated_area_mu')}"
-        )
-        ax.set_xlabel("年份 Year")
+        _year_axes(ax, "cumulative_treated_area_mu", legend_loc="upper left")
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_ylim(bottom=0)
         ax.margins(x=0.12)
-        ax.grid(alpha=0.3)
-        ax.legend(fontsize=7.5, loc="upper left")
         return _finish(fig, title or "沉陷区治理面积 Treated subsidence land, 2021–2025", simulated)
 
 
@@ -213,26 +217,24 @@ def rate_chart(
                 ax.plot(
                     pts["year"], pts["reference"], marker, color=_PLAN, ms=9, ls="none", label=label
                 )
+        _draw_series(ax, rows, _OBSERVED, name)
+        # Each plan figure is written above everything drawn in its year (the projection and
+        # its interval included), so that no marker or error bar runs through it.
+        tops = rows[["value", "upper"]].astype(float).max(axis=1).groupby(rows["year"]).max()
         for _, p in plan[plan["reference_kind"] != "trajectory"].iterrows():
+            top = max(float(p["reference"]), float(tops.get(p["year"], -np.inf)))
             ax.annotate(
                 f"{p['reference'] * 100:.3g} %",
-                (p["year"], p["reference"]),
+                (p["year"], top),
                 xytext=(0, 9),
                 textcoords="offset points",
                 ha="center",
                 fontsize=8.5,
                 color=_PLAN,
             )
-        _draw_series(ax, rows, _OBSERVED, name)
         ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=None))
-        ax.set_ylabel(
-            f"{column_label('restoration_rate', 'zh')}\n{column_label('restoration_rate')}"
-        )
-        ax.set_xlabel("年份 Year")
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        _year_axes(ax, "restoration_rate", legend_loc="best")
         ax.margins(x=0.08, y=0.15)
-        ax.grid(alpha=0.3)
-        ax.legend(fontsize=7.5, loc="best")
         return _finish(fig, title or f"{name}", simulated)
 
 
@@ -264,11 +266,9 @@ def zone_bar_chart(
     >>> [t.get_text() for t in zone_bar_chart(r).axes[0].get_yticklabels()]
     ['a', 'b']
     """
-    missing = [c for c in ("zone_id", "year", value) if c not in results.columns]
-    if missing:
-        raise SchemaError(
-            f"results lack columns {missing}; zone_bar_chart needs zone_id, year, {value!r}"
-        )
+    require_columns(
+        results, ("zone_id", "year", value), what="results", hint=f"zone_bar_chart draws {value!r}"
+    )
     year = int(results["year"].max()) if year is None else int(year)
     rows = results[results["year"] == year].sort_values(value)
     if rows.empty:
@@ -285,20 +285,31 @@ def zone_bar_chart(
     with cjk_context():
         fig, ax = _figure((8.0, max(3.0, 0.5 * len(rows) + 1.8)))
         vals = rows[value].to_numpy(float)
-        ax.barh(range(len(rows)), np.nan_to_num(vals), color=_OBSERVED, alpha=0.85)
+        ax.barh(range(len(rows)), np.nan_to_num(vals), color=_BAR)
         ax.set_yticks(range(len(rows)), labels, fontsize=8)
+        refs = list((reference or {}).values())
+        longest = float(np.nanmax([*vals, *refs, 0.0]))
         for i, v in enumerate(vals):
             text = "–" if np.isnan(v) else (f"{v * 100:.1f} %" if rate else f"{v:,.0f}")
+            # Values sit on an opaque box above the reference lines: inside the end of a long
+            # bar, after a short one.
+            inside = not np.isnan(v) and v >= 0.15 * longest
             ax.annotate(
                 text,
                 (0 if np.isnan(v) else v, i),
-                xytext=(3, 0),
+                xytext=(-4, 0) if inside else (4, 0),
                 textcoords="offset points",
+                ha="right" if inside else "left",
                 va="center",
                 fontsize=8,
+                color="white" if inside else "black",
+                bbox={"boxstyle": "square,pad=0.15", "fc": _BAR if inside else "white", "lw": 0},
+                zorder=3,
             )
         for k, (label, ref) in enumerate((reference or {}).items()):
-            ax.axvline(ref, color=_PLAN, ls=("--", ":", "-.")[k % 3], lw=1.2, label=label)
+            ax.axvline(
+                ref, color=_PLAN, ls=("--", ":", "-.")[k % 3], lw=1.2, label=label, zorder=2
+            )
         if reference:
             fig.legend(fontsize=8, loc="outside lower center", ncols=len(reference), frameon=False)
         if rate:
@@ -441,9 +452,12 @@ def transition_flow_chart(
     >>> len(fig.axes[0].patches)  # 1 bar left (damaged), 2 right, 2 ribbons
     5
     """
-    missing = [c for c in (source, target, area, "from_year", "to_year") if c not in transitions]
-    if missing:
-        raise SchemaError(f"transitions lack columns {missing}; pass overlay.transitions output")
+    require_columns(
+        transitions,
+        (source, target, area, "from_year", "to_year"),
+        what="transitions",
+        hint="pass overlay.transitions output",
+    )
     t = transitions
     if zone_ids is not None:
         t = t[t["zone_id"].astype(str).isin([str(z) for z in zone_ids])]

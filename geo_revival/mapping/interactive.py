@@ -29,6 +29,7 @@ from geo_revival.crs import require_crs
 from geo_revival.exceptions import SchemaError
 from geo_revival.landcover.legend import Legend, get_legend
 from geo_revival.mapping._assets import make_offline
+from geo_revival.mapping._checks import is_simulated, require_columns, require_zones
 from geo_revival.mapping._classify import NO_DATA_COLOR, classify
 from geo_revival.mapping._labels import (
     UNITS,
@@ -112,12 +113,12 @@ def _geojson(gdf: gpd.GeoDataFrame) -> dict[str, Any]:
 
 
 def _check_results(results: pd.DataFrame, value: str, zones: gpd.GeoDataFrame) -> None:
-    missing = [c for c in ("zone_id", "year", value) if c not in results.columns]
-    if missing:
-        raise SchemaError(
-            f"results lack columns {missing}; progress_map needs a tidy table with zone_id, "
-            f"year and the mapped column {value!r} (e.g. the output of restoration_rate)"
-        )
+    require_columns(
+        results,
+        ("zone_id", "year", value),
+        what="results",
+        hint=f"progress_map maps {value!r} per zone and year (e.g. restoration_rate output)",
+    )
     unknown = sorted(set(results["zone_id"].astype(str)) - set(zones["zone_id"].astype(str)))
     if unknown:
         raise SchemaError(
@@ -222,9 +223,7 @@ def progress_map(
     >>> "cdn.jsdelivr" in m.get_root().render()
     False
     """
-    zones = require_crs(zones, what="zones")
-    if "zone_id" not in zones.columns:
-        raise SchemaError("zones lack the column 'zone_id'; load them with load_zones(...)")
+    zones = require_zones(zones)
     zones = zones.assign(zone_id=zones["zone_id"].astype(str))
     # Large zones first: zones drawn later lie on top, so zones inside others stay clickable.
     zones = zones.iloc[np.argsort(-zones.geometry.area.to_numpy(), kind="stable")]
@@ -241,11 +240,7 @@ def progress_map(
         leg = get_legend(legend if legend is not None else landcover.attrs.get("legend", ""))
         lc_cfg = _landcover_config(landcover, leg, max_image_size)
     if simulated is None:
-        simulated = bool(
-            (landcover is not None and landcover.attrs.get("simulated"))
-            or results.attrs.get("simulated")
-            or results.attrs.get("provenance", {}).get("simulated")
-        )
+        simulated = is_simulated(landcover, results)
 
     result_years = sorted(int(y) for y in results["year"].unique())
     years = sorted(set(result_years) | {im["year"] for im in lc_cfg["images"]})

@@ -24,11 +24,11 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from pyproj import CRS
-from rasterio.enums import Resampling
 
 from geo_revival.crs import local_projected_crs, require_crs
 from geo_revival.exceptions import SchemaError
 from geo_revival.landcover.legend import Legend, get_legend
+from geo_revival.mapping._checks import is_simulated, require_columns, require_zones
 from geo_revival.mapping._classify import NO_DATA_COLOR, classify
 from geo_revival.mapping._furniture import (
     graticule,
@@ -39,6 +39,7 @@ from geo_revival.mapping._furniture import (
     zone_key,
 )
 from geo_revival.mapping._labels import column_label
+from geo_revival.mapping._raster import mode_resample, show_classes
 from geo_revival.mapping.fonts import cjk_context, use_cjk_font
 
 __all__ = ["A4_INCHES", "save_figure", "static_map"]
@@ -49,16 +50,6 @@ A4_INCHES = {"landscape": (297 / 25.4, 210 / 25.4), "portrait": (210 / 25.4, 297
 _MAX_IMAGE_PX = 2400
 #: Above this many zones, zones are numbered on the map and named in a key.
 _MAX_NAMED_ZONES = 6
-
-
-def _landcover_rgba(codes: np.ndarray, legend: Legend) -> np.ndarray:
-    lut = np.zeros((max(legend.codes) + 1, 4), dtype=np.uint8)
-    for cls in legend.classes:
-        lut[cls.code] = cls.rgba
-    valid = np.isin(codes, legend.codes)
-    rgba = np.zeros((*codes.shape, 4), dtype=np.uint8)
-    rgba[valid] = lut[codes[valid].astype(int)]
-    return rgba
 
 
 def _draw_landcover(
@@ -73,23 +64,8 @@ def _draw_landcover(
     shown = max((y for y in years if y <= year), default=years[0])
     da = require_crs(landcover, what="land-cover raster").sel(year=shown)
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
-    da = da.rio.clip_box(x0, y0, x1, y1, crs=crs)
-    native = abs(float(da.rio.resolution()[0])) if da.rio.crs.is_projected else 0.0
-    resolution = max(native, max(x1 - x0, y1 - y0) / _MAX_IMAGE_PX)
-    nodata = da.rio.nodata if da.rio.nodata is not None else (legend.nodata or (0,))[0]
-    da = da.rio.reproject(crs, resolution=resolution, resampling=Resampling.mode, nodata=nodata)
-    left, bottom, right, top = da.rio.bounds()
-    codes = np.asarray(da.values)
-    ax.imshow(
-        _landcover_rgba(codes, legend),
-        extent=(left, right, bottom, top),
-        origin="upper",
-        interpolation="nearest",
-        alpha=0.55,
-        zorder=1,
-    )
-    present = set(np.unique(codes).tolist())
-    return [c for c in legend.codes if c in present]
+    da = mode_resample(da.rio.clip_box(x0, y0, x1, y1, crs=crs), crs, _MAX_IMAGE_PX, legend)
+    return show_classes(ax, da, legend, alpha=0.55)
 
 
 def _values_for_year(
@@ -100,11 +76,9 @@ def _values_for_year(
         if value not in zones.columns:
             raise SchemaError(f"zones have no column {value!r} to map; pass results=")
         return zones[value], zones[value], year
-    missing = [c for c in ("zone_id", "year", value) if c not in results.columns]
-    if missing:
-        raise SchemaError(
-            f"results lack columns {missing}; static_map needs zone_id, year and {value!r}"
-        )
+    require_columns(
+        results, ("zone_id", "year", value), what="results", hint=f"static_map maps {value!r}"
+    )
     year = int(results["year"].max()) if year is None else int(year)
     rows = results[results["year"] == year]
     if rows.empty:
@@ -221,16 +195,11 @@ def _draw(
     breaks: Sequence[float] | None,
     cmap: str,
 ) -> Figure:
-    zones = require_crs(zones, what="zones")
-    if "zone_id" not in zones.columns:
-        raise SchemaError("zones lack the column 'zone_id'; load them with load_zones(...)")
+    zones = require_zones(zones)
     if layout not in A4_INCHES:
         raise ValueError(f"layout must be 'landscape' or 'portrait', not {layout!r}")
     if simulated is None:
-        simulated = bool(
-            (landcover is not None and landcover.attrs.get("simulated"))
-            or (results is not None and results.attrs.get("simulated"))
-        )
+        simulated = is_simulated(landcover, results)
     if crs is None:
         lc_crs = None if landcover is None else landcover.rio.crs
         crs = lc_crs if lc_crs is not None and lc_crs.is_projected else local_projected_crs(zones)
