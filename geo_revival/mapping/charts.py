@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Mapping, Sequence
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -104,7 +105,7 @@ def _draw_series(ax: Axes, rows: pd.DataFrame, color: str, label: str) -> None:
             )
 
 
-def _year_axes(ax: Axes, column: str, *, legend_loc: str) -> None:
+def _year_axes(ax: Axes, column: str, *, legend_loc: Literal["upper left", "best"]) -> None:
     """Bilingual axis labels, whole-year ticks, grid and legend of a chart over the years."""
     ax.set_ylabel(f"{column_label(column, 'zh')}\n{column_label(column)}")
     ax.set_xlabel("年份 Year")

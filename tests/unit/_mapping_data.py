@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import warnings
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import rioxarray  # noqa: F401  (registers .rio)
 import xarray as xr
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 from shapely.geometry import box
 
 # Three 0.1° boxes near Jiawang, Peixian and Tongshan (WGS84), stored in CGCS2000 GK CM 117E.
@@ -63,3 +67,11 @@ def landcover(simulated: bool = True) -> xr.DataArray:
         attrs={"legend": "clcd", "simulated": simulated, "product": "test"},
     )
     return da.rio.write_crs("EPSG:4548").rio.write_nodata(0)
+
+
+def missing_glyph_warnings(fig: Figure) -> list[str]:
+    """Draw ``fig`` and return matplotlib's "Glyph ... missing from font" warnings."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        FigureCanvasAgg(fig).draw()
+    return [str(w.message) for w in caught if "missing from font" in str(w.message)]

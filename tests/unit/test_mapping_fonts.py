@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import re
-import warnings
 
 import matplotlib
 import pytest
 from fontTools.ttLib import TTFont
 from matplotlib import font_manager
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
@@ -40,23 +38,16 @@ def sc_cmap() -> set[int]:
     return set(font.getBestCmap())
 
 
-def _missing_glyph_warnings(fig: Figure) -> list[str]:
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        FigureCanvasAgg(fig).draw()
-    return [str(w.message) for w in caught if "missing from font" in str(w.message)]
-
-
 def test_default_font_lacks_chinese_glyphs() -> None:
     """Control: without our font, matplotlib warns — so the checks below can fail."""
     fig = Figure()
     fig.add_subplot().set_title("贾汪区", fontfamily="DejaVu Sans")
-    assert _missing_glyph_warnings(fig)
+    assert md.missing_glyph_warnings(fig)
 
 
 def test_static_map_text_uses_the_cjk_face_for_every_character(sc_cmap: set[int]) -> None:
     fig = static_map(md.zones(), md.rates(), landcover=md.landcover(), districts=load_districts())
-    assert _missing_glyph_warnings(fig) == []
+    assert md.missing_glyph_warnings(fig) == []
     texts = [t for t in fig.findobj(Text) if t.get_visible() and _cjk(t.get_text())]
     # title, zone labels, legend title and land-cover entries, district names, source line
     assert len(texts) >= 10
@@ -81,7 +72,7 @@ def test_use_cjk_font_survives_leaving_the_rc_context() -> None:
     with matplotlib.rc_context(cjk_rc()):
         fig = Figure()
         fig.add_subplot().set_title("沛县 Peixian")
-    assert _missing_glyph_warnings(use_cjk_font(fig)) == []
+    assert md.missing_glyph_warnings(use_cjk_font(fig)) == []
 
 
 def test_register_is_idempotent() -> None:
