@@ -1,0 +1,79 @@
+"""Chart layout: value labels stay readable over reference lines and plan markers."""
+
+from __future__ import annotations
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.text import Text
+
+from geo_revival.exceptions import SchemaError
+from geo_revival.mapping import rate_chart, zone_bar_chart
+
+matplotlib.use("Agg")
+
+LINE_GREY = np.array([0x44, 0x44, 0x44])  # colour of the plan/reference lines
+
+
+def _pixels(fig: Figure) -> np.ndarray:
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    return np.asarray(canvas.buffer_rgba())[..., :3].astype(int)
+
+
+def _texts(fig: Figure, suffix: str) -> list[Text]:
+    return [t for t in fig.axes[0].texts if t.get_text().endswith(suffix)]
+
+
+def test_bar_values_are_not_crossed_by_reference_lines() -> None:
+    # Bars end just past and just before the lines at 75.2 % and 78 %: the case that collided.
+    results = pd.DataFrame(
+        {"zone_id": ["a", "b", "c"], "year": 2024, "restoration_rate": [0.755, 0.79, 0.5]}
+    )
+    fig = zone_bar_chart(results, reference={"2024": 0.752, "2027": 0.78})
+    pixels = _pixels(fig)
+    height = pixels.shape[0]
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    labels = _texts(fig, "%")
+    assert sorted(t.get_text() for t in labels) == ["50.0 %", "75.5 %", "79.0 %"]
+    line_x = [fig.axes[0].transData.transform((x, 0))[0] for x in (0.752, 0.78)]
+    crossed = 0
+    for t in labels:
+        box = t.get_window_extent(renderer)
+        if not any(box.x0 <= x <= box.x1 for x in line_x):
+            continue
+        crossed += 1
+        patch = pixels[height - int(box.y1) : height - int(box.y0), int(box.x0) : int(box.x1)]
+        grey = (np.abs(patch - LINE_GREY) < 24).all(axis=-1)
+        assert not grey.any(), f"a reference line shows through {t.get_text()!r}"
+    assert crossed  # some label lies across a line: the check above is not vacuous
+
+
+def test_plan_label_clears_the_projection_interval() -> None:
+    table = pd.DataFrame(
+        {
+            "indicator_id": "subsidence_restoration_rate",
+            "year": [2022, 2023, 2024, 2027],
+            "kind": ["observed"] * 3 + ["projected"],
+            "value": [0.70, 0.72, 0.74, 0.781],
+            "lower": [None, None, None, 0.768],
+            "upper": [None, None, None, 0.794],
+        }
+    )
+    fig = rate_chart(table, simulated=True)
+    ax = fig.axes[0]
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    (label,) = _texts(fig, "78 %")
+    top_of_interval = ax.transData.transform((2027, 0.794))[1]
+    assert label.get_window_extent(renderer).y0 > top_of_interval
+    (label_2024,) = _texts(fig, "75.2 %")  # no projection that year: just above the marker
+    marker = ax.transData.transform((2024, 0.752))[1]
+    assert 0 < label_2024.get_window_extent(renderer).y0 - marker < 20
+
+
+def test_bar_chart_needs_the_columns() -> None:
+    with pytest.raises(SchemaError, match=r"results lack columns \['restoration_rate'\]"):
+        zone_bar_chart(pd.DataFrame({"zone_id": ["a"], "year": [2024]}))
