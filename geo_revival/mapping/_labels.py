@@ -9,9 +9,20 @@ from __future__ import annotations
 import csv
 from functools import cache
 from importlib import resources
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-__all__ = ["UNITS", "bilingual", "column_label", "column_unit", "figure_columns", "value_label"]
+if TYPE_CHECKING:
+    from geo_revival.landcover.legend import Legend
+
+__all__ = [
+    "UNITS",
+    "bilingual",
+    "class_label",
+    "column_label",
+    "column_unit",
+    "figure_columns",
+    "value_label",
+]
 
 Lang = Literal["en", "zh"]
 
@@ -85,6 +96,19 @@ def bilingual(column: str, *, unit: bool = True, sep: str = " / ") -> str:
     zh = column_label(column, "zh", unit=unit)
     en = column_label(column, "en", unit=unit)
     return en if zh == en else f"{zh}{sep}{en}"
+
+
+def class_label(legend: Legend, code: int) -> str:
+    """Chinese and English name of a legend class, e.g. ``"耕地 Cropland"``.
+
+    Examples
+    --------
+    >>> from geo_revival.landcover.legend import get_legend
+    >>> class_label(get_legend("clcd"), 5)
+    '水体 Water'
+    """
+    cls = legend[code]
+    return " ".join(dict.fromkeys(n for n in (cls.name_zh, cls.name_en) if n))
 
 
 def figure_columns(df: Any, first: str | None = None) -> list[str]:

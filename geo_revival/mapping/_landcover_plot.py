@@ -16,7 +16,6 @@ import xarray as xr
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.patches import Patch
 from pyproj import CRS
 from rioxarray.exceptions import NoDataInBounds
 
@@ -24,7 +23,7 @@ from geo_revival.crs import require_crs
 from geo_revival.landcover.legend import Legend, get_legend
 from geo_revival.mapping._checks import is_simulated
 from geo_revival.mapping._furniture import north_arrow, scale_bar
-from geo_revival.mapping._raster import show_classes
+from geo_revival.mapping._raster import class_handles, show_classes
 from geo_revival.mapping.fonts import cjk_context, use_cjk_font
 
 __all__ = ["SIMULATED_LABEL", "landcover_map"]
@@ -196,21 +195,11 @@ def _draw(
         )
     ax.set_title(title or f"{legend.title or legend.name}" + (f" · {year}" if year else ""))
     if show_legend:
-        handles = [
-            Patch(fc=legend.color(c), ec="#555", lw=0.4, label=_class_label(legend, c))
-            for c in present
-        ]
         ax.legend(
-            handles=handles,
+            handles=class_handles(legend, present),
             loc="upper left",
             bbox_to_anchor=(1.01, 1.0),
             fontsize=8,
             frameon=False,
             borderaxespad=0,
         )
-
-
-def _class_label(legend: Legend, code: int) -> str:
-    zh = legend.class_name(code, "zh")
-    en = legend.class_name(code)
-    return f"{zh} {en}" if zh and zh != en else en

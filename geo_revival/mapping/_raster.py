@@ -14,14 +14,17 @@ import math
 import numpy as np
 import xarray as xr
 from matplotlib.axes import Axes
+from matplotlib.patches import Patch
 from PIL import Image
 from pyproj import CRS
 from rasterio.enums import Resampling
 
 from geo_revival.crs import require_crs
 from geo_revival.landcover.legend import Legend
+from geo_revival.mapping._labels import class_label
 
 __all__ = [
+    "class_handles",
     "class_index",
     "landcover_png",
     "legend_palette",
@@ -115,6 +118,14 @@ def show_classes(ax: Axes, da: xr.DataArray, legend: Legend, *, alpha: float = 1
     )
     present = set(np.unique(codes).tolist())
     return [c for c in legend.codes if c in present]
+
+
+def class_handles(legend: Legend, codes: list[int], *, alpha: float = 1.0) -> list[Patch]:
+    """Legend entries (colour patch, Chinese and English name) for ``codes`` of ``legend``."""
+    return [
+        Patch(fc=legend.color(c), ec="#555", lw=0.4, alpha=alpha, label=class_label(legend, c))
+        for c in codes
+    ]
 
 
 def landcover_png(

@@ -28,7 +28,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 from geo_revival.exceptions import SchemaError
 from geo_revival.landcover.legend import Legend, get_legend
 from geo_revival.mapping._checks import require_columns
-from geo_revival.mapping._labels import column_label
+from geo_revival.mapping._labels import class_label, column_label
 from geo_revival.mapping.fonts import cjk_context, use_cjk_font
 from geo_revival.plan_progress import rate_trajectory, treated_trajectory
 
@@ -349,8 +349,7 @@ def _node_names(
         for name_col, code_col in ((source, "from_code"), (target, "to_code")):
             for name, code in table[[name_col, code_col]].drop_duplicates().itertuples(index=False):
                 if int(code) in legend:
-                    zh = legend.class_name(int(code), "zh")
-                    names[str(name)] = f"{zh} {legend[int(code)].name_en}"
+                    names[str(name)] = class_label(legend, int(code))
     return names
 
 

@@ -33,6 +33,7 @@ from geo_revival.mapping._checks import is_simulated, require_columns, require_z
 from geo_revival.mapping._classify import NO_DATA_COLOR, classify
 from geo_revival.mapping._labels import (
     UNITS,
+    class_label,
     column_label,
     column_unit,
     figure_columns,
@@ -139,7 +140,7 @@ def _landcover_config(landcover: xr.DataArray, legend: Legend, max_size: int) ->
         {
             "code": c.code,
             "color": c.color,
-            "label": html.escape(f"{c.name_zh} {c.name_en}".strip()),
+            "label": html.escape(class_label(legend, c.code)),
             "years": present[c.code],
         }
         for c in legend.classes

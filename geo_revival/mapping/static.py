@@ -39,7 +39,7 @@ from geo_revival.mapping._furniture import (
     zone_key,
 )
 from geo_revival.mapping._labels import column_label
-from geo_revival.mapping._raster import mode_resample, show_classes
+from geo_revival.mapping._raster import class_handles, mode_resample, show_classes
 from geo_revival.mapping.fonts import cjk_context, use_cjk_font
 
 __all__ = ["A4_INCHES", "save_figure", "static_map"]
@@ -292,17 +292,8 @@ def _draw(
         **style,
     )
     if leg is not None and lc_codes:
-        lc_handles = [
-            Patch(
-                fc=leg.color(c),
-                ec="none",
-                alpha=0.55,
-                label=f"{leg.class_name(c, 'zh')} {leg.class_name(c)}",
-            )
-            for c in lc_codes
-        ]
         panels[1].legend(
-            handles=lc_handles,
+            handles=class_handles(leg, lc_codes, alpha=0.55),
             title="土地覆盖 Land cover",
             fontsize=8,
             title_fontsize=9,
