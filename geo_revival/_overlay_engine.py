@@ -38,7 +38,7 @@ from dask.callbacks import Callback
 from rasterio.features import rasterize
 from tqdm.auto import tqdm
 
-from geo_revival.landcover._codes import _SKIP_KEY
+from geo_revival.landcover.io import skip_block_code_checks
 
 Coverage = Literal["centre", "exact"]
 
@@ -391,7 +391,7 @@ def run(
             # so open_landcover's lazy per-block check would only repeat that work.
             # The scheduler function itself, not the name "threads": resolving a name makes
             # dask import distributed (~0.2 s) to look for an active client.
-            with callback, dask.config.set({_SKIP_KEY: True}):
+            with callback, skip_block_code_checks():
                 results = list(dask.compute(*tasks, scheduler=dask.threaded.get))
     return combine(results)
 

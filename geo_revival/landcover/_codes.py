@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import dask
 import dask.array as dsa
@@ -36,9 +37,15 @@ def unknown_message(unknown: Iterable[int], legend_name: str, known: Iterable[in
     )
 
 
-# dask config key that :func:`all_codes` sets so that a full report is not cut short by the
-# per-block checks of an array opened with lazy, strict code checking.
+# dask config key read by the per-block checks; set only through :func:`block_checks_skipped`.
 _SKIP_KEY = "geo_revival.skip_block_code_check"
+
+
+@contextlib.contextmanager
+def block_checks_skipped() -> Iterator[None]:
+    """Skip the per-block checks of :func:`validated` arrays computed inside (this process)."""
+    with dask.config.set({_SKIP_KEY: True}):
+        yield
 
 
 def _validate_block(
@@ -74,6 +81,7 @@ def validated(
 def all_codes(data: dsa.Array) -> np.ndarray:
     """Sorted distinct values of a dask array, computed block by block (reads everything)."""
     per_block = [dask.delayed(present_codes)(b) for b in data.to_delayed().ravel()]
-    with dask.config.set({_SKIP_KEY: True}):
+    # A full report must not be cut short by the per-block checks of a lazily checked array.
+    with block_checks_skipped():
         parts = dask.compute(*per_block)
     return np.unique(np.concatenate(parts)) if parts else np.empty(0, dtype=np.int64)

@@ -1,7 +1,8 @@
 """Reading and writing land-cover series; pixel areas.
 
 Public functions: :func:`open_landcover`, :func:`check_codes`, :func:`pixel_area`,
-:func:`write_landcover` and :func:`read_zone_windows`.
+:func:`write_landcover` and :func:`read_zone_windows`. For other geo-revival modules (not
+re-exported): :func:`skip_block_code_checks`.
 
 A land-cover series is an ``xarray.DataArray`` named ``landcover`` with dims
 ``("year", "y", "x")``, integer dtype, dask-backed, with CRS, transform and nodata attached
@@ -11,9 +12,10 @@ through rioxarray and the attrs ``legend``, ``product``, ``version`` (per year),
 
 from __future__ import annotations
 
+import contextlib
 import math
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Literal, cast
 
 import numpy as np
@@ -385,6 +387,25 @@ def check_codes(
             raise LegendError(msg)
         warnings.warn(msg, UnknownCodeWarning, stacklevel=2)
     return unknown
+
+
+@contextlib.contextmanager
+def skip_block_code_checks() -> Iterator[None]:
+    """Compute arrays from ``open_landcover(code_check="lazy")`` without their per-block check.
+
+    For callers that check the code of every pixel they read against the legend themselves
+    (the overlay engine does), so that the lazy check of :func:`open_landcover` does not repeat
+    that work. It applies to computations run in this process (dask's local schedulers);
+    dask.distributed workers still run the per-block checks.
+
+    Examples
+    --------
+    >>> lc = open_landcover("lc_*.tif", legend="clcd", code_check="lazy")  # doctest: +SKIP
+    >>> with skip_block_code_checks():  # doctest: +SKIP
+    ...     values = lc.compute()  # unknown codes do not raise here: check them yourself
+    """
+    with _codes.block_checks_skipped():
+        yield
 
 
 def _crs_of(da: xr.DataArray) -> CRS:

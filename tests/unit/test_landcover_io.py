@@ -38,6 +38,7 @@ from geo_revival.landcover.io import (
     check_codes,
     open_landcover,
     read_zone_windows,
+    skip_block_code_checks,
     write_landcover,
 )
 from geo_revival.landcover.legend import get_legend
@@ -270,6 +271,17 @@ def test_unknown_codes_lazy(tmp_path: Path) -> None:
         check_codes(da)
     with pytest.warns(UnknownCodeWarning):
         assert check_codes(da, strict=False) == (77,)
+
+
+def test_block_code_checks_can_be_skipped(tmp_path: Path) -> None:
+    data = codes((32, 32))
+    data[20, 20] = 77
+    p = make_tif(tmp_path / "lc_2020.tif", data, block=16)
+    da = open_landcover(p, legend="clcd", chunks=16, code_check="lazy")
+    with skip_block_code_checks():
+        assert int(da.compute()[0, 20, 20]) == 77
+    with pytest.raises(LegendError, match=r"codes \[77\]"):  # on again afterwards
+        da.compute()
 
 
 def test_file_nodata_counts_as_known(tmp_path: Path) -> None:
