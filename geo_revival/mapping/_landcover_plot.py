@@ -134,6 +134,8 @@ def landcover_map(
     ['耕地 Cropland', '水体 Water', '不透水面 Impervious']
     """
     da = require_crs(landcover, what="land-cover raster")
+    if zones is not None:
+        zones = require_crs(zones, what="zones")
     leg_name = legend if legend is not None else landcover.attrs.get("legend")
     if not leg_name:
         raise ValueError("the land cover names no legend (attrs['legend']); pass legend=")
@@ -167,16 +169,16 @@ def _draw(
     present = show_classes(ax, da, legend)
     left, bottom, right, top = da.rio.bounds()
     if zones is not None:
-        outline = require_crs(zones, what="zones").to_crs(da.rio.crs).boundary
-        outline.plot(ax=ax, color="black", lw=0.8, zorder=3)
+        zones.to_crs(da.rio.crs).boundary.plot(ax=ax, color="black", lw=0.8, zorder=3)
     ax.set_xlim(left, right)
     ax.set_ylim(bottom, top)
-    ax.set_aspect("equal")
+    crs = CRS.from_user_input(da.rio.crs)
+    # On a lon/lat grid a degree of longitude is shorter than one of latitude by cos(latitude).
+    ax.set_aspect(1 / math.cos(math.radians((bottom + top) / 2)) if crs.is_geographic else 1)
     ax.set_xticks([])
     ax.set_yticks([])
     ax.set_xlabel("")  # geopandas labels the axes with the CRS's axis names
     ax.set_ylabel("")
-    crs = CRS.from_user_input(da.rio.crs)
     if crs.is_projected and crs.axis_info[0].unit_name in ("metre", "meter"):
         scale_bar(ax, right - left)
     north_arrow(ax)

@@ -152,6 +152,8 @@ def test_errors() -> None:
         landcover_map(lc, 2019)
     with pytest.raises(MissingCRSError):
         landcover_map(lc.rio.write_crs(None).drop_vars("spatial_ref"))
+    with pytest.raises(MissingCRSError):
+        landcover_map(lc, zones=md.zones().set_crs(None, allow_override=True))
     with pytest.raises(ValueError, match="pass legend="):
         landcover_map(_grid(CODES).assign_attrs(legend=""))
     far = gpd.GeoDataFrame(geometry=[box(0, 0, 1, 1)], crs="EPSG:4548")
@@ -165,3 +167,13 @@ def test_inputs_not_modified() -> None:
     landcover_map(lc, zones=zones)
     xr.testing.assert_identical(lc, before_lc)
     assert zones.equals(before_zones)
+
+
+def test_lon_lat_grid_keeps_ground_proportions() -> None:
+    # At 60° N a degree of longitude is half a degree of latitude on the ground.
+    da = xr.DataArray(
+        CODES, dims=("y", "x"), coords={"y": [60.25, 60.0, 59.75], "x": [10.0, 10.25, 10.5]}
+    ).rio.write_crs("EPSG:4326")
+    ax = landcover_map(da, legend="clcd")
+    assert ax.get_aspect() == pytest.approx(2.0, rel=1e-3)
+    assert not any("km" in t.get_text() for t in ax.figure.findobj(Text))  # no scale bar
