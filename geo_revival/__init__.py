@@ -67,6 +67,7 @@ _LAZY = {
     "progress": "geo_revival.plan_progress",
     "progress_map": "geo_revival.mapping",
     "static_map": "geo_revival.mapping",
+    "landcover_map": "geo_revival.mapping",
     "save_map": "geo_revival.mapping",
     "save_figure": "geo_revival.mapping",
     "treated_area_chart": "geo_revival.mapping",
