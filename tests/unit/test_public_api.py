@@ -1,4 +1,4 @@
-"""The public API in ``geo_revival/__init__.py``: every name resolves, and to the right kind of object."""
+"""The public API of ``geo_revival``: every name resolves, and to the right kind of object."""
 
 from __future__ import annotations
 
