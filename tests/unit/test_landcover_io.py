@@ -335,7 +335,7 @@ def test_simulated_flag_from_tag_or_name(tmp_path: Path) -> None:
     [
         ("EPSG:32651", ORIGIN, (6, 6), r"CRS differs \(EPSG:32650 vs EPSG:32651\)"),
         (UTM50, Affine(10.0, 0, 500_000, 0, -10.0, 3_800_000), (6, 6), "resolution differs"),
-        (UTM50, ORIGIN * Affine.translation(0.5, 0), (6, 6), "not aligned"),
+        (UTM50, ORIGIN @ Affine.translation(0.5, 0), (6, 6), "not aligned"),
         (UTM50, ORIGIN, (5, 6), "extent differs"),
     ],
     ids=["crs", "resolution", "alignment", "extent"],
@@ -375,17 +375,17 @@ def test_reproject_other_crs_keeps_codes(tmp_path: Path) -> None:
 def test_intersect_keeps_common_extent(tmp_path: Path) -> None:
     a_data, b_data = codes((6, 8), 1), codes((6, 8), 2)
     a = make_tif(tmp_path / "lc_2020.tif", a_data)
-    b = make_tif(tmp_path / "lc_2021.tif", b_data, transform=ORIGIN * Affine.translation(2, 1))
+    b = make_tif(tmp_path / "lc_2021.tif", b_data, transform=ORIGIN @ Affine.translation(2, 1))
     da = open_landcover([a, b], legend="clcd", align="intersect")
     assert da.sizes == {"year": 2, "y": 5, "x": 6}
-    assert da.rio.transform() == ORIGIN * Affine.translation(2, 1)
+    assert da.rio.transform() == ORIGIN @ Affine.translation(2, 1)
     np.testing.assert_array_equal(da.sel(year=2020).values, a_data[1:, 2:])
     np.testing.assert_array_equal(da.sel(year=2021).values, b_data[:5, :6])
 
 
 def test_intersect_needs_overlap_and_same_lattice(tmp_path: Path) -> None:
     a = make_tif(tmp_path / "lc_2020.tif", codes((4, 4)))
-    shifted = ORIGIN * Affine.translation(10, 0)
+    shifted = ORIGIN @ Affine.translation(10, 0)
     far = make_tif(tmp_path / "lc_2021.tif", codes((4, 4)), transform=shifted)
     with pytest.raises(NoOverlapError, match="share no common extent"):
         open_landcover([a, far], legend="clcd", align="intersect")
@@ -467,7 +467,7 @@ def test_zone_windows_read_only_intersecting_blocks(tmp_path: Path, reads: list[
     assert window.dims == ("year", "y", "x")
     assert window.shape == (1, 7, 7)
     np.testing.assert_array_equal(window.values[0], data[300:307, 390:397])
-    assert window.rio.transform() == ORIGIN * Affine.translation(390, 300)
+    assert window.rio.transform() == ORIGIN @ Affine.translation(390, 300)
     pixels_read = sum((r1 - r0) * (c1 - c0) for (r0, r1), (c0, c1) in reads)
     assert len(reads) == 1 and pixels_read <= 128 * 128, "one block, not 64"
 
@@ -543,7 +543,7 @@ def test_one_pixel_wide_raster(tmp_path: Path) -> None:
 def test_intersection_windows_match_brute_force(
     offsets: list[tuple[int, int, int, int]],
 ) -> None:
-    grids = [Grid(None, ORIGIN * Affine.translation(c, r), w, h) for c, r, w, h in offsets]
+    grids = [Grid(None, ORIGIN @ Affine.translation(c, r), w, h) for c, r, w, h in offsets]
     cells = [{(r + i, c + j) for i in range(h) for j in range(w)} for c, r, w, h in offsets]
     common = set.intersection(*cells)
     windows = intersection_windows(grids)
