@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import sys
 import warnings
 from collections.abc import Iterable, Iterator
 
 import dask
 import dask.array as dsa
+import dask.threaded
 import numpy as np
 
 from geo_revival.exceptions import LegendError, UnknownCodeWarning
@@ -78,10 +80,21 @@ def validated(
     )
 
 
+def _scheduler() -> object:
+    """Return the threaded scheduler, unless a scheduler is configured or distributed is loaded.
+
+    Left to itself, dask imports distributed (~0.2 s) only to find that no client is active;
+    with distributed not imported, no client can be, and threads are dask's default anyway.
+    """
+    if dask.config.get("scheduler", None) is None and "distributed" not in sys.modules:
+        return dask.threaded.get
+    return None
+
+
 def all_codes(data: dsa.Array) -> np.ndarray:
     """Sorted distinct values of a dask array, computed block by block (reads everything)."""
     per_block = [dask.delayed(present_codes)(b) for b in data.to_delayed().ravel()]
     # A full report must not be cut short by the per-block checks of a lazily checked array.
     with block_checks_skipped():
-        parts = dask.compute(*per_block)
+        parts = dask.compute(*per_block, scheduler=_scheduler())
     return np.unique(np.concatenate(parts)) if parts else np.empty(0, dtype=np.int64)
