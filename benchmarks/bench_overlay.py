@@ -376,6 +376,15 @@ def time_method(
     return stats
 
 
+def _median_run(runs: list[dict]) -> dict:
+    """The run with the median wall time (first error if any failed), with all wall times."""
+    failed = [r for r in runs if "error" in r]
+    if failed:
+        return failed[0]
+    ordered = sorted(runs, key=lambda r: r["wall_s"])
+    return {**ordered[(len(ordered) - 1) // 2], "walls": [r["wall_s"] for r in runs]}
+
+
 def _class_counts(df: pd.DataFrame) -> pd.Series:
     return df.groupby(["zone_id", "year", "code"])["pixels"].sum()
 
@@ -500,6 +509,13 @@ def main() -> None:
         "dominate peak RSS although each block is read once",
     )
     parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="runs per method (round robin over the methods, each in its own process); the "
+        "table gives the median wall time and the range. xarray-spatial runs once",
+    )
+    parser.add_argument(
         "--xrspatial-max",
         type=int,
         default=10_000,
@@ -521,6 +537,8 @@ def main() -> None:
         "Each method runs in its own process; wall time covers opening the files and the",
         "computation, not imports; peak RSS is the process's maximum resident set.",
         "Ratios are to the 2-thread raw decode of both rasters (the floor on 2 cores).",
+        f"Each method ran {args.repeat} time(s), round robin; wall time is the median run's"
+        + (" (range in brackets; xarray-spatial once)." if args.repeat > 1 else "."),
         f"Every method runs with GDAL_CACHEMAX={args.gdal_cachemax} MB; ours open the rasters",
         f"with open_landcover(chunks={args.chunks!r}).",
         "",
@@ -530,15 +548,17 @@ def main() -> None:
         paths = make_rasters(size, args.workdir)
         zones = make_zones(size, args.workdir)
         print(f"[{size}] data ready in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
-        results: dict[str, dict] = {}
-        for method in args.methods:
-            if method == "xrspatial_crosstab" and size > args.xrspatial_max:
-                continue
-            results[method] = time_method(
-                method, paths, zones, args.workdir, args.gdal_cachemax, args.chunks
-            )
-            r = results[method]
-            print(f"[{size}] {method}: {r.get('wall_s', r.get('error'))}", file=sys.stderr)
+        load = "/".join(f"{v:.2f}" for v in os.getloadavg())
+        runs: dict[str, list[dict]] = {}
+        # Round robin, so that a change of load on a shared machine hits every method alike.
+        for rep in range(args.repeat):
+            for method in args.methods:
+                if method == "xrspatial_crosstab" and (size > args.xrspatial_max or rep > 0):
+                    continue
+                r = time_method(method, paths, zones, args.workdir, args.gdal_cachemax, args.chunks)
+                runs.setdefault(method, []).append(r)
+                print(f"[{size}] {method}: {r.get('wall_s', r.get('error'))}", file=sys.stderr)
+        results = {m: _median_run(rs) for m, rs in runs.items()}
         notes = agreement(results, zones)
         floor = results.get("decode_2threads", {}).get("wall_s")
         import geopandas as gpd
@@ -549,6 +569,8 @@ def main() -> None:
             f"## {size:,} x {size:,} px, two years ({size * size * 2 / 1e6:,.0f} M pixels); "
             f"zones cover {cover:.1%} of the raster",
             "",
+            f"Load average (1/5/15 min) when this size started: {load}.",
+            "",
             "| method | wall time (s) | x raw decode (2 threads) | peak RSS (MiB) | RSS after "
             "imports (MiB) | agreement |",
             "|---|---:|---:|---:|---:|---|",
@@ -558,8 +580,11 @@ def main() -> None:
                 lines.append(f"| {method} | failed: {r['error']} | | | | |")
                 continue
             ratio = f"{r['wall_s'] / floor:.2f}" if floor else ""
+            wall = f"{r['wall_s']:.2f}"
+            if len(r["walls"]) > 1:
+                wall += f" ({min(r['walls']):.2f}-{max(r['walls']):.2f})"
             lines.append(
-                f"| {method} | {r['wall_s']:.2f} | {ratio} | {r['peak_rss'] / 2**20:,.0f} | "
+                f"| {method} | {wall} | {ratio} | {r['peak_rss'] / 2**20:,.0f} | "
                 f"{r['start_rss'] / 2**20:,.0f} | {notes.get(method, '')} |"
             )
         lines.append("")
