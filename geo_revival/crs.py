@@ -206,7 +206,24 @@ def wgs84_to_bd09(lon: ArrayLike, lat: ArrayLike) -> tuple[FloatArray, FloatArra
 
 
 def bd09_to_wgs84(lon: ArrayLike, lat: ArrayLike) -> tuple[FloatArray, FloatArray]:
-    """Convert BD-09 lon/lat to WGS84 (via GCJ-02, both steps inverted iteratively)."""
+    """Convert BD-09 lon/lat to WGS84 (via GCJ-02, both steps inverted iteratively).
+
+    Parameters
+    ----------
+    lon, lat
+        BD-09 (Baidu) longitude and latitude in degrees, scalars or arrays.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        WGS84 longitude and latitude; points outside China are returned unchanged.
+
+    Examples
+    --------
+    >>> lon, lat = bd09_to_wgs84(117.2125, 34.3100)  # a Baidu-map point in Xuzhou
+    >>> bool(abs(lon - 117.2125) > 0.005)  # Baidu offsets are ~1 km here
+    True
+    """
     return gcj02_to_wgs84(*bd09_to_gcj02(lon, lat))
 
 

@@ -30,3 +30,18 @@ def test_submodule_import_does_not_shadow_public_functions() -> None:
 def test_unknown_attribute_raises() -> None:
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         _ = geo_revival.nope  # type: ignore[attr-defined]
+
+
+# Exceptions, result containers and frozen records document their fields, not a call.
+NO_EXAMPLE_NEEDED = {
+    "GeoRevivalError", "GeoRevivalWarning", "Accounting", "LegendClass", "XuzhouDemo",
+}
+CALLABLE_NAMES = [
+    n for n in LAZY_NAMES if callable(getattr(geo_revival, n)) and n not in NO_EXAMPLE_NEEDED
+]
+
+
+@pytest.mark.parametrize("name", CALLABLE_NAMES)
+def test_public_callables_have_numpydoc_examples(name: str) -> None:
+    doc = inspect.getdoc(getattr(geo_revival, name)) or ""
+    assert "Examples\n--------" in doc, f"geo_revival.{name} has no numpydoc Examples section"
