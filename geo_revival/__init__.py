@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import importlib
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from geo_revival import exceptions, units
 from geo_revival.exceptions import GeoRevivalError, GeoRevivalWarning
@@ -16,6 +16,122 @@ try:
     __version__ = version("geo-revival")
 except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0+unknown"
+
+if TYPE_CHECKING:  # static type checkers and IDEs see the real objects
+    from geo_revival.boundaries import (
+        load_districts,
+    )
+    from geo_revival.crs import (
+        bd09_to_wgs84,
+        gcj02_to_wgs84,
+        geodesic_area,
+        gk_zone_crs,
+        local_projected_crs,
+        require_crs,
+        to_wgs84_geometries,
+        wgs84_to_bd09,
+        wgs84_to_gcj02,
+    )
+    from geo_revival.demo import (
+        XuzhouDemo,
+        build_xuzhou,
+        load_xuzhou,
+    )
+    from geo_revival.estimation import (
+        accuracy_assessment,
+        allocate_sample,
+        draw_sample,
+        error_matrix,
+        estimate_areas,
+        estimate_change_area,
+        estimate_reclaimed_area,
+        read_response_sheet,
+        reference_from_raster,
+        sample_from_counts,
+        sample_size,
+        stratum_areas,
+        write_response_sheet,
+    )
+    from geo_revival.export import (
+        to_csv,
+        to_geopackage,
+        to_xlsx,
+    )
+    from geo_revival.landcover.io import (
+        check_codes,
+        open_landcover,
+        pixel_area,
+        read_zone_windows,
+        write_landcover,
+    )
+    from geo_revival.landcover.legend import (
+        GENERIC_CLASSES,
+        Legend,
+        LegendClass,
+        get_legend,
+        legend_from_csv,
+        list_legends,
+        register_legend,
+    )
+    from geo_revival.landcover.stac import (
+        open_landcover_stac,
+    )
+    from geo_revival.mapping import (
+        landcover_map,
+        progress_map,
+        rate_chart,
+        save_figure,
+        save_map,
+        static_map,
+        transition_flow_chart,
+        treated_area_chart,
+        zone_bar_chart,
+    )
+    from geo_revival.overlay import (
+        class_areas,
+        coverage_report,
+        transition_matrix,
+        transitions,
+    )
+    from geo_revival.plan import (
+        get_target,
+        plan_targets,
+        zone_catalogue,
+    )
+    from geo_revival.plan_progress import (
+        progress,
+        progress_indicators,
+        project_trend,
+        rate_trajectory,
+        treated_trajectory,
+    )
+    from geo_revival.report import (
+        build_report,
+    )
+    from geo_revival.restoration import (
+        CHANGE_CLASSES,
+        STATE_CODES,
+        Accounting,
+        RuleSet,
+        account,
+        accounting_units,
+        aggregate_zones,
+        attach_units,
+        change_classes,
+        classify_states,
+        list_rule_sets,
+        load_rules,
+        reclaimed_area,
+        restoration_rate,
+        restoration_status,
+        state_map,
+        state_transitions,
+    )
+    from geo_revival.zones import (
+        PLANNED_USES,
+        ZONE_CATEGORIES,
+        load_zones,
+    )
 
 # Public name -> module. Imported on first access so that `import geo_revival` stays light.
 _LAZY = {

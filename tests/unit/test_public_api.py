@@ -45,3 +45,20 @@ CALLABLE_NAMES = [
 def test_public_callables_have_numpydoc_examples(name: str) -> None:
     doc = inspect.getdoc(getattr(geo_revival, name)) or ""
     assert "Examples\n--------" in doc, f"geo_revival.{name} has no numpydoc Examples section"
+
+
+def test_type_checking_imports_match_the_lazy_map() -> None:
+    # The TYPE_CHECKING block is what IDEs and mypy see; it must name the same objects.
+    import ast
+    from pathlib import Path
+
+    tree = ast.parse(Path(geo_revival.__file__).read_text(encoding="utf-8"))
+    imported = {
+        (node.module, alias.name)
+        for block in tree.body
+        if isinstance(block, ast.If) and getattr(block.test, "id", "") == "TYPE_CHECKING"
+        for node in block.body
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    }
+    assert imported == {(module, name) for name, module in geo_revival._LAZY.items()}
