@@ -3,7 +3,8 @@
 The raster is walked in blocks (the dask chunks of the land-cover array). Only blocks that
 some zone geometry intersects become tasks; the others are never read. Each task reads its
 block for all requested years once and returns sparse counts
-``(zone, year[, year2], code[, code2]) -> pixels, area`` that the driver sums.
+``(zone, year[, year2], code[, code2]) -> pixels[, coverage_fraction][, area_m2]`` that the
+driver sums (see :func:`value_columns`).
 
 Centre rule: each zone is burnt with :func:`rasterio.features.rasterize` (``all_touched=False``)
 on its bounding-box window inside the block (skipped when the window lies wholly inside the
@@ -12,7 +13,10 @@ block size. Class codes of a year pair are combined into one integer key and cou
 :func:`numpy.bincount`.
 
 Exact rule: per-pixel coverage fractions come from exactextract, evaluated against the block's
-grid (an all-zero stand-in raster, so exactextract does no reading), and weight the counts.
+grid (an all-zero stand-in raster, so exactextract does no reading). As in exactextract's
+``count`` and ``frac`` operations, ``pixels`` counts the pixels with a coverage fraction above 0
+and ``coverage_fraction`` sums the fractions (one extra, unweighted bincount); areas are
+weighted by the fractions.
 """
 
 from __future__ import annotations
@@ -152,11 +156,25 @@ def plan_blocks(
 
 
 # -- counting inside one block ------------------------------------------------------------------
+def value_columns(coverage: Coverage, row_area: bool) -> list[str]:
+    """Names of the summed columns, in the order of the weights given to :meth:`_Tally.add`.
+
+    ``pixels`` is always an unweighted count; ``coverage_fraction`` only in exact mode;
+    ``area_m2`` only when the pixel area varies by row (else the caller multiplies).
+    """
+    return [
+        "pixels",
+        *(["coverage_fraction"] if coverage == "exact" else []),
+        *(["area_m2"] if row_area else []),
+    ]
+
+
 class _Tally:
     """Collects sparse counts of one block: (zone, year, code) and (zone, pair, from, to)."""
 
-    def __init__(self, plan: Plan) -> None:
+    def __init__(self, plan: Plan, values: list[str]) -> None:
         self.plan = plan
+        self.values = values
         self.years: list[tuple[Any, ...]] = []
         self.pairs: list[tuple[Any, ...]] = []
 
@@ -167,6 +185,8 @@ class _Tally:
         weights: Sequence[npt.NDArray[np.float64] | None],
     ) -> None:
         """Count the pixels ``values`` (one 1-D array per year) of ``zone``, weighted each way.
+
+        ``weights`` line up with :attr:`values`; ``None`` counts pixels.
 
         Codes are shifted by their minimum, so that bins span only the codes present (a short
         bincount instead of one over every possible 8-bit pair).
@@ -187,8 +207,8 @@ class _Tally:
     def frames(self) -> Counts:
         """Return the block's counts as columns."""
         return Counts(
-            _frame(self.years, ["zone", "year", "code"]),
-            _frame(self.pairs, ["zone", "year", "year2", "code", "code2"]),
+            _frame(self.years, ["zone", "year", "code"], self.values),
+            _frame(self.pairs, ["zone", "year", "year2", "code", "code2"], self.values),
         )
 
 
@@ -203,7 +223,7 @@ class Counts:
     pairs: Columns
 
 
-def _frame(rows: list[tuple[Any, ...]], keys: list[str]) -> Columns:
+def _frame(rows: list[tuple[Any, ...]], keys: list[str], values: list[str]) -> Columns:
     """Stack tally rows ``(scalar keys..., code arrays..., sums)`` into columns."""
     if not rows:
         return {}
@@ -212,8 +232,7 @@ def _frame(rows: list[tuple[Any, ...]], keys: list[str]) -> Columns:
     for i, key in enumerate(keys):
         parts = [np.broadcast_to(r[i], n) for r, n in zip(rows, sizes, strict=True)]
         columns[key] = np.concatenate(parts).astype(np.int64)
-    names = ["pixels", "area_m2"][: len(rows[0][-1])]
-    for j, name in enumerate(names):
+    for j, name in enumerate(values):
         columns[name] = np.concatenate([r[-1][j] for r in rows])
     return columns
 
@@ -234,7 +253,11 @@ def _sparse_counts(
     nbins: int,
     weights: Sequence[npt.NDArray[np.float64] | None],
 ) -> tuple[npt.NDArray[np.int64], list[npt.NDArray[Any]]]:
-    """Count ``keys`` (optionally weighted several ways); return the non-empty keys and sums."""
+    """Count ``keys`` (optionally weighted several ways); return the non-empty keys and sums.
+
+    The first of ``weights`` must be ``None`` (plain counts) or positive, so that its empty
+    bins are the empty keys.
+    """
     if nbins <= _MAX_BINS:
         sums = [np.bincount(keys, weights=w) for w in weights]
         nonzero = np.flatnonzero(sums[0])
@@ -254,9 +277,10 @@ def count_block(
     """Count one block (``layers``: one rows x cols array per year) for every zone of ``job``.
 
     ``row_area`` (m² per pixel for each raster row) is given only for grids whose pixel area
-    varies by row; otherwise areas are pixels x constant, applied by the caller.
+    varies by row; otherwise areas are pixels (exact rule: coverage fractions) x constant,
+    applied by the caller.
     """
-    tally = _Tally(plan)
+    tally = _Tally(plan, value_columns(coverage, row_area is not None))
     areas = None if row_area is None else row_area[job.row0 : job.row1]
     if coverage == "centre":
         # One GDAL environment for the block rather than one per rasterize call.
@@ -285,7 +309,7 @@ def count_block(
         h, w = job.row1 - job.row0, job.col1 - job.col0
         flats = [layer.reshape(h * w) for layer in layers]
         for zone, cells, fraction in _coverage_fractions(job, grid, h, w):
-            fractions: list[npt.NDArray[np.float64] | None] = [fraction]
+            fractions: list[npt.NDArray[np.float64] | None] = [None, fraction]
             if areas is not None:
                 fractions.append(fraction * areas[cells // w])
             tally.add(zone, [f[cells] for f in flats], fractions)
@@ -393,20 +417,22 @@ def run(
             # dask import distributed (~0.2 s) to look for an active client.
             with callback, skip_block_code_checks():
                 results = list(dask.compute(*tasks, scheduler=dask.threaded.get))
-    return combine(results)
+    return combine(results, value_columns(coverage, row_area is not None))
 
 
-def combine(results: Sequence[Counts]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def combine(results: Sequence[Counts], values: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Sum block counts by zone, year and code, and by zone, year pair and code pair."""
     return (
-        _sum([r.years for r in results], ["zone", "year", "code"]),
-        _sum([r.pairs for r in results], ["zone", "year", "year2", "code", "code2"]),
+        _sum([r.years for r in results], ["zone", "year", "code"], values),
+        _sum([r.pairs for r in results], ["zone", "year", "year2", "code", "code2"], values),
     )
 
 
-def _sum(blocks: list[Columns], keys: list[str]) -> pd.DataFrame:
+def _sum(blocks: list[Columns], keys: list[str], values: list[str]) -> pd.DataFrame:
     blocks = [b for b in blocks if b]
     if not blocks:
-        return pd.DataFrame({k: pd.Series(dtype=np.int64) for k in [*keys, "pixels"]})
+        dtypes = {k: np.int64 for k in keys} | {v: np.float64 for v in values}
+        dtypes["pixels"] = np.int64
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in dtypes.items()})
     table = pd.DataFrame({c: np.concatenate([b[c] for b in blocks]) for c in blocks[0]})
     return table.groupby(keys, as_index=False, sort=True).sum()

@@ -2,7 +2,8 @@
 
 Every function takes zones (a GeoDataFrame with a CRS and an id column) and a land-cover
 DataArray ``(year, y, x)`` with CRS, transform, nodata and ``attrs["legend"]``, and returns a
-tidy DataFrame with ``pixels``, ``area_m2``, ``area_ha`` and ``area_mu``.
+tidy DataFrame with ``pixels``, ``area_m2``, ``area_ha`` and ``area_mu`` (and
+``coverage_fraction`` with ``coverage="exact"``).
 
 Zone semantics
 --------------
@@ -11,8 +12,12 @@ Zone semantics
 * ``coverage="centre"``: a pixel belongs to a zone when its centre does, exactly as
   :func:`rasterio.features.rasterize` (``all_touched=False``) decides. ``coverage="exact"``:
   each pixel counts with the fraction of its area inside the zone (exactextract's coverage
-  fractions, single precision: about 1e-7 per pixel), so ``pixels`` is the (fractional) sum
-  of coverage fractions.
+  fractions, single precision: about 1e-7 per pixel). As in exactextract (``count`` vs
+  ``frac``), ``pixels`` is then the integer number of pixels the zone covers at all (fraction
+  > 0), ``coverage_fraction`` the sum of their fractions, and the areas are weighted by the
+  fractions (sum of fraction x pixel area). A pixel half inside a zone gives ``pixels`` 1,
+  ``coverage_fraction`` 0.5 and half a pixel's area. Transitions count a pixel when it is
+  valid in both years, with the same weights.
 * Areas use :func:`~geo_revival.landcover.io.pixel_area`: planar in a projected CRS, exact
   ellipsoidal per row on lon/lat grids.
 * Overlapping zones each count their pixels: a pixel in two zones counts in both.
@@ -122,8 +127,9 @@ def class_areas(
     years : sequence of int, optional
         Years to count (default: all).
     coverage : {"centre", "exact"}
-        Pixel-centre rule, or fractional pixel coverage (``pixels`` is then a float sum of
-        coverage fractions).
+        Pixel-centre rule, or fractional pixel coverage: ``pixels`` then counts the pixels
+        the zone touches with a coverage fraction above 0, the added ``coverage_fraction``
+        column sums their fractions, and areas are weighted by the fractions.
     on_missing : {"raise", "warn"}
         Zones that miss the raster: raise :class:`NoOverlapError`, or warn and leave them out.
     strict : bool
@@ -138,8 +144,8 @@ def class_areas(
     -------
     pandas.DataFrame
         ``zone_id, year, class_code, class_name, generic_class, pixels, area_m2, area_ha,
-        area_mu``; one row per zone, year and class present. Provenance in
-        ``attrs["provenance"]``.
+        area_mu``, with ``coverage_fraction`` after ``pixels`` when ``coverage="exact"``;
+        one row per zone, year and class present. Provenance in ``attrs["provenance"]``.
 
     Examples
     --------
@@ -194,8 +200,9 @@ def transitions(
     -------
     pandas.DataFrame
         ``zone_id, from_year, to_year, from_code, to_code, from_name, to_name, from_generic,
-        to_generic, pixels, area_m2, area_ha, area_mu``; pixels that are nodata in either year
-        are left out (see :func:`coverage_report`).
+        to_generic, pixels, area_m2, area_ha, area_mu`` (plus ``coverage_fraction`` after
+        ``pixels`` when ``coverage="exact"``); pixels that are nodata in either year are left
+        out (see :func:`coverage_report`).
 
     Examples
     --------
@@ -294,7 +301,10 @@ def coverage_report(
     -------
     pandas.DataFrame
         ``zone_id, year, zone_area_m2, valid_pixels, valid_area_m2, nodata_pixels,
-        nodata_area_m2, outside_area_m2, valid_share, nodata_share, outside_share``.
+        nodata_area_m2, outside_area_m2, valid_share, nodata_share, outside_share``; with
+        ``coverage="exact"`` also ``valid_coverage_fraction`` and ``nodata_coverage_fraction``
+        after the pixel counts, which (as in :func:`class_areas`) count every pixel the zone
+        touches, while areas and shares are weighted by coverage fractions.
         Zone areas are planar in the raster's projected CRS, or geodesic for lon/lat grids.
         Outside area is measured on the polygon; valid and nodata areas on the pixels, so with
         the centre rule the three shares add up to 1 only approximately.
@@ -523,7 +533,8 @@ def _count(
     for table in (years, pairs):
         table["zone"] = present[table["zone"].to_numpy()]
         if setup.area_constant is not None:
-            table["area_m2"] = table["pixels"] * setup.area_constant
+            weight = "coverage_fraction" if coverage == "exact" else "pixels"
+            table["area_m2"] = table[weight] * setup.area_constant
         for column in ("year", "year2"):
             if column in table:
                 table[column] = np.asarray(setup.years)[table[column].to_numpy()]
@@ -560,15 +571,21 @@ def _finish(
     table = table.rename(columns={"year": year_column})
     table["zone_id"] = setup.ids[table["zone"].to_numpy()]
     table = table.sort_values(["zone", *columns[1:3]], kind="stable")
-    table = add_area_columns(table[[*columns, "pixels", "area_m2"]])
+    table = add_area_columns(table[[*columns, *_value_columns(table), "area_m2"]])
     return table.reset_index(drop=True)
+
+
+def _value_columns(table: pd.DataFrame) -> list[str]:
+    """``pixels``, and ``coverage_fraction`` when the counts are exact-mode ones."""
+    return ["pixels", *(["coverage_fraction"] if "coverage_fraction" in table else [])]
 
 
 def _coverage_table(setup: _Setup, counts: pd.DataFrame) -> pd.DataFrame:
     nodata = counts["code"].isin(list(setup.nodata)).to_numpy()
+    values = _value_columns(counts)
     sums = []
     for flag, label in ((~nodata, "valid"), (nodata, "nodata")):
-        s = counts.loc[flag].groupby(["zone", "year"])[["pixels", "area_m2"]].sum()
+        s = counts.loc[flag].groupby(["zone", "year"])[[*values, "area_m2"]].sum()
         sums.append(s.rename(columns=lambda c, lab=label: f"{lab}_{c}"))
     index = pd.MultiIndex.from_product(
         [range(len(setup.ids)), list(setup.years)], names=["zone", "year"]
@@ -582,21 +599,11 @@ def _coverage_table(setup: _Setup, counts: pd.DataFrame) -> pd.DataFrame:
     for part in ("valid", "nodata", "outside"):
         out[f"{part}_share"] = out[f"{part}_area_m2"] / area
     out = out.drop(columns="zone")
-    return out[
-        [
-            "zone_id",
-            "year",
-            "zone_area_m2",
-            "valid_pixels",
-            "valid_area_m2",
-            "nodata_pixels",
-            "nodata_area_m2",
-            "outside_area_m2",
-            "valid_share",
-            "nodata_share",
-            "outside_share",
-        ]
-    ]
+    for part in ("valid", "nodata"):
+        out[f"{part}_pixels"] = out[f"{part}_pixels"].astype(np.int64)  # NaN-filled as float
+    per_part = [[f"{part}_{v}" for v in [*values, "area_m2"]] for part in ("valid", "nodata")]
+    shares = ["outside_area_m2", "valid_share", "nodata_share", "outside_share"]
+    return out[["zone_id", "year", "zone_area_m2", *per_part[0], *per_part[1], *shares]]
 
 
 def _warn_coverage(setup: _Setup, counts: pd.DataFrame, code_columns: list[str]) -> None:

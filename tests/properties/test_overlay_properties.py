@@ -7,6 +7,7 @@ floating point.
 
 from __future__ import annotations
 
+import itertools
 import warnings
 
 import numpy as np
@@ -72,8 +73,13 @@ def _run(func, *args, **kwargs) -> pd.DataFrame:
         return func(*args, on_missing="warn", **kwargs)
 
 
-def _totals(df: pd.DataFrame, keys: list[str]) -> pd.Series:
-    return df.groupby(keys)["pixels"].sum().astype(float)
+def _totals(df: pd.DataFrame, keys: list[str], value: str = "pixels") -> pd.Series:
+    return df.groupby(keys)[value].sum().astype(float)
+
+
+def _values(coverage: str) -> list[str]:
+    """Columns to compare: exact mode counts touched pixels and sums their coverage fractions."""
+    return ["pixels", "coverage_fraction"] if coverage == "exact" else ["pixels"]
 
 
 @SETTINGS
@@ -105,11 +111,16 @@ def test_transition_marginals_equal_class_areas(scene, coverage):
     both = data.copy()
     both[:, (data == 0).any(axis=0)] = 0
     areas = _run(class_areas, zones, _landcover(both), coverage=coverage)
-    for year, code_col in ((2020, "from_code"), (2021, "to_code")):
-        from_trans = _totals(trans, ["zone_id", code_col]).rename_axis(["zone_id", "class_code"])
-        from_areas = _totals(areas[areas.year == year], ["zone_id", "class_code"])
+    for (year, code_col), value in itertools.product(
+        ((2020, "from_code"), (2021, "to_code")), _values(coverage)
+    ):
+        from_trans = _totals(trans, ["zone_id", code_col], value)
+        from_areas = _totals(areas[areas.year == year], ["zone_id", "class_code"], value)
         pd.testing.assert_series_equal(
-            from_trans.sort_index(), from_areas.sort_index(), check_names=False, atol=1e-9
+            from_trans.rename_axis(["zone_id", "class_code"]).sort_index(),
+            from_areas.sort_index(),
+            check_names=False,
+            atol=1e-9,
         )
 
 
@@ -124,14 +135,13 @@ def test_splitting_a_zone_adds_up(scene, cut, coverage):
     right = whole.intersection(box(x, -1e3, 1e3, 1e3))
     parts = {k: g for k, g in {"left": left, "right": right}.items() if g.area > 0}
     lc = _landcover(data)
-    total = _totals(
-        _run(class_areas, make_zones({"whole": whole}), lc, coverage=coverage),
-        ["year", "class_code"],
-    )
-    split = _totals(
-        _run(class_areas, make_zones(parts), lc, coverage=coverage), ["year", "class_code"]
-    )
-    pd.testing.assert_series_equal(total.sort_index(), split.sort_index(), atol=1e-5)
+    whole_table = _run(class_areas, make_zones({"whole": whole}), lc, coverage=coverage)
+    split_table = _run(class_areas, make_zones(parts), lc, coverage=coverage)
+    # No pixel straddles the cut, so even exact-mode pixel counts (touched pixels) add up.
+    for value in _values(coverage):
+        total = _totals(whole_table, ["year", "class_code"], value)
+        split = _totals(split_table, ["year", "class_code"], value)
+        pd.testing.assert_series_equal(total.sort_index(), split.sort_index(), atol=1e-5)
 
 
 @SETTINGS
@@ -152,9 +162,12 @@ def test_results_do_not_depend_on_chunk_size(scene, cy, cx, coverage):
         coverage=coverage,
     )
     keys = ["zone_id", "from_code", "to_code"]
-    pd.testing.assert_series_equal(
-        _totals(plain, keys).sort_index(), _totals(chunked, keys).sort_index(), atol=1e-9
-    )
+    for value in _values(coverage):
+        pd.testing.assert_series_equal(
+            _totals(plain, keys, value).sort_index(),
+            _totals(chunked, keys, value).sort_index(),
+            atol=1e-9,
+        )
 
 
 @SETTINGS
@@ -166,11 +179,14 @@ def test_translating_zones_and_raster_together_changes_nothing(scene, dx, dy, co
     here = _run(class_areas, make_zones(geoms), _landcover(data), coverage=coverage)
     there = _run(class_areas, make_zones(moved), _landcover(data, origin=shift), coverage=coverage)
     keys = ["zone_id", "year", "class_code"]
-    # Exact fractions are single precision (exactextract): allow float32 rounding.
-    tol = 0.0 if coverage == "centre" else 1e-6
-    pd.testing.assert_series_equal(
-        _totals(here, keys).sort_index(), _totals(there, keys).sort_index(), atol=tol
-    )
+    for value in _values(coverage):
+        # Exact fractions are single precision (exactextract): allow float32 rounding.
+        tol = 1e-6 if value == "coverage_fraction" else 0.0
+        pd.testing.assert_series_equal(
+            _totals(here, keys, value).sort_index(),
+            _totals(there, keys, value).sort_index(),
+            atol=tol,
+        )
 
 
 @pytest.mark.parametrize("coverage", ["centre", "exact"])
@@ -180,4 +196,48 @@ def test_overlapping_copies_count_twice(coverage):
     zone = shapely.Polygon([(3, 3), (27, 5), (14, 28)])
     one = class_areas(make_zones({"a": zone}), lc, coverage=coverage)
     two = class_areas(make_zones({"a": zone, "b": zone}), lc, coverage=coverage)
-    assert two.pixels.sum() == pytest.approx(2 * one.pixels.sum())
+    for value in _values(coverage):
+        assert two[value].sum() == pytest.approx(2 * one[value].sum())
+
+
+@SETTINGS
+@given(scenes())
+def test_exact_pixels_are_touched_pixels_and_fractions_at_most_one_each(scene):
+    data, geoms = scene
+    got = _run(class_areas, make_zones(geoms), _landcover(data), coverage="exact")
+    assert got["pixels"].dtype.kind == "i"
+    assert (got["pixels"] >= 1).all()
+    # Each touched pixel adds a fraction in (0, 1] (float32 rounding aside).
+    assert (got["coverage_fraction"] <= got["pixels"] + 1e-6).all()
+    assert (got["coverage_fraction"] > 0).all()
+    np.testing.assert_allclose(got["area_m2"], got["coverage_fraction"] * RES * RES)
+
+
+@SETTINGS
+@given(scenes())
+def test_exact_mode_agrees_with_exactextract_reading_the_values_itself(scene):
+    # exactextract's own per-class statistics: frac x count with the default weighting sums
+    # coverage fractions; with coverage_weight=none it counts the pixels touched.
+    from exactextract import exact_extract
+    from exactextract.raster import NumPyRasterSource
+
+    data, geoms = scene
+    _, h, w = data.shape
+    got = _run(class_areas, make_zones(geoms), _landcover(data), years=[2020], coverage="exact")
+    source = NumPyRasterSource(data[0], 0.0, 0.0, w * RES, h * RES, nodata=0)
+    features = [
+        {"type": "Feature", "properties": {"zone_id": k}, "geometry": shapely.geometry.mapping(g)}
+        for k, g in geoms.items()
+    ]
+    ops = ["unique", "frac", "count", "n=count(coverage_weight=none)",
+           "f=frac(coverage_weight=none)"]
+    ref = exact_extract(source, features, ops, include_cols=["zone_id"], output="pandas")
+    pixels, fractions = {}, {}
+    for row in ref.itertuples():
+        for code, frac, f in zip(row.unique, row.frac, row.f, strict=True):
+            if frac > 0:
+                fractions[(row.zone_id, int(code))] = frac * row.count
+                pixels[(row.zone_id, int(code))] = round(f * row.n)
+    table = got.set_index(["zone_id", "class_code"])
+    assert table["pixels"].to_dict() == pixels
+    assert table["coverage_fraction"].to_dict() == pytest.approx(fractions, abs=1e-5)

@@ -59,12 +59,15 @@ CENTRE_2021 = {
     "donut": {1: 2, 2: 1, 5: 3, 8: 1},
     "half": {1: 2, 5: 1},
 }
+# (zone, year) -> {code: (pixels touched, sum of coverage fractions)}, by hand. "half" covers
+# column 0 whole and 40 % of each pixel of column 1; "triangle" covers (1, 0), (2, 0), (2, 1)
+# whole and the diagonal (0, 0), (1, 1), (2, 2) by half (the pixels above only touch its edge).
 EXACT = {
-    ("half", 2020): {1: 2.4, 5: 0.8},
-    ("half", 2021): {1: 2.0, 5: 1.8, 8: 0.4},
-    ("triangle", 2020): {1: 1.5, 5: 2.0},
-    ("triangle", 2021): {1: 1.5, 5: 2.5},
-    ("all", 2020): {1: 3.0, 2: 2.0, 5: 3.0},
+    ("half", 2020): {1: (3, 2.4), 5: (2, 0.8)},
+    ("half", 2021): {1: (2, 2.0), 5: (3, 1.8), 8: (1, 0.4)},
+    ("triangle", 2020): {1: (2, 1.5), 5: (3, 2.0)},
+    ("triangle", 2021): {1: (2, 1.5), 5: (3, 2.5)},
+    ("all", 2020): {1: (3, 3.0), 2: (2, 2.0), 5: (3, 3.0)},
 }
 
 
@@ -75,6 +78,10 @@ def landcover():
 
 def _zones(*names: str):
     return make_zones({n: ZONES[n] for n in names})
+
+
+def _zones_of(**shapes: Polygon):
+    return make_zones(shapes)
 
 
 def _expected(table: dict[str, dict[int, int]], year: int) -> dict[tuple, float]:
@@ -113,13 +120,46 @@ def test_class_areas_exact_coverage_by_hand(landcover, zone, year):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", CoverageWarning)
         got = class_areas(_zones(zone), landcover, years=[year], coverage="exact")
-    values = as_dict(got, ["class_code"])
     expected = EXACT[(zone, year)]
-    assert values.keys() == {(c,) for c in expected}
-    for code, pixels in expected.items():
+    assert as_dict(got, ["class_code"]) == {(c,): n for c, (n, _) in expected.items()}
+    fractions = as_dict(got, ["class_code"], "coverage_fraction")
+    for code, (_, fraction) in expected.items():
         # exactextract computes fractions in single precision (about 1e-7 each).
-        assert values[(code,)] == pytest.approx(pixels, abs=1e-6)
-    np.testing.assert_allclose(got["area_m2"], got["pixels"] * PIXEL_M2)
+        assert fractions[(code,)] == pytest.approx(fraction, abs=1e-6)
+        assert fractions[(code,)] <= expected[code][0]
+    np.testing.assert_allclose(got["area_m2"], got["coverage_fraction"] * PIXEL_M2)
+
+
+def test_exact_pixel_half_inside_counts_once_with_half_its_area(landcover):
+    # The top half of pixel (0, 0) (code 1 in 2020).
+    got = class_areas(_zones_of(half_pixel=box(0, 25, 10, 30)), landcover, years=[2020],
+                      coverage="exact")
+    assert list(got.columns) == [
+        "zone_id", "year", "class_code", "class_name", "generic_class",
+        "pixels", "coverage_fraction", "area_m2", "area_ha", "area_mu",
+    ]
+    row = got.iloc[0]
+    assert len(got) == 1 and row.class_code == 1
+    assert got["pixels"].dtype.kind == "i" and row.pixels == 1
+    assert row.coverage_fraction == pytest.approx(0.5, abs=1e-6)
+    assert row.area_m2 == pytest.approx(50.0, abs=1e-4)
+    assert row.area_mu == pytest.approx(units.to_mu(50.0), abs=1e-6)
+
+
+def test_exact_on_geographic_grid_weights_row_areas_by_fraction():
+    from geo_revival.crs import geodesic_area
+
+    # 1 deg pixels at 0-3 N; the zone covers the east half of column 0 in rows 0 and 1.
+    lc = make_landcover({2020: Y2020}, res=1.0, origin=(6.0, 3.0), crs="EPSG:4326")
+    zones = make_zones({"strip": box(6.5, 1, 7, 3)}, crs="EPSG:4326")
+    got = class_areas(zones, lc, coverage="exact")
+    cells = geodesic_area(
+        make_zones({"r0": box(6, 2, 7, 3), "r1": box(6, 1, 7, 2)}, crs="EPSG:4326")
+        .geometry.segmentize(1e-3)
+    ).to_numpy()
+    assert got["pixels"].tolist() == [2]
+    assert got["coverage_fraction"].iloc[0] == pytest.approx(1.0, abs=1e-6)
+    assert got["area_m2"].iloc[0] == pytest.approx(cells.sum() / 2, rel=1e-6)
 
 
 def test_overlapping_zones_each_count_the_shared_pixel(landcover):
@@ -174,11 +214,13 @@ def test_transition_matrix_exact_by_hand(landcover):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", CoverageWarning)
         got = transition_matrix(_zones("half"), landcover, 2020, 2021, coverage="exact")
-    values = as_dict(got, ["from_code", "to_code"])
-    assert values.keys() == {(1, 1), (1, 8), (5, 5)}
-    assert values[(1, 1)] == pytest.approx(2.0, abs=1e-6)
-    assert values[(1, 8)] == pytest.approx(0.4, abs=1e-6)
-    assert values[(5, 5)] == pytest.approx(0.8, abs=1e-6)
+    # Column 0: 1->1 twice (0->5 is nodata in 2020); column 1 at 40 %: 1->8, 5->5 twice.
+    assert as_dict(got, ["from_code", "to_code"]) == {(1, 1): 2, (1, 8): 1, (5, 5): 2}
+    fractions = as_dict(got, ["from_code", "to_code"], "coverage_fraction")
+    assert fractions[(1, 1)] == pytest.approx(2.0, abs=1e-6)
+    assert fractions[(1, 8)] == pytest.approx(0.4, abs=1e-6)
+    assert fractions[(5, 5)] == pytest.approx(0.8, abs=1e-6)
+    np.testing.assert_allclose(got["area_m2"], got["coverage_fraction"] * PIXEL_M2)
     assert got.attrs["provenance"]["function"] == "transition_matrix"
 
 
@@ -208,12 +250,29 @@ def test_zone_on_raster_edge_counts_inside_and_warns(landcover):
 def test_coverage_report_counts_nodata_per_year(landcover):
     report = coverage_report(_zones("all", "overlap"), landcover, coverage="exact")
     rows = report.set_index(["zone_id", "year"])
-    assert rows.loc[("all", 2020), "nodata_pixels"] == pytest.approx(1.0)
-    assert rows.loc[("overlap", 2020), "nodata_pixels"] == pytest.approx(0.0)
+    assert rows.loc[("all", 2020), "nodata_pixels"] == 1
+    assert rows.loc[("all", 2020), "nodata_coverage_fraction"] == pytest.approx(1.0)
+    assert rows.loc[("overlap", 2020), "nodata_pixels"] == 0
     assert rows.loc[("overlap", 2021), "nodata_area_m2"] == pytest.approx(100.0)
     assert rows.loc[("overlap", 2021), "valid_share"] == pytest.approx(0.75)
     shares = report[["valid_share", "nodata_share", "outside_share"]].sum(axis=1)
     np.testing.assert_allclose(shares, 1.0)  # exact coverage partitions each zone
+
+
+def test_coverage_report_exact_counts_touched_pixels_and_weights_areas(landcover):
+    report = coverage_report(_zones("half"), landcover, years=[2020], coverage="exact")
+    row = report.iloc[0]
+    assert list(report.columns) == [
+        "zone_id", "year", "zone_area_m2", "valid_pixels", "valid_coverage_fraction",
+        "valid_area_m2", "nodata_pixels", "nodata_coverage_fraction", "nodata_area_m2",
+        "outside_area_m2", "valid_share", "nodata_share", "outside_share",
+    ]
+    # Column 0: two valid pixels and the nodata one whole; column 1: three valid at 40 %.
+    assert (row.valid_pixels, row.nodata_pixels) == (5, 1)
+    assert row.valid_coverage_fraction == pytest.approx(3.2, abs=1e-6)
+    assert row.valid_area_m2 == pytest.approx(320.0, abs=1e-4)
+    assert row.valid_share == pytest.approx(320.0 / 420.0, abs=1e-6)
+    assert row.nodata_share == pytest.approx(100.0 / 420.0, abs=1e-6)
 
 
 def test_nodata_in_zone_warns(landcover):
