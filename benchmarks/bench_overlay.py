@@ -13,6 +13,9 @@ each in a fresh subprocess (wall time of the computation, peak RSS of the proces
 * xarray-spatial ``crosstab`` on a rasterized zone layer (skipped above 10 000^2 px).
 
 Pixel counts are checked for agreement and a markdown table is printed and written to ``--out``.
+Exact mode is checked against exactextract twice: our ``coverage_fraction`` sums against its
+``frac x count`` (the timed run), and our ``pixels`` (pixels touched) against its
+``frac x count`` with ``coverage_weight=none`` (an extra, untimed exactextract run).
 
 Usage::
 
@@ -209,13 +212,36 @@ def _open_ours(paths: list[str]):  # type: ignore[no-untyped-def]
 
 
 def _counts_from_ours(df: pd.DataFrame, year_cols: tuple[str, str]) -> pd.DataFrame:
+    values = ["pixels", *(["coverage_fraction"] if "coverage_fraction" in df else [])]
     return df.rename(columns={year_cols[0]: "year", year_cols[1]: "code"})[
-        ["zone_id", "year", "code", "pixels"]
+        ["zone_id", "year", "code", *values]
     ]
 
 
+def _exactextract_counts(paths: list[str], zones, value: str) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    """exactextract's per-class ``frac x count``: sums of coverage fractions
+    (``value="coverage_fraction"``) or, with ``coverage_weight=none``, pixels touched."""
+    from exactextract import exact_extract
+
+    weight = "" if value == "coverage_fraction" else "(coverage_weight=none)"
+    ops = ["u=unique", f"f=frac{weight}", f"n=count{weight}"]
+    out = []
+    for year, path in zip((2020, 2021), paths, strict=True):
+        res = exact_extract(path, zones, ops, include_cols=["zone_id"], output="pandas")
+        for zid, codes, frac, count in zip(res.zone_id, res.u, res.f, res.n, strict=True):
+            out.append(
+                pd.DataFrame(
+                    {"zone_id": zid, "year": year, "code": codes, value: np.asarray(frac) * count}
+                )
+            )
+    return pd.concat(out, ignore_index=True)
+
+
 def run_method(method: str, paths: list[str], zones) -> pd.DataFrame | None:  # type: ignore[no-untyped-def]
-    """Run one method; return long counts ``zone_id, year, code, pixels`` (or None)."""
+    """Run one method; return long counts ``zone_id, year, code, pixels`` (or None).
+
+    Exact-mode methods return ``coverage_fraction`` sums as well (exactextract only those).
+    """
     years = (2020, 2021)
     if method.startswith("decode"):
         _decode(paths, 1 if method == "decode_1thread" else 2)
@@ -235,31 +261,7 @@ def run_method(method: str, paths: list[str], zones) -> pd.DataFrame | None:  # 
         df = transitions(zones, _open_ours(paths))
         return df[["zone_id", "from_year", "to_year", "from_code", "to_code", "pixels"]]
     if method == "exactextract":
-        from exactextract import exact_extract
-
-        out = []
-        for year, path in zip(years, paths, strict=True):
-            res = exact_extract(
-                path,
-                zones,
-                ["unique", "frac", "count"],
-                include_cols=["zone_id"],
-                output="pandas",
-            )
-            for zid, codes, frac, count in zip(
-                res.zone_id, res.unique, res.frac, res["count"], strict=True
-            ):
-                out.append(
-                    pd.DataFrame(
-                        {
-                            "zone_id": zid,
-                            "year": year,
-                            "code": codes,
-                            "pixels": np.asarray(frac) * count,
-                        }
-                    )
-                )
-        return pd.concat(out, ignore_index=True)
+        return _exactextract_counts(paths, zones, "coverage_fraction")
     if method == "rasterstats":
         from rasterstats import zonal_stats
 
@@ -385,11 +387,11 @@ def _median_run(runs: list[dict]) -> dict:
     return {**ordered[(len(ordered) - 1) // 2], "walls": [r["wall_s"] for r in runs]}
 
 
-def _class_counts(df: pd.DataFrame) -> pd.Series:
-    return df.groupby(["zone_id", "year", "code"])["pixels"].sum()
+def _class_counts(df: pd.DataFrame, value: str = "pixels") -> pd.Series:
+    return df.groupby(["zone_id", "year", "code"])[value].sum()
 
 
-def agreement(results: dict[str, dict], zones_path: Path) -> dict[str, str]:
+def agreement(results: dict[str, dict], zones_path: Path, paths: list[str]) -> dict[str, str]:
     """Compare every method's pixel counts with ours; return a note per method."""
     import geopandas as gpd
 
@@ -433,11 +435,23 @@ def agreement(results: dict[str, dict], zones_path: Path) -> dict[str, str]:
     exact = results.get("ours_class_areas_exact", {}).get("counts")
     ee = results.get("exactextract", {}).get("counts")
     if exact is not None and ee is not None:
+        value = "coverage_fraction"
         joined = pd.concat(
-            [_class_counts(exact), _class_counts(ee)], axis=1, keys=["ours", "ee"]
+            [_class_counts(exact, value), _class_counts(ee, value)], axis=1, keys=["ours", "ee"]
         ).fillna(0)
         worst = float((joined.ours - joined.ee).abs().max())
-        notes["ours_class_areas_exact"] = f"vs exactextract: max abs diff {worst:.2e} px"
+        # Pixels touched, from an untimed exactextract run with coverage_weight=none.
+        touched = _class_counts(_exactextract_counts(paths, gpd.read_file(zones_path), "pixels"))
+        joined = pd.concat([_class_counts(exact), touched], axis=1, keys=["ours", "ee"]).fillna(0)
+        diff = (joined.ours - joined.ee.round()).abs()
+        pixels = (
+            "identical pixel counts"
+            if diff.max() == 0
+            else f"{int((diff > 0).sum())} of {len(diff)} pixel counts differ, max {diff.max():g}"
+        )
+        notes["ours_class_areas_exact"] = (
+            f"vs exactextract: coverage_fraction max abs diff {worst:.2e} px; {pixels}"
+        )
         notes["exactextract"] = "coverage-weighted counts (frac x count)"
     return notes
 
@@ -559,7 +573,7 @@ def main() -> None:
                 runs.setdefault(method, []).append(r)
                 print(f"[{size}] {method}: {r.get('wall_s', r.get('error'))}", file=sys.stderr)
         results = {m: _median_run(rs) for m, rs in runs.items()}
-        notes = agreement(results, zones)
+        notes = agreement(results, zones, [str(p) for p in paths])
         floor = results.get("decode_2threads", {}).get("wall_s")
         import geopandas as gpd
 
