@@ -260,7 +260,8 @@ def _classified(
 
 def _sum_complete(table: pd.DataFrame, keys: list[str], state_cols: list[str]) -> pd.DataFrame:
     """Sum pixels and areas by ``keys + state_cols``, with explicit zero rows for absent states."""
-    values = ["pixels", "area_m2"] if "pixels" in table.columns else ["area_m2"]
+    # exact-mode overlay tables also carry coverage_fraction; keep it when present
+    values = [c for c in ("pixels", "coverage_fraction", "area_m2") if c in table.columns]
     _require(table, ("area_m2",), "table")
     summed = table.groupby(keys + state_cols, sort=True, dropna=False)[values].sum()
     groups = table[keys].drop_duplicates().sort_values(keys)
