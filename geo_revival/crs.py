@@ -38,6 +38,7 @@ __all__ = [
     "Coords",
     "bd09_to_gcj02",
     "bd09_to_wgs84",
+    "coords_key",
     "gcj02_to_bd09",
     "gcj02_to_wgs84",
     "geodesic_area",
@@ -230,6 +231,20 @@ def bd09_to_wgs84(lon: ArrayLike, lat: ArrayLike) -> tuple[FloatArray, FloatArra
 _TO_WGS84 = {"gcj02": gcj02_to_wgs84, "bd09": bd09_to_wgs84}
 
 
+def coords_key(coords: Coords | str) -> Coords:
+    """Normalise a ``coords=`` value (``"GCJ-02"``, ``"bd_09"``...) to ``wgs84``/``gcj02``/``bd09``.
+
+    Examples
+    --------
+    >>> coords_key("GCJ-02")
+    'gcj02'
+    """
+    key = str(coords).lower().replace("-", "").replace("_", "")
+    if key not in ("wgs84", "gcj02", "bd09"):
+        raise ValueError(f"Unknown coords={coords!r}; use 'wgs84', 'gcj02' or 'bd09'.")
+    return key  # type: ignore[return-value]  # checked against the Literal's values above
+
+
 def _crs_of(obj: Any) -> CRS | None:
     crs = getattr(obj, "crs", None)
     if crs is None and hasattr(obj, "rio"):  # xarray objects carry their CRS via rioxarray
@@ -319,9 +334,7 @@ def to_wgs84_geometries(data: G, coords: Coords | str, *, what: str = "layer") -
     >>> round(float(out.x[0]), 6), round(float(out.y[0]), 6), out.crs.to_epsg()
     (116.404, 39.915, 4326)
     """
-    key = str(coords).lower().replace("-", "").replace("_", "")
-    if key not in ("wgs84", "gcj02", "bd09"):
-        raise ValueError(f"Unknown coords={coords!r}; use 'wgs84', 'gcj02' or 'bd09'.")
+    key = coords_key(coords)
     _require_lonlat(data, key, what)
     out = data.copy()
     if key != "wgs84":

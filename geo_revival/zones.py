@@ -37,6 +37,7 @@ from pyproj import CRS
 from geo_revival._provenance import provenance
 from geo_revival.crs import (
     CHINA_BOUNDS,
+    coords_key,
     geodesic_area,
     require_crs,
     to_wgs84_geometries,
@@ -71,7 +72,6 @@ ZONE_CATEGORIES: tuple[str, ...] = (
 PLANNED_USES: tuple[str, ...] = ("cropland", "water", "forest", "construction")
 _PLANNED_USE_ZH = {"宜农": "cropland", "宜水": "water", "宜林": "forest", "宜工": "construction"}
 
-_COORDS = ("wgs84", "gcj02", "bd09")
 _SHARED = ["zone_id", "name_zh", "name_en", "category", "planned_use", "official_area_km2"]
 _NAME_HINTS = {
     "gcj02": re.compile(r"gcj|amap|gaode|autonavi|mars", re.IGNORECASE),
@@ -101,15 +101,6 @@ def _read(path: Path, layer: str | int | None) -> gpd.GeoDataFrame:
             f"Could not read zones from {path}: {exc}. Supported: GeoPackage, Shapefile (.shp or "
             ".zip), GeoJSON, GeoParquet (.parquet) and KML."
         ) from exc
-
-
-def _normalise_coords(coords: str | None) -> str | None:
-    if coords is None:
-        return None
-    key = str(coords).lower().replace("-", "").replace("_", "")
-    if key not in _COORDS:
-        raise ValueError(f"Unknown coords={coords!r}; use 'wgs84', 'gcj02' or 'bd09'.")
-    return key
 
 
 def _declared_coords(crs: CRS | None, path: Path | None) -> str | None:
@@ -339,7 +330,7 @@ def load_zones(
     >>> round(float(zones["area_mu"].iloc[0]))
     1537
     """
-    key = _normalise_coords(coords)
+    key = None if coords is None else coords_key(coords)
     path: Path | None = None
     if isinstance(source, gpd.GeoDataFrame):
         data = source.copy()
