@@ -13,6 +13,7 @@ import dask.threaded
 import numpy as np
 
 from geo_revival.exceptions import LegendError, UnknownCodeWarning
+from geo_revival.landcover.legend import Legend
 
 # Below this many distinct possible values a histogram is cheaper than sorting (np.unique).
 _BINCOUNT_DTYPES = ("uint8", "int8", "uint16", "int16")
@@ -39,6 +40,30 @@ def unknown_message(unknown: Iterable[int], legend_name: str, known: Iterable[in
     )
 
 
+def known_codes(legend: Legend, nodata: float | None) -> set[int]:
+    """Codes a raster may hold: the legend's classes and nodata codes, and its own nodata."""
+    extra = [] if nodata is None or np.isnan(nodata) else [int(nodata)]
+    return {*legend.codes, *legend.nodata, *extra}
+
+
+def report_unknown(
+    unknown: Iterable[int],
+    legend_name: str,
+    known: Iterable[int],
+    *,
+    strict: bool,
+    stacklevel: int = 2,
+) -> None:
+    """Raise :class:`LegendError` (``strict``) or warn about codes absent from a legend."""
+    unknown = list(unknown)
+    if not unknown:
+        return
+    msg = unknown_message(unknown, legend_name, known)
+    if strict:
+        raise LegendError(msg)
+    warnings.warn(msg, UnknownCodeWarning, stacklevel=stacklevel + 1)
+
+
 # dask config key read by the per-block checks; set only through :func:`block_checks_skipped`.
 _SKIP_KEY = "geo_revival.skip_block_code_check"
 
@@ -55,12 +80,7 @@ def _validate_block(
 ) -> np.ndarray:
     if dask.config.get(_SKIP_KEY, False):
         return block
-    unknown = np.setdiff1d(present_codes(block), known)
-    if unknown.size:
-        msg = unknown_message(unknown, legend_name, known)
-        if strict:
-            raise LegendError(msg)
-        warnings.warn(msg, UnknownCodeWarning, stacklevel=2)
+    report_unknown(np.setdiff1d(present_codes(block), known), legend_name, known, strict=strict)
     return block
 
 

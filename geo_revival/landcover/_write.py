@@ -22,7 +22,7 @@ _BLOCK = 512
 
 def _target_dtype(legend: Legend, nodata: float | None) -> str:
     # GDAL stores colour tables only for Byte and UInt16 bands.
-    values = [*legend.codes, *legend.nodata, *([int(nodata)] if nodata is not None else [])]
+    values = _codes.known_codes(legend, nodata)
     lo, hi = min(values), max(values)
     if lo >= 0 and hi <= 255:
         return "uint8"
@@ -156,7 +156,7 @@ def write_landcover(
 
     nodata = da.rio.nodata
     dtype = _target_dtype(leg, nodata)
-    known = {*leg.codes, *leg.nodata, *([int(nodata)] if nodata is not None else [])}
+    known = _codes.known_codes(leg, nodata)
     versions = list(da.attrs.get("version", [])) or [""] * len(years)
     sources = list(da.attrs.get("source", [])) or [""] * len(years)
     classes = json.dumps({str(c.code): c.name_en for c in leg.classes}, ensure_ascii=False)

@@ -33,7 +33,6 @@ from geo_revival.exceptions import (
     NoOverlapError,
     ProductVersionWarning,
     SchemaError,
-    UnknownCodeWarning,
     UnsupportedCRSError,
 )
 from geo_revival.landcover import _codes
@@ -317,18 +316,13 @@ def open_landcover(
     if nodata is not None:
         out = out.rio.write_nodata(nodata, encoded=False)
 
-    known = {*leg.codes, *leg.nodata, *([int(nodata)] if nodata is not None else [])}
+    known = _codes.known_codes(leg, nodata)
     mode = code_check
     if mode == "auto":
         mode = "eager" if out.size <= EAGER_CHECK_MAX_PIXELS else "lazy"
     if mode == "eager":
-        found = _codes.all_codes(out.data)
-        unknown = sorted(set(found.tolist()) - known)
-        if unknown:
-            msg = _codes.unknown_message(unknown, leg.name, known)
-            if strict:
-                raise LegendError(msg)
-            warnings.warn(msg, UnknownCodeWarning, stacklevel=2)
+        unknown = sorted(set(_codes.all_codes(out.data).tolist()) - known)
+        _codes.report_unknown(unknown, leg.name, known, strict=strict)
     elif mode == "lazy":
         out = out.copy(data=_codes.validated(out.data, known, leg.name, strict=strict))
     else:
@@ -378,14 +372,9 @@ def check_codes(
     import dask.array as dsa
 
     found = _codes.all_codes(data if isinstance(data, dsa.Array) else dsa.from_array(data))
-    nodata = da.rio.nodata
-    known = {*leg.codes, *leg.nodata, *([int(nodata)] if nodata is not None else [])}
+    known = _codes.known_codes(leg, da.rio.nodata)
     unknown = tuple(sorted(set(found.tolist()) - known))
-    if unknown:
-        msg = _codes.unknown_message(unknown, leg.name, known)
-        if strict:
-            raise LegendError(msg)
-        warnings.warn(msg, UnknownCodeWarning, stacklevel=2)
+    _codes.report_unknown(unknown, leg.name, known, strict=strict)
     return unknown
 
 
