@@ -10,12 +10,8 @@ from typing import Any
 import geopandas as gpd
 import xarray as xr
 
-from geo_revival.exceptions import (
-    CoverageWarning,
-    CRSMismatchError,
-    MissingCRSError,
-    NoOverlapError,
-)
+from geo_revival.crs import require_crs
+from geo_revival.exceptions import CoverageWarning, MissingCRSError, NoOverlapError
 
 
 def _as_geoseries(zones: Any, crs: Any, id_column: str) -> gpd.GeoSeries:
@@ -26,18 +22,7 @@ def _as_geoseries(zones: Any, crs: Any, id_column: str) -> gpd.GeoSeries:
         series = zones
     else:
         series = gpd.GeoSeries(list(zones), crs=crs)
-    if series.crs is None:
-        if crs is None:
-            raise MissingCRSError(
-                "the zones have no CRS; set it (gdf.set_crs(...)) or pass crs=... — "
-                "geo-revival never assumes one"
-            )
-        series = series.set_crs(crs)
-    elif crs is not None and series.crs != crs:
-        raise CRSMismatchError(
-            f"crs={crs!r} was given but the zones already declare {series.crs}; drop crs="
-        )
-    return series
+    return require_crs(series, crs, what="zones")
 
 
 def _window(bounds: tuple[float, float, float, float], da: xr.DataArray) -> tuple[slice, slice]:

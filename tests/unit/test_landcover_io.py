@@ -22,6 +22,7 @@ from shapely.geometry import box
 
 from geo_revival.exceptions import (
     CoverageWarning,
+    CRSMismatchError,
     GridMismatchError,
     LegendError,
     MissingCRSError,
@@ -493,8 +494,11 @@ def test_zone_windows_coverage(tmp_path: Path) -> None:
     assert [k for k, _ in got] == [0]
     with pytest.raises(NoOverlapError), pytest.warns(CoverageWarning):
         list(read_zone_windows(da, [outside], crs=UTM50))
-    with pytest.raises(MissingCRSError, match="zones have no CRS"):
+    with pytest.raises(MissingCRSError, match="zones has no coordinate reference system"):
         list(read_zone_windows(da, [inside]))
+    declared = gpd.GeoSeries([inside], crs=UTM50)
+    with pytest.raises(CRSMismatchError, match="already has CRS"):
+        list(read_zone_windows(da, declared, crs="EPSG:4326"))
 
 
 def test_reproject_fills_uncovered_pixels_with_nodata(tmp_path: Path) -> None:
