@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 from affine import Affine
 
-__all__ = ["Window", "hash_uniform", "value_noise", "window_for_bounds"]
+__all__ = ["Window", "hash_uniform", "seed_key", "value_noise", "window_for_bounds"]
 
 PIXEL_M = 30.0
 #: Top-left corner of the global lattice (EPSG:4548 metres); rows grow southwards.
@@ -87,7 +87,8 @@ def _mix(x: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
     return x ^ (x >> np.uint64(31))
 
 
-def _key(seed: int, tag: str) -> np.uint64:
+def seed_key(seed: int, tag: str) -> np.uint64:
+    """64-bit key that depends only on the seed and a tag (for hashes and random generators)."""
     digest = hashlib.sha256(f"{seed}/{tag}".encode()).digest()
     return np.uint64(int.from_bytes(digest[:8], "little"))
 
@@ -107,7 +108,7 @@ def hash_uniform(
     r = np.asarray(rows, dtype=np.int64).astype(np.uint64)
     c = np.asarray(cols, dtype=np.int64).astype(np.uint64)
     with np.errstate(over="ignore"):
-        h = _mix(r * np.uint64(0x9E3779B97F4A7C15) ^ _key(seed, tag))
+        h = _mix(r * np.uint64(0x9E3779B97F4A7C15) ^ seed_key(seed, tag))
         h = _mix(h ^ (c * np.uint64(0xC2B2AE3D27D4EB4F)))
     return (h >> np.uint64(11)).astype(np.float64) * (1.0 / 9007199254740992.0)
 

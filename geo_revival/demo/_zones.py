@@ -9,7 +9,6 @@ pixels that lie wholly inside the zone's real district and outside zones placed 
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -20,7 +19,7 @@ import numpy.typing as npt
 import shapely
 from rasterio.features import rasterize, shapes
 
-from geo_revival.demo._grid import PIXEL_M, Window, value_noise, window_for_bounds
+from geo_revival.demo._grid import PIXEL_M, Window, seed_key, value_noise, window_for_bounds
 from geo_revival.demo._landscape import to_projected
 from geo_revival.exceptions import InvalidGeometryError
 
@@ -41,8 +40,7 @@ class ZoneRaster:
 
 def rng_for(seed: int, tag: str) -> np.random.Generator:
     """Return a random generator that depends only on the seed and a tag (e.g. a zone id)."""
-    digest = hashlib.sha256(f"{seed}/{tag}".encode()).digest()
-    return np.random.default_rng(int.from_bytes(digest[:8], "little"))
+    return np.random.default_rng(int(seed_key(seed, tag)))
 
 
 def district_outlines(
