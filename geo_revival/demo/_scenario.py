@@ -1,8 +1,8 @@
 """What happens inside each zone from 2020 to 2025: damage, treatment by projects, new subsidence.
 
 The process is recorded as it runs (pixels treated per accounting unit and year, new damage), so
-the scenario knows its own truth; the land cover it paints follows the state definitions of
-``[truth]`` in ``parameters.toml``: a treated pixel goes from a damaged code to a restored code for
+the scenario knows its own truth; the land cover it paints follows the states of the default
+rule set (``rules/default.toml``): a treated pixel goes from a damaged code to a restored code for
 its planned use in its treatment year, and nothing else turns damaged land into restored land.
 
 Accounting units: a project's pixels (planned use of the project) and the rest of the zone

@@ -11,7 +11,6 @@ Files written under ``out_dir`` (default: the repository's ``data/`` folder):
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from contextlib import contextmanager
@@ -28,6 +27,8 @@ import xarray as xr
 from rasterio.features import rasterize
 
 from geo_revival._paths import repo_data_dir
+from geo_revival._provenance import file_sha256
+from geo_revival._rulesets import load_rules
 from geo_revival.boundaries import load_districts
 from geo_revival.crs import geodesic_area
 from geo_revival.demo._grid import PIXEL_M, Window, window_for_bounds
@@ -43,6 +44,7 @@ from geo_revival.demo._zones import (
     to_polygon,
 )
 from geo_revival.landcover.io import write_landcover
+from geo_revival.landcover.legend import get_legend
 from geo_revival.plan import zone_catalogue
 from geo_revival.units import convert
 
@@ -208,21 +210,26 @@ def _dataarray(
 # --- known truth --------------------------------------------------------------------------------
 
 
-def _state_lookup(params: Mapping[str, Any], use: str) -> npt.NDArray[np.int8]:
-    """Per CLCD code: 1 restored, -1 damaged, 0 neutral, under planned use ``use``."""
+def _state_lookup(use: str) -> npt.NDArray[np.int8]:
+    """Per CLCD code: 1 restored, -1 damaged, 0 neutral, under planned use ``use``.
+
+    The known truth reads land as the default rule set does (one definition of the states).
+    """
+    rules, legend = load_rules("default"), get_legend("clcd")
+    sign = {"restored": 1, "damaged": -1, "neutral": 0}
     table = np.zeros(256, np.int8)
-    table[params["truth"]["restored_codes"][use]] = 1
-    table[params["truth"]["damaged_codes"][use]] = -1
+    for code in legend.codes:
+        table[code] = sign[rules.state(legend.generic(code), use)]
     return table
 
 
 def _unit_rows(
     zone_id: str, unit_id: str, use: str, classes: UInt8Array, years: Sequence[int],
-    params: Mapping[str, Any], recorded: Mapping[tuple[str, int], int] | None,
+    recorded: Mapping[tuple[str, int], int] | None,
     new_damage: Mapping[tuple[str, int], int] | None,
 ) -> list[dict[str, Any]]:
     """Truth rows for one accounting unit; ``classes`` is ``(year, n_pixels)``."""
-    states = _state_lookup(params, use)[classes]
+    states = _state_lookup(use)[classes]
     rows = []
     for t, year in enumerate(years):
         row: dict[str, Any] = {
@@ -256,14 +263,14 @@ def _truth_table(
             h = histories[zid]
             for k, (uid, use) in enumerate(zip(h.unit_ids, h.unit_uses, strict=True)):
                 sel = h.zone.mask & (h.units == k)
-                rows += _unit_rows(zid, uid, use, h.classes[:, sel], years, params,
+                rows += _unit_rows(zid, uid, use, h.classes[:, sel], years,
                                    h.treated, h.new_damage)
         else:
             # Whole-district zone: pixels whose centre lies inside the real outline.
             inside = rasterize([(zone.geometry, 1)], out_shape=(window.height, window.width),
                                transform=window.transform, fill=0, dtype="uint8").astype(bool)
             rows += _unit_rows(zid, REST_OF_ZONE, zone["planned_use"], truth[:, inside], years,
-                               params, None, None)
+                               None, None)
     table = pd.DataFrame(rows)
     count_cols = [c for c in table.columns if c.endswith("_pixels")]
     table[count_cols] = table[count_cols].astype("Int64")
@@ -287,10 +294,6 @@ def _write_gpkg(frame: gpd.GeoDataFrame, path: Path, layer: str) -> None:
     path.unlink(missing_ok=True)
     with _fixed_gpkg_date():
         frame.to_file(path, layer=layer, driver="GPKG", engine="pyogrio")
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def build_xuzhou(
@@ -372,7 +375,7 @@ def build_xuzhou(
         "grid": {"crs": CRS, "pixel_m": PIXEL_M, "bounds": list(window.bounds),
                  "width": window.width, "height": window.height},
         "mapped_overall_accuracy": accuracy,
-        "files": {k: {"path": str(p.relative_to(out)), "sha256": _sha256(p)}
+        "files": {k: {"path": str(p.relative_to(out)), "sha256": file_sha256(p)}
                   for k, p in sorted(files.items())},
     }
     files["build"] = out / "demo" / BUILD_FILE.format(extent=extent)

@@ -191,15 +191,23 @@ def test_mapped_overall_accuracy_is_realistic() -> None:
 # --- known truth --------------------------------------------------------------------------------
 
 
-def test_truth_state_definitions_match_the_default_rule_set() -> None:
+# Hand-written from rules/README.md: CLCD codes restored / damaged under each planned use
+# ("" = none planned); every other code is neutral.
+TRUTH_RESTORED = {"": [1, 2, 3, 4], "cropland": [1], "water": [2, 3, 4, 5, 9],
+                  "forest": [2, 3, 4], "construction": [8]}
+TRUTH_DAMAGED = {"": [5, 7], "cropland": [5, 7, 9], "water": [7], "forest": [5, 7],
+                 "construction": [5, 7]}
+
+
+@pytest.mark.parametrize("use", ["", "cropland", "water", "forest", "construction"])
+def test_truth_state_definitions_match_the_default_rule_set(use: str) -> None:
     rules, legend = load_rules("default"), get_legend("clcd")
-    for use in ("", "cropland", "water", "forest", "construction"):
-        restored = set(PARAMS["truth"]["restored_codes"][use])
-        damaged = set(PARAMS["truth"]["damaged_codes"][use])
-        for code in legend.codes:
-            expected = rules.state(legend.generic(code), use)
-            mine = "restored" if code in restored else "damaged" if code in damaged else "neutral"
-            assert mine == expected, (use, code)
+    lookup = demo_build._state_lookup(use)
+    for code in legend.codes:
+        expected = ("restored" if code in TRUTH_RESTORED[use]
+                    else "damaged" if code in TRUTH_DAMAGED[use] else "neutral")
+        assert rules.state(legend.generic(code), use) == expected, (use, code)
+        assert lookup[code] == {"restored": 1, "damaged": -1, "neutral": 0}[expected], (use, code)
 
 
 def test_recorded_process_equals_class_based_flows(truth_table: pd.DataFrame) -> None:
