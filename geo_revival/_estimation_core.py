@@ -31,7 +31,6 @@ class Estimates:
 
     ``area_proportion`` (p̂_.k), ``users_accuracy`` (Û_k), ``producers_accuracy`` (P̂_k) and their
     ``*_se`` have shape ``(..., K)``; ``overall_accuracy`` and its SE have shape ``(...)``;
-    ``mapped_proportion`` (p̂_k., the map-class share estimated from the sample) ``(..., K)``;
     ``error_matrix`` (p̂_ij, rows map, columns reference) ``(..., K, K)``.
     """
 
@@ -43,7 +42,6 @@ class Estimates:
     producers_accuracy_se: Array
     overall_accuracy: Array
     overall_accuracy_se: Array
-    mapped_proportion: Array
     error_matrix: Array
 
 
@@ -132,6 +130,5 @@ def stratified_estimates(counts: npt.ArrayLike, stratum_weights: npt.ArrayLike) 
         producers_accuracy_se=producers_se,
         overall_accuracy=overall,
         overall_accuracy_se=np.sqrt(overall_var),
-        mapped_proportion=(w * map_share).sum(axis=-2),
         error_matrix=error_matrix,
     )
