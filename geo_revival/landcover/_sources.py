@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import glob
 import re
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from os import PathLike, fspath
@@ -15,7 +16,8 @@ from affine import Affine
 from rasterio.crs import CRS
 from rasterio.errors import RasterioIOError
 
-from geo_revival.exceptions import ReadError, SchemaError
+from geo_revival.exceptions import ProductVersionWarning, ReadError, SchemaError
+from geo_revival.landcover.legend import Legend
 
 PathLikeStr: TypeAlias = "str | PathLike[str]"
 Sources: TypeAlias = "PathLikeStr | Sequence[PathLikeStr] | Mapping[int, PathLikeStr]"
@@ -218,3 +220,31 @@ def resolve_layers(
             )
         seen[layer.year] = layer.path
     return sorted(layers, key=lambda la: la.year)
+
+
+def check_versions(versions: Mapping[int, str], legend: Legend, *, stacklevel: int = 3) -> None:
+    """Warn when the years' product versions differ, or are ones the legend does not describe.
+
+    ``versions`` maps year to version (``""`` unknown; ``"v100;v200"`` for a mosaic of both).
+    ``stacklevel`` is that of :func:`warnings.warn` called in the caller's caller.
+    """
+    known = {y: v for y, v in versions.items() if v}
+    if len(set(known.values())) > 1:
+        listing = ", ".join(f"{y}: {v}" for y, v in known.items())
+        warnings.warn(
+            f"the years come from different product versions ({listing}); differences between "
+            "them may be algorithmic, not real land-cover change. Compare like with like, or "
+            "treat transitions across the version change with caution.",
+            ProductVersionWarning,
+            stacklevel=stacklevel,
+        )
+    if legend.versions:
+        wanted = {v.lower() for v in legend.versions}
+        odd = {y: v for y, v in known.items() if not set(v.lower().split(";")) <= wanted}
+        if odd:
+            warnings.warn(
+                f"legend {legend.name!r} describes versions {list(legend.versions)}, but the "
+                f"files declare {odd}; check that the legend fits the product version",
+                ProductVersionWarning,
+                stacklevel=stacklevel,
+            )

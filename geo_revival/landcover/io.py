@@ -31,13 +31,18 @@ from geo_revival.exceptions import (
     LegendError,
     MissingCRSError,
     NoOverlapError,
-    ProductVersionWarning,
     SchemaError,
     UnsupportedCRSError,
 )
 from geo_revival.landcover import _codes
 from geo_revival.landcover._grid import Grid, differences, intersection_windows, same_lattice
-from geo_revival.landcover._sources import BandYears, Layer, Sources, resolve_layers
+from geo_revival.landcover._sources import (
+    BandYears,
+    Layer,
+    Sources,
+    check_versions,
+    resolve_layers,
+)
 from geo_revival.landcover._write import write_landcover
 from geo_revival.landcover._zones import read_zone_windows
 from geo_revival.landcover.legend import Legend, get_legend
@@ -161,29 +166,6 @@ def _align(layers: list[Layer], align: Align, crs: RioCRS | None) -> tuple[Grid 
     )
 
 
-def _check_versions(layers: list[Layer], legend: Legend) -> None:
-    versions = {la.year: la.version for la in layers if la.version}
-    if len(set(versions.values())) > 1:
-        listing = ", ".join(f"{y}: {v}" for y, v in versions.items())
-        warnings.warn(
-            f"the years come from different product versions ({listing}); differences between "
-            "them may be algorithmic, not real land-cover change. Compare like with like, or "
-            "treat transitions across the version change with caution.",
-            ProductVersionWarning,
-            stacklevel=3,
-        )
-    if legend.versions:
-        wanted = {v.lower() for v in legend.versions}
-        odd = {y: v for y, v in versions.items() if v.lower() not in wanted}
-        if odd:
-            warnings.warn(
-                f"legend {legend.name!r} describes versions {list(legend.versions)}, but the "
-                f"files declare {odd}; check that the legend fits the product version",
-                ProductVersionWarning,
-                stacklevel=3,
-            )
-
-
 def open_landcover(
     sources: Sources,
     *,
@@ -286,7 +268,7 @@ def open_landcover(
             raise MissingCRSError(
                 f"{la.path} has no CRS; pass crs=... (e.g. crs='EPSG:4326') if you know it"
             )
-    _check_versions(layers, leg)
+    check_versions({la.year: la.version for la in layers}, leg)
     target, windows = _align(layers, align, user_crs)
 
     nodata = next((la.nodata for la in layers if la.nodata is not None), None)

@@ -17,7 +17,6 @@ Two ways of reading are offered:
 from __future__ import annotations
 
 import datetime as dt
-import warnings
 from collections import defaultdict
 from os import PathLike, fspath
 from typing import Any, Literal
@@ -25,8 +24,9 @@ from typing import Any, Literal
 import numpy as np
 import xarray as xr
 
-from geo_revival.exceptions import ProductVersionWarning, ReadError, SchemaError
+from geo_revival.exceptions import ReadError, SchemaError
 from geo_revival.landcover import _codes
+from geo_revival.landcover._sources import check_versions
 from geo_revival.landcover.io import open_landcover
 from geo_revival.landcover.legend import Legend, get_legend
 
@@ -238,7 +238,7 @@ def _load_odc(
     if nodata is not None:
         da = da.rio.write_nodata(nodata, encoded=False)
     # Unknown codes raise (or warn) when blocks are computed, as with code_check="lazy".
-    known = {*leg.codes, *leg.nodata, *([int(nodata)] if nodata is not None else [])}
+    known = _codes.known_codes(leg, nodata)
     da = da.copy(data=_codes.validated(da.data, known, leg.name, strict=strict))
     da.attrs = {
         "legend": leg.name,
@@ -250,12 +250,5 @@ def _load_odc(
     }
     if da.attrs["_FillValue"] is None:
         del da.attrs["_FillValue"]
-    if len({v for v in da.attrs["version"] if v}) > 1:
-        warnings.warn(
-            f"the years come from different product versions "
-            f"({dict(zip(years, da.attrs['version'], strict=True))}); differences between them "
-            "may be algorithmic, not real land-cover change.",
-            ProductVersionWarning,
-            stacklevel=3,
-        )
+    check_versions(dict(zip(years, da.attrs["version"], strict=True)), leg, stacklevel=4)
     return da
