@@ -77,7 +77,8 @@ def test_landcover_image_uses_legend_colours() -> None:
     colours = {tuple(c[1]) for c in img.getcolors(maxcolors=1000)}
     expected = {legend[c].rgba for c in present} | {(0, 0, 0, 0)}
     assert colours == expected
-    assert 5 not in present  # water became grassland in 2024
+    # Every CLCD code but water (became grassland in 2024) and nodata (0) is in the fixture.
+    assert list(present) == [1, 2, 3, 4, 6, 7, 8, 9]
     # The image covers the raster's footprint (lat/lon bounds of the 15 km x 12 km grid).
     (s, w), (n, e) = bounds
     w0, s0, e0, n0 = lc.rio.transform_bounds("EPSG:4326")
