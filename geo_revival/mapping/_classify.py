@@ -18,11 +18,21 @@ from matplotlib import colormaps
 from matplotlib.colors import to_hex
 
 from geo_revival.mapping._labels import column_unit
+from geo_revival.plan import get_target
 
 __all__ = ["NO_DATA_COLOR", "Classes", "classify"]
 
-#: Fixed rate breaks (fractions): the plan's 2024 actual and 2027 target are class edges.
-RATE_BREAKS: tuple[float, ...] = (0.0, 0.25, 0.5, 0.7, 0.752, 0.78, 1.0)
+#: Fixed rate breaks (fractions): the plan's 2024 actual and 2027 target (``data/targets.csv``)
+#: are class edges.
+RATE_BREAKS: tuple[float, ...] = (
+    0.0,
+    0.25,
+    0.5,
+    0.7,
+    get_target("subsidence_restoration_rate", year=2024, kind="actual"),
+    get_target("subsidence_restoration_rate", year=2027, kind="target"),
+    1.0,
+)
 NO_DATA_COLOR = "#d9d9d9"
 
 
