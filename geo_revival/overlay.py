@@ -434,6 +434,13 @@ def _check_landcover(landcover: xr.DataArray) -> xr.DataArray:
             "landcover has no CRS; set the one it was produced in with "
             "landcover.rio.write_crs(...) (geo-revival never assumes a CRS)"
         )
+    years = landcover["year"].to_index() if "year" in landcover.coords else None
+    if years is None or years.has_duplicates:
+        raise SchemaError(
+            "landcover needs one layer per year: its 'year' coordinate is "
+            f"{'missing' if years is None else 'repeated: ' + str(years.tolist())}; "
+            "assign distinct years with .assign_coords(year=[...])"
+        )
     t = landcover.rio.transform(recalc=False)
     if t.b != 0 or t.d != 0 or t.a <= 0 or t.e >= 0:
         raise GridMismatchError(
@@ -448,6 +455,9 @@ def _years_of(lc: xr.DataArray, years: Sequence[int] | None) -> list[int]:
     if years is None:
         return available
     wanted = [int(y) for y in years]
+    if len(set(wanted)) != len(wanted):
+        # Each repeat would be counted again: duplicate rows, not an error anyone would see.
+        raise SchemaError(f"years {wanted} repeat a year; give each year once")
     unknown = sorted(set(wanted) - set(available))
     if unknown:
         raise SchemaError(f"years {unknown} are not in the land cover (years: {available})")
@@ -505,6 +515,9 @@ def _resolve_pairs(pairs: Pairs, years: tuple[int, ...]) -> list[tuple[int, int]
             )
     else:
         out = [(int(a), int(b)) for a, b in pairs]
+        if len(set(out)) != len(out):
+            # Repeated pairs would be summed into one row: every count doubled.
+            raise SchemaError(f"pairs {out} repeat a pair; give each pair once")
     if not out:
         raise SchemaError(f"transitions need at least two years; the land cover has {ordered}")
     unknown = sorted({y for p in out for y in p} - set(years))

@@ -372,6 +372,17 @@ def test_bad_landcover_raises(landcover):
         class_areas(_zones("all"), landcover, years=[1999])
     with pytest.raises(SchemaError, match="dims"):
         class_areas(_zones("all"), landcover.isel(year=0))
+    with pytest.raises(SchemaError, match=r"'year' coordinate is repeated: \[2020, 2020\]"):
+        class_areas(_zones("all"), landcover.assign_coords(year=[2020, 2020]))
+    with pytest.raises(SchemaError, match="'year' coordinate is missing"):
+        class_areas(_zones("all"), landcover.drop_vars("year"))
+
+
+def test_repeated_years_or_pairs_raise_instead_of_counting_twice(landcover):
+    with pytest.raises(SchemaError, match="repeat a year"):
+        class_areas(_zones("all"), landcover, years=[2020, 2020])
+    with pytest.raises(SchemaError, match="repeat a pair"):
+        transitions(_zones("all"), landcover, pairs=[(2020, 2021), (2020, 2021)])
 
 
 def test_unknown_codes_raise_or_warn():
