@@ -32,10 +32,17 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
-__all__ = ["NO_PLANNED_USE", "STATES", "RuleSet", "list_rule_sets", "load_rules"]
+__all__ = ["FLOW_STATES", "NO_PLANNED_USE", "STATES", "RuleSet", "list_rule_sets", "load_rules"]
 
 #: The three states a generic class can mean.
 STATES: tuple[str, ...] = ("damaged", "restored", "neutral")
+
+#: The two flows between states that accounting and change maps share: name -> (from states,
+#: to states). Reclaimed land went damaged -> restored; newly damaged land went to damaged.
+FLOW_STATES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "reclaimed": (("damaged",), ("restored",)),
+    "newly_damaged": (("restored", "neutral"), ("damaged",)),
+}
 
 #: How "no planned use" is written in tables (``None``/NA are read as this too).
 NO_PLANNED_USE = ""

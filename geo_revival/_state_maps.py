@@ -34,6 +34,7 @@ rule set's name and hash. Re-exported by :mod:`geo_revival.restoration`.
 
 from __future__ import annotations
 
+import itertools
 import math
 import warnings
 from collections.abc import Sequence
@@ -50,7 +51,7 @@ from rasterio.windows import Window
 
 from geo_revival import overlay
 from geo_revival._accounting_units import accounting_units
-from geo_revival._rulesets import STATES, RuleSet, load_rules
+from geo_revival._rulesets import FLOW_STATES, STATES, RuleSet, load_rules
 from geo_revival.exceptions import CoverageWarning, SchemaError
 
 __all__ = ["CHANGE_CLASSES", "STATE_CODES", "change_classes", "state_map"]
@@ -67,11 +68,14 @@ CHANGE_CLASSES: dict[str, int] = {
     "other": 5,
 }
 
-#: (from state, to state) -> change class; pairs not listed are "other".
+#: (from state, to state) -> change class; pairs not listed are "other". Reclaimed and newly
+#: damaged are the flows of :func:`~geo_revival.restoration.reclaimed_area`.
 _CHANGE_OF: dict[tuple[str, str], str] = {
-    ("damaged", "restored"): "reclaimed",
-    ("restored", "damaged"): "newly_damaged",
-    ("neutral", "damaged"): "newly_damaged",
+    **{
+        pair: flow
+        for flow, (sources, targets) in FLOW_STATES.items()
+        for pair in itertools.product(sources, targets)
+    },
     ("restored", "restored"): "stable_restored",
     ("damaged", "damaged"): "stable_damaged",
 }

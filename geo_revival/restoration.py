@@ -48,7 +48,14 @@ import pandas as pd
 
 from geo_revival._accounting_units import accounting_units, attach_units
 from geo_revival._provenance import provenance
-from geo_revival._rulesets import NO_PLANNED_USE, STATES, RuleSet, list_rule_sets, load_rules
+from geo_revival._rulesets import (
+    FLOW_STATES,
+    NO_PLANNED_USE,
+    STATES,
+    RuleSet,
+    list_rule_sets,
+    load_rules,
+)
 from geo_revival._state_maps import CHANGE_CLASSES, STATE_CODES, change_classes, state_map
 from geo_revival.exceptions import RuleSetError, SchemaError
 from geo_revival.landcover.legend import GENERIC_CLASSES
@@ -81,12 +88,9 @@ RateDefinition = Literal["state", "baseline"]
 
 #: Flows of :func:`reclaimed_area`: name -> (from states, to states, sign).
 _FLOWS: dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...], int], ...]] = {
-    "reclaimed": ((("damaged",), ("restored",), 1),),
-    "newly_damaged": ((("restored", "neutral"), ("damaged",), 1),),
-    "net_reclaimed": (
-        (("damaged",), ("restored",), 1),
-        (("restored", "neutral"), ("damaged",), -1),
-    ),
+    "reclaimed": ((*FLOW_STATES["reclaimed"], 1),),
+    "newly_damaged": ((*FLOW_STATES["newly_damaged"], 1),),
+    "net_reclaimed": ((*FLOW_STATES["reclaimed"], 1), (*FLOW_STATES["newly_damaged"], -1)),
     "restored_change": (
         (("damaged", "neutral"), ("restored",), 1),
         (("restored",), ("damaged", "neutral"), -1),
