@@ -25,6 +25,7 @@ from geo_revival.exceptions import (
     ReadError,
     SchemaError,
 )
+from geo_revival.landcover.io import pixel_area
 from geo_revival.units import convert
 
 __all__ = [
@@ -115,13 +116,13 @@ def stratum_areas(strata: xr.DataArray, *, unit: str = "m2") -> pd.Series:
     >>> stratum_areas(da, unit="m2").to_dict()
     {1: 300.0, 2: 100.0}
     """
-    values, crs, transform, valid = _layer(strata, "strata")
+    values, crs, _, valid = _layer(strata, "strata")
     if not crs.is_projected or crs.axis_info[0].unit_name not in ("metre", "meter"):
         raise EstimationError(
             f"stratum_areas needs a projected CRS in metres, got {crs.name!r}; reproject the "
             "strata (e.g. to the local Gauss-Krüger zone) or pass strata areas measured otherwise."
         )
-    pixel_m2 = abs(transform.a * transform.e - transform.b * transform.d)
+    pixel_m2 = float(pixel_area(strata))
     codes, pixels = np.unique(values[valid], return_counts=True)
     areas = pd.Series(
         convert(pixels * pixel_m2, "m2", unit), index=[_label(c) for c in codes], dtype=float
