@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import sys
-import warnings
 from collections.abc import Iterable, Iterator
 
 import dask
@@ -12,8 +11,7 @@ import dask.array as dsa
 import dask.threaded
 import numpy as np
 
-from geo_revival.exceptions import LegendError, UnknownCodeWarning
-from geo_revival.landcover.legend import Legend
+from geo_revival.landcover.legend import Legend, report_unknown
 
 # Below this many distinct possible values a histogram is cheaper than sorting (np.unique).
 _BINCOUNT_DTYPES = ("uint8", "int8", "uint16", "int16")
@@ -30,38 +28,10 @@ def present_codes(block: np.ndarray) -> np.ndarray:
     return np.unique(block).astype(np.int64)
 
 
-def unknown_message(unknown: Iterable[int], legend_name: str, known: Iterable[int]) -> str:
-    """Error text for codes absent from a legend."""
-    return (
-        f"codes {sorted(int(u) for u in unknown)} are not in legend {legend_name!r} "
-        f"(known codes incl. nodata: {sorted(int(k) for k in known)}). Check that the raster is "
-        "the product this legend describes, pass the right legend=, or register a legend that "
-        "includes these codes (legend_from_csv + register_legend); strict=False only warns."
-    )
-
-
 def known_codes(legend: Legend, nodata: float | None) -> set[int]:
     """Codes a raster may hold: the legend's classes and nodata codes, and its own nodata."""
     extra = [] if nodata is None or np.isnan(nodata) else [int(nodata)]
     return {*legend.codes, *legend.nodata, *extra}
-
-
-def report_unknown(
-    unknown: Iterable[int],
-    legend_name: str,
-    known: Iterable[int],
-    *,
-    strict: bool,
-    stacklevel: int = 2,
-) -> None:
-    """Raise :class:`LegendError` (``strict``) or warn about codes absent from a legend."""
-    unknown = list(unknown)
-    if not unknown:
-        return
-    msg = unknown_message(unknown, legend_name, known)
-    if strict:
-        raise LegendError(msg)
-    warnings.warn(msg, UnknownCodeWarning, stacklevel=stacklevel + 1)
 
 
 # dask config key read by the per-block checks; set only through :func:`block_checks_skipped`.

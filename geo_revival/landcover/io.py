@@ -45,7 +45,7 @@ from geo_revival.landcover._sources import (
 )
 from geo_revival.landcover._write import write_landcover
 from geo_revival.landcover._zones import read_zone_windows
-from geo_revival.landcover.legend import Legend, get_legend
+from geo_revival.landcover.legend import Legend, get_legend, report_unknown
 
 __all__ = [
     "check_codes",
@@ -304,7 +304,7 @@ def open_landcover(
         mode = "eager" if out.size <= EAGER_CHECK_MAX_PIXELS else "lazy"
     if mode == "eager":
         unknown = sorted(set(_codes.all_codes(out.data).tolist()) - known)
-        _codes.report_unknown(unknown, leg.name, known, strict=strict)
+        report_unknown(unknown, leg.name, known, strict=strict)
     elif mode == "lazy":
         out = out.copy(data=_codes.validated(out.data, known, leg.name, strict=strict))
     else:
@@ -356,7 +356,7 @@ def check_codes(
     found = _codes.all_codes(data if isinstance(data, dsa.Array) else dsa.from_array(data))
     known = _codes.known_codes(leg, da.rio.nodata)
     unknown = tuple(sorted(set(found.tolist()) - known))
-    _codes.report_unknown(unknown, leg.name, known, strict=strict)
+    report_unknown(unknown, leg.name, known, strict=strict)
     return unknown
 
 

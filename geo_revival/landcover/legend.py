@@ -271,17 +271,39 @@ class Legend:
             arr = arr[~np.isnan(arr)]
         known = set(self.codes) | set(self.nodata)
         unknown = tuple(sorted(int(v) for v in np.unique(arr) if int(v) not in known))
-        if unknown:
-            msg = (
-                f"codes {list(unknown)} are not in legend {self.name!r} "
-                f"(classes {list(self.codes)}, nodata {list(self.nodata)}). Check that the raster "
-                "is the product this legend describes, pass the right legend=, or register a "
-                "legend that includes these codes (legend_from_csv + register_legend)."
-            )
-            if strict:
-                raise LegendError(msg)
-            warnings.warn(msg, UnknownCodeWarning, stacklevel=2)
+        report_unknown(unknown, self.name, known, strict=strict)
         return unknown
+
+
+def unknown_message(unknown: Iterable[int], legend_name: str, known: Iterable[int]) -> str:
+    """Error text for codes absent from a legend (``known``: its codes incl. nodata)."""
+    return (
+        f"codes {sorted(int(u) for u in unknown)} are not in legend {legend_name!r} "
+        f"(known codes incl. nodata: {sorted(int(k) for k in known)}). Check that the raster is "
+        "the product this legend describes, pass the right legend=, or register a legend that "
+        "includes these codes (legend_from_csv + register_legend); strict=False only warns."
+    )
+
+
+def report_unknown(
+    unknown: Iterable[int],
+    legend_name: str,
+    known: Iterable[int],
+    *,
+    strict: bool,
+    stacklevel: int = 2,
+) -> None:
+    """Raise :class:`LegendError` (``strict``) or warn about codes absent from a legend.
+
+    ``stacklevel`` is that of a :func:`warnings.warn` call made in the caller.
+    """
+    unknown = list(unknown)
+    if not unknown:
+        return
+    msg = unknown_message(unknown, legend_name, known)
+    if strict:
+        raise LegendError(msg)
+    warnings.warn(msg, UnknownCodeWarning, stacklevel=stacklevel + 1)
 
 
 # -- reading ------------------------------------------------------------------------------
