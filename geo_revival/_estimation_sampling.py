@@ -77,12 +77,6 @@ def _layer(da: xr.DataArray, what: str) -> tuple[np.ndarray, CRS, Any, np.ndarra
     return values, CRS.from_user_input(crs), da.rio.transform(), valid
 
 
-def _apply(transform: Any, u: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Apply an affine transform to coordinate arrays (pixel ↔ CRS)."""
-    a, b, c, d, e, f = tuple(transform)[:6]
-    return a * u + b * v + c, d * u + e * v + f
-
-
 def _label(value: Any) -> Hashable:
     """Plain Python label of a raster code (3.0 → 3)."""
     item = value.item() if hasattr(value, "item") else value
@@ -227,7 +221,7 @@ def draw_sample(
     index = np.concatenate(picked)[order]
     stratum = np.asarray(labels, dtype=object)[order]
     rows, cols = np.divmod(index, values.shape[1])
-    xs, ys = _apply(transform, cols + 0.5, rows + 0.5)
+    xs, ys = transform * (cols + 0.5, rows + 0.5)
     lon, lat = Transformer.from_crs(crs, "EPSG:4326", always_xy=True).transform(xs, ys)
     n_h = np.array([alloc[h] for h in stratum], dtype=float)
     big_n = np.array([population[h] for h in stratum], dtype=float)
@@ -322,7 +316,7 @@ def reference_from_raster(
             f"sample CRS {sample.crs.to_string()} differs from the reference raster CRS "
             f"{crs.to_string()}; reproject one of them."
         )
-    cols_f, rows_f = _apply(~transform, sample.geometry.x.to_numpy(), sample.geometry.y.to_numpy())
+    cols_f, rows_f = ~transform * (sample.geometry.x.to_numpy(), sample.geometry.y.to_numpy())
     rows, cols = np.floor(rows_f).astype(int), np.floor(cols_f).astype(int)
     inside = (rows >= 0) & (rows < values.shape[0]) & (cols >= 0) & (cols < values.shape[1])
     if not inside.all():
