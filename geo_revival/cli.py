@@ -98,11 +98,6 @@ def zones(fmt: OutputFormat = FORMAT_OPTION) -> None:
     _print(df, "Zone catalogue (plan 000, 专栏1; official areas)", fmt)
 
 
-# Further commands go below, one function each, e.g. a sub-app for the demo:
-#     demo_app = typer.Typer(help="The simulated Xuzhou scenario."); app.add_typer(demo_app,
-#     name="demo") with @demo_app.command("build"), and @app.command() def report(...).
-
-
 _Opt = typer.Option
 
 

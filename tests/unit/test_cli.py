@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -54,3 +55,22 @@ def test_version_and_help():
     result = runner.invoke(app, ["--help"])
     assert result.exit_code == 0
     assert "targets" in result.output and "zones" in result.output
+
+
+def test_report_refuses_a_non_empty_folder_with_exit_code_3(tmp_path: Path):
+    (tmp_path / "keep.txt").write_text("mine")
+    result = runner.invoke(app, ["report", "--out", str(tmp_path), "--quiet"])
+    assert result.exit_code == 3, result.output
+    assert "not empty" in result.output and "--force" in result.output
+    assert [p.name for p in tmp_path.iterdir()] == ["keep.txt"]
+
+
+def test_report_invalid_input_exits_2_naming_the_problem(tmp_path: Path):
+    out = tmp_path / "report"
+    missing = tmp_path / "no_such_zones.gpkg"
+    args = ["report", "--out", str(out), "--zones", str(missing), "--landcover",
+            str(tmp_path / "no_such.tif"), "--legend", "clcd", "--quiet"]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert "no_such_zones.gpkg does not exist" in result.output
+    assert not out.exists()
