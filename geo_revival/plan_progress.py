@@ -65,8 +65,8 @@ def progress_indicators() -> pd.DataFrame:
     return df
 
 
-def _plan_rows(indicator_id: str) -> pd.DataFrame:
-    targets = plan_targets()
+def _plan_rows(indicator_id: str, targets: pd.DataFrame | None = None) -> pd.DataFrame:
+    targets = plan_targets() if targets is None else targets
     rows = targets[targets["indicator_id"] == indicator_id].sort_values("year")
     if rows.empty:
         raise PlanLookupError(f"the plan-facts file has no indicator {indicator_id!r}.")
@@ -90,7 +90,11 @@ def treated_trajectory(indicator_id: str = "subsidence_treated_area") -> pd.Data
     >>> t[["year", "reference"]].iloc[[0, -1]].values.tolist()
     [[2020.0, 0.0], [2025.0, 17788.0]]
     """
-    rows = _plan_rows(indicator_id)
+    return _treated_trajectory(_plan_rows(indicator_id))
+
+
+def _treated_trajectory(rows: pd.DataFrame) -> pd.DataFrame:
+    indicator_id = str(rows["indicator_id"].iloc[0])
     target = rows[rows["kind"] == "target"]
     if len(target) != 1 or pd.isna(target["period_start"].iloc[0]):
         raise PlanLookupError(
@@ -125,7 +129,12 @@ def rate_trajectory(indicator_id: str = "subsidence_restoration_rate") -> pd.Dat
     >>> float(round(t.loc[2022, "reference"], 3)), t.loc[2022, "reference_kind"]
     (0.39, 'trajectory')
     """
-    rows = _plan_rows(indicator_id).dropna(subset=["year"])
+    return _rate_trajectory(_plan_rows(indicator_id))
+
+
+def _rate_trajectory(rows: pd.DataFrame) -> pd.DataFrame:
+    indicator_id = str(rows["indicator_id"].iloc[0])
+    rows = rows.dropna(subset=["year"])
     known = rows.set_index(rows["year"].astype(int))
     if known.index.duplicated().any():
         raise PlanLookupError(f"{indicator_id!r} has several values for one year in the plan file.")
@@ -265,6 +274,7 @@ def _compare(
     spec: Mapping[Any, Any],
     tolerances: Mapping[str, float] | None,
     members: list[str],
+    plan: pd.Series,
 ) -> pd.DataFrame:
     """Join observed/projected rows of one indicator with its reference values and rate them."""
     ind = str(spec["indicator_id"])
@@ -280,7 +290,6 @@ def _compare(
         raise SchemaError(f"{ind}: tolerance_kind must be 'relative' or 'absolute'.")
     margin = out["value"].to_numpy(float) - ref
     is_area = spec["measure"] == "treated_area"
-    plan = _plan_rows(ind).iloc[0]
     out = out.assign(
         indicator_id=ind,
         name_zh=plan["name_zh"],
@@ -420,6 +429,7 @@ def progress(
             )
         table = table[table["indicator_id"].isin(indicators)]
     catalogue = zone_catalogue()
+    targets = plan_targets()  # read once for every indicator
     parts = []
     for spec in table.to_dict("records"):
         ind = str(spec["indicator_id"])
@@ -449,7 +459,8 @@ def progress(
             )
             continue
         is_area = spec["measure"] == "treated_area"
-        reference = treated_trajectory(ind) if is_area else rate_trajectory(ind)
+        plan_rows = _plan_rows(ind, targets)
+        reference = _treated_trajectory(plan_rows) if is_area else _rate_trajectory(plan_rows)
         if base_year is not None:
             base = base_year
         elif is_area:  # the year before the target period
@@ -483,7 +494,7 @@ def progress(
             bounds = (0.0, 1.0) if not is_area else (0.0, np.inf)
             proj[["value", "lower", "upper"]] = proj[["value", "lower", "upper"]].clip(*bounds)
             rows = pd.concat([rows, proj.drop(columns="n_years").assign(kind="projected")])
-        parts.append(_compare(rows, reference, spec, tolerances, members))
+        parts.append(_compare(rows, reference, spec, tolerances, members, plan_rows.iloc[0]))
     out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=_COLUMNS)
     out.attrs["provenance"] = provenance(
         "progress",
@@ -500,6 +511,6 @@ def progress(
         legend=status.attrs.get("provenance", {}).get("legend"),
         rule_set=status.attrs.get("provenance", {}).get("rule_set"),
         rule_set_sha256=status.attrs.get("provenance", {}).get("rule_set_sha256"),
-        targets=plan_targets().attrs.get("provenance"),
+        targets=targets.attrs.get("provenance"),
     )
     return out
