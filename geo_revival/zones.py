@@ -36,9 +36,9 @@ from pyproj import CRS
 
 from geo_revival._provenance import provenance
 from geo_revival.crs import (
-    CHINA_BOUNDS,
     coords_key,
     geodesic_area,
+    out_of_china,
     require_crs,
     to_wgs84_geometries,
 )
@@ -142,8 +142,7 @@ def _resolve_coords(
     out = require_crs(data, crs, what="zones")
     if coords is None and CRS.from_user_input(out.crs).is_geographic:
         west, south, east, north = out.to_crs("EPSG:4326").total_bounds
-        c_west, c_south, c_east, c_north = CHINA_BOUNDS
-        if west >= c_west and east <= c_east and south >= c_south and north <= c_north:
+        if not out_of_china([west, east], [south, north]).any():
             warnings.warn(
                 "The zones are lon/lat inside China and coords= was not given. Data from AMap/"
                 "Tencent (GCJ-02) or Baidu (BD-09) are offset by hundreds of metres from WGS84: "

@@ -261,6 +261,20 @@ def test_lonlat_in_china_without_coords_warns(zones_lonlat):
         load_zones(zones_lonlat, coords="wgs84")  # explicit: no warning
 
 
+@pytest.mark.parametrize(
+    "bounds",
+    [(2.30, 48.80, 2.40, 48.90), (137.80, 34.0, 137.90, 34.1)],  # Paris; east edge straddled
+    ids=["paris", "straddles_east_edge"],
+)
+def test_lonlat_not_wholly_inside_china_does_not_warn(bounds):
+    zones = gpd.GeoDataFrame(
+        {"zone_id": ["x"], "category": ["other"]}, geometry=[box(*bounds)], crs="EPSG:4326"
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UndeclaredCoordsWarning)
+        load_zones(zones)
+
+
 def test_gcj02_file_name_without_coords_is_an_error(tmp_path, zones_lonlat):
     path = tmp_path / "amap_zones.geojson"
     zones_lonlat.to_file(path, driver="GeoJSON", engine="pyogrio")
