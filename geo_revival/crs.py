@@ -45,6 +45,7 @@ __all__ = [
     "gk_zone_crs",
     "local_projected_crs",
     "out_of_china",
+    "planar_area_factor",
     "require_crs",
     "to_wgs84_geometries",
     "wgs84_to_bd09",
@@ -401,6 +402,24 @@ def local_projected_crs(data: Any, crs: Any = None) -> CRS:
     layer = require_crs(data, crs, what="layer")
     west, _, east, _ = layer.to_crs("EPSG:4326").total_bounds
     return gk_zone_crs(float((west + east) / 2.0))
+
+
+def planar_area_factor(crs: Any) -> float:
+    """Square metres in one square unit of a projected CRS's plane (1.0 for metre CRSs).
+
+    Examples
+    --------
+    >>> planar_area_factor("EPSG:4548"), round(planar_area_factor("EPSG:2227"), 6)  # m; US ft
+    (1.0, 0.092903)
+    """
+    projected = CRS.from_user_input(crs)
+    if not projected.is_projected:
+        raise UnsupportedCRSError(
+            f"CRS {projected.to_string()!r} is not projected, so planar areas are not in metres; "
+            "use geodesic_area or reproject to a projected CRS"
+        )
+    x_axis, y_axis = projected.axis_info[:2]
+    return float(x_axis.unit_conversion_factor * y_axis.unit_conversion_factor)
 
 
 def geodesic_area(geoms: Any, crs: Any = None) -> pd.Series:

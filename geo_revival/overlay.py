@@ -57,7 +57,7 @@ from pyproj import CRS, Transformer
 
 from geo_revival import _overlay_engine as engine
 from geo_revival._provenance import provenance
-from geo_revival.crs import geodesic_area, require_crs
+from geo_revival.crs import geodesic_area, planar_area_factor, require_crs
 from geo_revival.exceptions import (
     CoverageWarning,
     GridMismatchError,
@@ -495,8 +495,7 @@ def _to_raster_crs(zones: gpd.GeoDataFrame, crs: CRS, grid: engine.Grid) -> npt.
 def _area_m2(geoms: npt.NDArray[Any], crs: CRS) -> npt.NDArray[np.float64]:
     """Planar area for projected CRSs (like the pixel areas), geodesic for lon/lat."""
     if crs.is_projected:
-        factor = np.prod([ax.unit_conversion_factor for ax in crs.axis_info[:2]])
-        return np.asarray(shapely.area(geoms) * factor, np.float64)
+        return np.asarray(shapely.area(geoms) * planar_area_factor(crs), np.float64)
     return geodesic_area(gpd.GeoSeries(geoms, crs=crs)).to_numpy()
 
 

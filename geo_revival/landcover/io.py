@@ -26,6 +26,7 @@ from pyproj import CRS
 from rasterio.crs import CRS as RioCRS
 from rasterio.enums import Resampling
 
+from geo_revival.crs import planar_area_factor
 from geo_revival.exceptions import (
     GridMismatchError,
     LegendError,
@@ -442,8 +443,7 @@ def pixel_area(da: xr.DataArray) -> xr.DataArray:
     crs = _crs_of(da)
     t = da.rio.transform(recalc=False)
     if crs.is_projected:
-        factors = [ax.unit_conversion_factor for ax in crs.axis_info[:2]]
-        area = abs(t.a * t.e - t.b * t.d) * factors[0] * factors[1]
+        area = abs(t.a * t.e - t.b * t.d) * planar_area_factor(crs)
         return xr.DataArray(
             area, name="pixel_area_m2", attrs={"units": "m2", "method": "planar (projected CRS)"}
         )

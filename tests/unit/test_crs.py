@@ -17,6 +17,7 @@ from geo_revival.crs import (
     gk_zone_crs,
     local_projected_crs,
     out_of_china,
+    planar_area_factor,
     require_crs,
     to_wgs84_geometries,
     wgs84_to_bd09,
@@ -228,3 +229,20 @@ def test_geodesic_area_needs_crs():
     with pytest.raises(MissingCRSError, match="geometries has no coordinate reference system"):
         geodesic_area([box(0, 0, 1, 1)])
     assert geodesic_area([box(0, 0, 0.001, 0.001)], crs="EPSG:4326").iloc[0] > 0
+
+
+@pytest.mark.parametrize(
+    ("crs", "expected"),
+    [
+        ("EPSG:4548", 1.0),  # CGCS2000 GK, metres
+        ("EPSG:2227", (1200 / 3937) ** 2),  # US survey foot = 1200/3937 m by definition
+        ("EPSG:2225", (1200 / 3937) ** 2),
+    ],
+)
+def test_planar_area_factor(crs, expected):
+    assert planar_area_factor(crs) == pytest.approx(expected, rel=1e-12)
+
+
+def test_planar_area_factor_rejects_lonlat():
+    with pytest.raises(UnsupportedCRSError, match="not projected"):
+        planar_area_factor("EPSG:4326")
