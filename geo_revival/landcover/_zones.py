@@ -8,6 +8,7 @@ from collections.abc import Hashable, Iterator
 from typing import Any
 
 import geopandas as gpd
+import shapely
 import xarray as xr
 
 from geo_revival.crs import require_crs
@@ -88,7 +89,8 @@ def read_zone_windows(
     Warns
     -----
     CoverageWarning
-        For each zone that lies entirely outside the raster (it is skipped).
+        For each zone that lies entirely outside the raster (it is skipped), and for each zone
+        that extends beyond it (its window holds only the covered part).
 
     Examples
     --------
@@ -107,6 +109,7 @@ def read_zone_windows(
     if da.rio.crs is None:
         raise MissingCRSError("the land-cover array has no CRS; attach one with rio.write_crs")
     series = _as_geoseries(zones, crs, id_column).to_crs(da.rio.crs)
+    extent = shapely.box(*da.rio.bounds())
     any_overlap = False
     for key, geom in series.items():
         if geom is None or geom.is_empty:
@@ -121,6 +124,13 @@ def read_zone_windows(
             )
             continue
         any_overlap = True
+        if not extent.contains(geom):
+            warnings.warn(
+                f"zone {key!r} extends beyond the land-cover raster; its window holds only the "
+                "part inside",
+                CoverageWarning,
+                stacklevel=2,
+            )
         window = da.isel(y=rows, x=cols).compute()
         window.attrs = dict(da.attrs)
         yield key, window

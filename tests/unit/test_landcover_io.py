@@ -492,6 +492,11 @@ def test_zone_windows_coverage(tmp_path: Path) -> None:
     with pytest.warns(CoverageWarning, match="zone 1 lies outside"):
         got = list(read_zone_windows(da, [inside, outside], crs=UTM50))
     assert [k for k, _ in got] == [0]
+    # Over the top-right corner of the 10 x 10 px (30 m) raster: pixels 8-9 of cols, 0-1 of rows.
+    straddling = box(500_250, 3_800_000 - 50, 500_350, 3_800_050)
+    with pytest.warns(CoverageWarning, match="zone 0 extends beyond the land-cover raster"):
+        ((_, window),) = list(read_zone_windows(da, [straddling], crs=UTM50))
+    assert dict(window.sizes) == {"year": 1, "y": 2, "x": 2}
     with pytest.raises(NoOverlapError), pytest.warns(CoverageWarning):
         list(read_zone_windows(da, [outside], crs=UTM50))
     with pytest.raises(MissingCRSError, match="zones has no coordinate reference system"):
