@@ -512,5 +512,7 @@ def progress(
         rule_set=status.attrs.get("provenance", {}).get("rule_set"),
         rule_set_sha256=status.attrs.get("provenance", {}).get("rule_set_sha256"),
         targets=targets.attrs.get("provenance"),
+        # The status's own record (and through it e.g. whether the land cover is simulated).
+        upstream=status.attrs.get("provenance") or None,
     )
     return out

@@ -37,6 +37,9 @@ def require_zones(zones: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 def is_simulated(*objects: Any) -> bool:
     """Whether any of ``objects`` (None skipped) says in its attrs that it is simulated.
 
+    Looks at ``attrs["simulated"]`` and along the provenance chain (``provenance``, its
+    ``upstream``, ...), so a restoration result computed from simulated land cover counts.
+
     Examples
     --------
     >>> is_simulated(None, pd.DataFrame(), pd.DataFrame().assign())
@@ -44,6 +47,12 @@ def is_simulated(*objects: Any) -> bool:
     """
     for obj in objects:
         attrs = getattr(obj, "attrs", None) or {}
-        if attrs.get("simulated") or (attrs.get("provenance") or {}).get("simulated"):
+        if attrs.get("simulated"):
             return True
+        # Results carry the flag of their inputs in the provenance chain (``upstream``).
+        record = attrs.get("provenance")
+        while isinstance(record, dict):
+            if record.get("simulated"):
+                return True
+            record = record.get("upstream")
     return False

@@ -27,7 +27,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
 from geo_revival.exceptions import SchemaError
 from geo_revival.landcover.legend import Legend, get_legend
-from geo_revival.mapping._checks import require_columns
+from geo_revival.mapping._checks import is_simulated, require_columns
 from geo_revival.mapping._labels import class_label, column_label
 from geo_revival.mapping.fonts import cjk_context, use_cjk_font
 from geo_revival.plan_progress import rate_trajectory, treated_trajectory
@@ -49,8 +49,9 @@ def _figure(size: tuple[float, float] = _SIZE) -> tuple[Figure, Axes]:
     return fig, fig.add_subplot()
 
 
-def _finish(fig: Figure, title: str, simulated: bool) -> Figure:
-    if simulated:
+def _finish(fig: Figure, title: str, simulated: bool | None, *data: object) -> Figure:
+    """Title the figure, marked simulated when ``simulated`` is true (or, if None, the data are)."""
+    if simulated or (simulated is None and is_simulated(*data)):
         title += "\n模拟数据 — simulated data"
     fig.suptitle(title, fontsize=12)
     return use_cjk_font(fig)
@@ -118,7 +119,7 @@ def treated_area_chart(
     progress_table: pd.DataFrame,
     indicators: Sequence[str] = ("subsidence_treated_area", "key_subsidence_treated_area"),
     *,
-    simulated: bool = False,
+    simulated: bool | None = None,
     title: str | None = None,
 ) -> Figure:
     """Cumulative treated area since 2020 against the plan's linear trajectories.
@@ -131,7 +132,8 @@ def treated_area_chart(
         Treated-area indicators to draw; each gets its plan trajectory
         (:func:`geo_revival.plan_progress.treated_trajectory`) as a dashed line.
     simulated
-        Mark the chart as made from simulated data.
+        Mark the chart as made from simulated data (default: when the table says so in its
+        ``attrs``, provenance included).
     title
         Chart title.
 
@@ -176,14 +178,19 @@ def treated_area_chart(
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
         ax.set_ylim(bottom=0)
         ax.margins(x=0.12)
-        return _finish(fig, title or "沉陷区治理面积 Treated subsidence land, 2021–2025", simulated)
+        return _finish(
+            fig,
+            title or "沉陷区治理面积 Treated subsidence land, 2021–2025",
+            simulated,
+            progress_table,
+        )
 
 
 def rate_chart(
     progress_table: pd.DataFrame,
     indicator: str = "subsidence_restoration_rate",
     *,
-    simulated: bool = False,
+    simulated: bool | None = None,
     title: str | None = None,
 ) -> Figure:
     """Draw a restoration rate against the plan's values (75.2 % in 2024 → 78 % in 2027).
@@ -236,7 +243,7 @@ def rate_chart(
         ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=None))
         _year_axes(ax, "restoration_rate", legend_loc="best")
         ax.margins(x=0.08, y=0.15)
-        return _finish(fig, title or f"{name}", simulated)
+        return _finish(fig, title or f"{name}", simulated, progress_table)
 
 
 def zone_bar_chart(
@@ -245,7 +252,7 @@ def zone_bar_chart(
     *,
     value: str = "restoration_rate",
     year: int | None = None,
-    simulated: bool = False,
+    simulated: bool | None = None,
     title: str | None = None,
     reference: Mapping[str, float] | None = None,
 ) -> Figure:
@@ -323,7 +330,7 @@ def zone_bar_chart(
         ax.grid(axis="x", alpha=0.3)
         name = f"{column_label(value, 'zh', unit=False)} {column_label(value, unit=False)}"
         head = title or f"{name} · {year}"
-        return _finish(fig, head, simulated)
+        return _finish(fig, head, simulated, results, zones)
 
 
 def _node_colors(
@@ -419,7 +426,7 @@ def transition_flow_chart(
     to_year: int | None = None,
     zone_ids: Sequence[str] | None = None,
     legend: Legend | str | None = None,
-    simulated: bool = False,
+    simulated: bool | None = None,
     title: str | None = None,
     min_share: float = 0.002,
 ) -> Figure:
@@ -513,4 +520,4 @@ def transition_flow_chart(
         unit = column_label(area, "zh", unit=True).replace(column_label(area, "zh", unit=False), "")
         kind = "状态转移 State flows" if source == "from_state" else "土地覆盖转移 Land-cover flows"
         head = title or f"{kind} {from_year}→{to_year} {unit.strip('（）()') or area}"
-        return _finish(fig, head, simulated)
+        return _finish(fig, head, simulated, transitions)

@@ -241,7 +241,7 @@ def progress_map(
         leg = get_legend(legend if legend is not None else landcover.attrs.get("legend", ""))
         lc_cfg = _landcover_config(landcover, leg, max_image_size)
     if simulated is None:
-        simulated = is_simulated(landcover, results)
+        simulated = is_simulated(landcover, results, zones)
 
     result_years = sorted(int(y) for y in results["year"].unique())
     years = sorted(set(result_years) | {im["year"] for im in lc_cfg["images"]})

@@ -199,7 +199,7 @@ def _draw(
     if layout not in A4_INCHES:
         raise ValueError(f"layout must be 'landscape' or 'portrait', not {layout!r}")
     if simulated is None:
-        simulated = is_simulated(landcover, results)
+        simulated = is_simulated(landcover, results, zones)
     if crs is None:
         lc_crs = None if landcover is None else landcover.rio.crs
         crs = lc_crs if lc_crs is not None and lc_crs.is_projected else local_projected_crs(zones)

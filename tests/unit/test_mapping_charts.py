@@ -77,3 +77,24 @@ def test_plan_label_clears_the_projection_interval() -> None:
 def test_bar_chart_needs_the_columns() -> None:
     with pytest.raises(SchemaError, match=r"results lack columns \['restoration_rate'\]"):
         zone_bar_chart(pd.DataFrame({"zone_id": ["a"], "year": [2024]}))
+
+
+def _simulated_upstream(table: pd.DataFrame) -> pd.DataFrame:
+    # What restoration results carry: the land cover's flag two steps up the provenance chain.
+    out = table.copy()
+    out.attrs["provenance"] = {
+        "function": "restoration_rate",
+        "upstream": {"function": "restoration_status",
+                     "upstream": {"function": "class_areas", "simulated": True}},
+    }
+    return out
+
+
+@pytest.mark.parametrize("simulated", [True, False])
+def test_simulated_label_follows_the_provenance_chain(simulated: bool) -> None:
+    results = pd.DataFrame({"zone_id": ["a", "b"], "year": 2024, "restoration_rate": [0.5, 0.8]})
+    table = _simulated_upstream(results) if simulated else results
+    title = zone_bar_chart(table).get_suptitle()
+    assert ("模拟数据" in title and "simulated" in title) is simulated
+    # An explicit simulated=False still wins.
+    assert "simulated" not in zone_bar_chart(table, simulated=False).get_suptitle()

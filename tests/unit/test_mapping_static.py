@@ -53,6 +53,16 @@ def test_not_simulated_says_nothing_about_simulation() -> None:
     assert "simulated" not in _texts(fig).lower()
 
 
+def test_simulated_results_are_labelled_without_landcover() -> None:
+    # Restoration results from simulated land cover say so only in their provenance chain.
+    rates = md.rates()
+    rates.attrs["provenance"] = {
+        "function": "restoration_rate", "upstream": {"function": "class_areas", "simulated": True}
+    }
+    text = _texts(static_map(md.zones(), rates))
+    assert "模拟数据" in text and "simulated" in text.lower()
+
+
 def test_zone_colours_follow_the_classes() -> None:
     fig = static_map(md.zones(), md.rates(), year=2020)
     classes = classify(md.rates()["restoration_rate"], "restoration_rate")

@@ -240,6 +240,7 @@ def test_provenance(result: pd.DataFrame) -> None:
     assert prov["rule_set"] == "default" and len(prov["rule_set_sha256"]) == 64
     assert any(p.endswith("progress_indicators.csv") for p in prov["inputs"])
     assert prov["targets"]["function"] == "plan_targets"
+    assert prov["upstream"]["function"] == "restoration_status"  # the status's own record
 
 
 def test_warns_about_partial_zone_sets(tables: tuple[pd.DataFrame, pd.DataFrame]) -> None:
