@@ -54,7 +54,7 @@ T = TypeVar("T", float, "npt.NDArray[np.floating]", "pd.Series")
 
 
 def _unit(name: str) -> str:
-    key = _ALIASES.get(name, name).lower() if name not in M2_PER_UNIT else name
+    key = name.lower()  # the aliases are lower case
     key = _ALIASES.get(key, key)
     if key not in M2_PER_UNIT:
         raise ValueError(

@@ -28,6 +28,15 @@ def test_convert_hand_values(value: float, src: str, dst: str, expected: float) 
     assert units.convert(value, src, dst) == pytest.approx(expected, rel=1e-15)
 
 
+@pytest.mark.parametrize(
+    ("alias", "unit"),
+    [("M2", "m2"), ("KM²", "km2"), ("SqKm", "km2"), ("Hectares", "ha"), ("HA", "ha"),
+     ("平方公里", "km2"), ("亩", "mu"), ("Mu", "mu")],
+)
+def test_aliases_and_case_name_the_same_unit(alias: str, unit: str) -> None:
+    assert units.area_column(alias) == f"area_{unit}"
+
+
 def test_factors_are_exact() -> None:
     assert units.M2_PER_UNIT["mu"] == Fraction(2000, 3)
     assert units.factor("ha", "mu") == 15
