@@ -193,7 +193,8 @@ def progress_map(
     title
         Map title; "(simulated / 模拟数据)" is appended when the data are simulated.
     simulated
-        Whether the data are simulated; default from ``landcover.attrs`` or ``results.attrs``.
+        Whether the data are simulated; default from the ``attrs`` of ``landcover``, ``results``
+        or ``zones`` (provenance chain included).
     tiles
         Optional folium basemap (e.g. ``"OpenStreetMap"``); needs internet, so off by default.
     max_image_size

@@ -128,8 +128,9 @@ def static_map(
     title, source
         Title and source/credit line; defaults are built from the data.
     simulated
-        Whether the data are simulated (default: from ``landcover``/``results`` attrs); simulated
-        maps say so in the title and the source line.
+        Whether the data are simulated (default: from the ``attrs`` of ``landcover``, ``results``
+        or ``zones``, provenance chain included); simulated maps say so in the title and the
+        source line.
     layout
         A4 ``"landscape"`` or ``"portrait"``.
     labels
