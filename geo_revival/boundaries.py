@@ -40,7 +40,7 @@ def load_districts(adcodes: Iterable[str | int] | None = None) -> gpd.GeoDataFra
     Raises
     ------
     SchemaError
-        If an adcode is not in the file.
+        If an adcode is not in the file, or is given twice.
     ReadError
         If the repository's data folder cannot be found.
 
@@ -55,6 +55,9 @@ def load_districts(adcodes: Iterable[str | int] | None = None) -> gpd.GeoDataFra
     districts["adcode"] = districts["adcode"].astype(str)
     wanted = None if adcodes is None else [str(a) for a in adcodes]
     if wanted is not None:
+        repeated = sorted({a for a in wanted if wanted.count(a) > 1})
+        if repeated:  # each repeat would be a second copy of the district (double areas)
+            raise SchemaError(f"adcode(s) {repeated} are repeated; give each district once.")
         missing = sorted(set(wanted) - set(districts["adcode"]))
         if missing:
             raise SchemaError(

@@ -107,6 +107,11 @@ def test_unknown_adcode_raises():
         load_districts(["320305", "320902"])
 
 
+def test_repeated_adcode_raises():
+    with pytest.raises(SchemaError, match=r"adcode\(s\) \['320305'\] are repeated"):
+        load_districts(["320305", 320305])
+
+
 def test_missing_data_folder_raises_clear_error(monkeypatch, tmp_path):
     monkeypatch.setenv(_paths.ENV_VAR, str(tmp_path / "nowhere"))
     with pytest.raises(ReadError, match=r"not found.*pip install -e"):
