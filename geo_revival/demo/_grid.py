@@ -63,13 +63,6 @@ class Window:
         y = ORIGIN_Y - (self.rows() + 0.5).astype(np.float64) * PIXEL_M
         return x[None, :].astype(np.float64), y[:, None].astype(np.float64)
 
-    def slices_in(self, outer: Window) -> tuple[slice, slice]:
-        """Row and column slices of this window inside ``outer`` (must contain it)."""
-        r, c = self.row0 - outer.row0, self.col0 - outer.col0
-        if r < 0 or c < 0 or r + self.height > outer.height or c + self.width > outer.width:
-            raise ValueError(f"{self} does not lie inside {outer}")
-        return slice(r, r + self.height), slice(c, c + self.width)
-
 
 def window_for_bounds(left: float, bottom: float, right: float, top: float) -> Window:
     """Return the smallest lattice window that covers the given bounds (metres, EPSG:4548)."""
