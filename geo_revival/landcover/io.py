@@ -256,6 +256,9 @@ def open_landcover(
     >>> da.sizes, da.attrs["version"]  # doctest: +SKIP
     ({'year': 2, 'y': 36000, 'x': 36000}, ['v100', 'v200'])
     """
+    if align not in ("error", "reproject", "intersect"):
+        # Checked up front: with matching grids a misspelt value would otherwise pass unseen.
+        raise SchemaError(f"align must be 'error', 'reproject' or 'intersect', not {align!r}")
     leg = get_legend(legend)
     layers = resolve_layers(sources, years, band_years)
     user_crs = RioCRS.from_user_input(crs) if crs is not None else None

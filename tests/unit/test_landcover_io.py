@@ -395,6 +395,13 @@ def test_intersect_needs_overlap_and_same_lattice(tmp_path: Path) -> None:
         open_landcover([a, other], legend="clcd", align="intersect")
 
 
+def test_misspelt_align_raises_even_when_grids_match(tmp_path: Path) -> None:
+    a = make_tif(tmp_path / "lc_2020.tif", codes((4, 4)))
+    b = make_tif(tmp_path / "lc_2021.tif", codes((4, 4)))
+    with pytest.raises(SchemaError, match="align must be 'error', 'reproject' or 'intersect'"):
+        open_landcover([a, b], legend="clcd", align="reprojet")  # type: ignore[arg-type]
+
+
 # -- writing -----------------------------------------------------------------------------------
 @pytest.fixture
 def series(tmp_path: Path) -> xr.DataArray:
