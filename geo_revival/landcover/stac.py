@@ -140,6 +140,11 @@ def open_landcover_stac(
         raise SchemaError("no STAC items found")
     versions = {y: [_version(i) for i in its] for y, its in groups.items()}
     if method == "files":
+        if resolution is not None or bbox is not None:
+            raise SchemaError(
+                "resolution= and bbox= apply to method='odc' only; method='files' reads the "
+                "files on their own grid (clip the result with .rio.clip_box, or use method='odc')"
+            )
         crowded = {y: [i.id for i in its] for y, its in groups.items() if len(its) > 1}
         if crowded:
             raise SchemaError(

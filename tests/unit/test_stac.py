@@ -106,3 +106,10 @@ def test_bad_asset_and_crowded_years(catalog: Path, shared_data: Path) -> None:
     twins = [make_item(path, 2020, "v100", "a"), make_item(path, 2020, "v100", "b")]
     with pytest.raises(SchemaError, match="several items per year"):
         open_landcover_stac(twins, legend="esa_worldcover")
+
+
+def test_odc_only_grid_options_are_refused_with_files(catalog: Path) -> None:
+    with pytest.raises(SchemaError, match="apply to method='odc' only"):
+        open_landcover_stac(catalog, legend="esa_worldcover", bbox=(6.7, 0.3, 6.71, 0.31))
+    with pytest.raises(SchemaError, match="apply to method='odc' only"):
+        open_landcover_stac(catalog, legend="esa_worldcover", resolution=0.001)
