@@ -28,7 +28,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 from geo_revival.exceptions import SchemaError
 from geo_revival.landcover.legend import Legend, get_legend
 from geo_revival.mapping._checks import is_simulated, require_columns
-from geo_revival.mapping._labels import class_label, column_label
+from geo_revival.mapping._labels import class_label, column_label, value_label
 from geo_revival.mapping.fonts import cjk_context, use_cjk_font
 from geo_revival.plan_progress import rate_trajectory, treated_trajectory
 
@@ -40,7 +40,6 @@ _PLAN = "#444444"
 _BAR = "#3d8b55"  # the observed green, lightened so that white value labels read on it
 #: Colours of the restoration states (restoration rule sets) in flow charts.
 STATE_COLORS = {"damaged": "#a6611a", "restored": "#1b7837", "neutral": "#bdbdbd"}
-_STATE_NAMES = {"damaged": "损毁 damaged", "restored": "已修复 restored", "neutral": "其他 neutral"}
 
 
 def _figure(size: tuple[float, float] = _SIZE) -> tuple[Figure, Axes]:
@@ -351,7 +350,7 @@ def _node_names(
     table: pd.DataFrame, source: str, target: str, legend: Legend | None
 ) -> dict[str, str]:
     """Display names: states and legend classes in Chinese and English."""
-    names = {str(k): v for k, v in _STATE_NAMES.items()}
+    names = {state: value_label("state", state) for state in STATE_COLORS}
     if legend is not None and {"from_code", "to_code"} <= set(table.columns):
         for name_col, code_col in ((source, "from_code"), (target, "to_code")):
             for name, code in table[[name_col, code_col]].drop_duplicates().itertuples(index=False):

@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 
 from geo_revival.exceptions import SchemaError
-from geo_revival.mapping import rate_chart, zone_bar_chart
+from geo_revival.mapping import rate_chart, transition_flow_chart, zone_bar_chart
 
 matplotlib.use("Agg")
 
@@ -98,3 +98,12 @@ def test_simulated_label_follows_the_provenance_chain(simulated: bool) -> None:
     assert ("模拟数据" in title and "simulated" in title) is simulated
     # An explicit simulated=False still wins.
     assert "simulated" not in zone_bar_chart(table, simulated=False).get_suptitle()
+
+
+def test_state_flow_chart_names_the_states_in_both_languages() -> None:
+    t = pd.DataFrame({"from_year": 2020, "to_year": 2025,
+                      "from_state": ["damaged", "damaged"], "to_state": ["restored", "damaged"],
+                      "area_mu": [30.0, 70.0]})
+    fig = transition_flow_chart(t, source="from_state", target="to_state")
+    texts = " ".join(t.get_text() for t in fig.axes[0].texts)
+    assert "损毁 damaged" in texts and "已修复 restored" in texts
