@@ -354,6 +354,7 @@ def write_response_sheet(
     ``interpreter`` and ``comment`` columns and an ``instructions`` column; headers are
     bilingual, ``"reference_class (参考类别)"``. The CSV is UTF-8 with BOM so Excel shows the
     Chinese correctly. Fill in either file and read it back with :func:`read_response_sheet`.
+    A sample drawn from simulated strata (``attrs["simulated"]``) says so in the instructions.
 
     Parameters
     ----------
@@ -397,6 +398,8 @@ def write_response_sheet(
     for col in ("reference_class", "reference_confidence", "interpreter", "comment"):
         sheet[col] = pd.Series([None] * len(sheet), dtype="string", index=sheet.index)
     sheet["instructions"] = _INSTRUCTIONS.format(classes=", ".join(map(str, allowed)))
+    if sample.attrs.get("simulated"):  # a sheet from simulated strata must say so where it is read
+        sheet["instructions"] = "SIMULATED data / 模拟数据. " + sheet["instructions"]
     labels = _column_labels()
     headers = {c: f"{c} ({labels[c]})" if c in labels else c for c in sheet.columns}
     sheet = sheet.rename(columns=headers)

@@ -285,6 +285,16 @@ def _fill(path: Path, labels: list[object]) -> None:
     sheet.to_csv(path, index=False, encoding="utf-8-sig")
 
 
+def test_response_sheet_of_simulated_sample_says_so(
+    sample: gpd.GeoDataFrame, tmp_path: Path
+) -> None:
+    simulated = sample.copy()
+    simulated.attrs["simulated"] = True
+    paths = write_response_sheet(simulated, tmp_path / "sheet")
+    raw = pd.read_csv(paths["csv"], encoding="utf-8-sig")
+    assert raw["instructions (填写说明)"].str.startswith("SIMULATED data / 模拟数据").all()
+
+
 def test_response_sheet_round_trip_csv(sample: gpd.GeoDataFrame, tmp_path: Path) -> None:
     paths = write_response_sheet(sample, tmp_path / "sheet")
     assert paths["csv"].suffix == ".csv" and paths["gpkg"].exists()
@@ -293,6 +303,7 @@ def test_response_sheet_round_trip_csv(sample: gpd.GeoDataFrame, tmp_path: Path)
     raw = pd.read_csv(paths["csv"], encoding="utf-8-sig")
     assert raw["reference_class (参考类别)"].isna().all()
     assert "1, 2, 3" in raw["instructions (填写说明)"].iloc[0]
+    assert "SIMULATED" not in raw["instructions (填写说明)"].iloc[0]
     _fill(paths["csv"], sample["map_class"].tolist())
     back = read_response_sheet(paths["csv"])
     assert back["reference_class"].tolist() == sample["map_class"].tolist()
