@@ -17,6 +17,7 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from geo_revival._rulesets import planned_use_strings
 from geo_revival.crs import require_crs
 from geo_revival.exceptions import SchemaError
 
@@ -39,8 +40,7 @@ def _uses(layer: pd.DataFrame, what: str) -> pd.Series:
     if layer["zone_id"].duplicated().any():
         dups = sorted(layer.loc[layer["zone_id"].duplicated(), "zone_id"].astype(str))
         raise SchemaError(f"{what} repeat zone_id(s) {dups[:10]}; ids must be unique.")
-    uses = layer["planned_use"]
-    return uses.astype(object).where(uses.notna(), "").astype(str)
+    return planned_use_strings(layer["planned_use"])
 
 
 def _polygonal(geom: BaseGeometry) -> BaseGeometry:

@@ -32,7 +32,15 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
-__all__ = ["FLOW_STATES", "NO_PLANNED_USE", "STATES", "RuleSet", "list_rule_sets", "load_rules"]
+__all__ = [
+    "FLOW_STATES",
+    "NO_PLANNED_USE",
+    "STATES",
+    "RuleSet",
+    "list_rule_sets",
+    "load_rules",
+    "planned_use_strings",
+]
 
 #: The three states a generic class can mean.
 STATES: tuple[str, ...] = ("damaged", "restored", "neutral")
@@ -48,6 +56,11 @@ FLOW_STATES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 NO_PLANNED_USE = ""
 
 _TOP_LEVEL_KEYS = ("name", "title", "description", "basis", "states", "planned_use")
+
+
+def planned_use_strings(uses: pd.Series) -> pd.Series:
+    """Planned uses as strings, missing values (None/NA) as :data:`NO_PLANNED_USE`."""
+    return uses.astype(object).where(uses.notna(), NO_PLANNED_USE).astype(str)
 
 
 def _frozen(mapping: Mapping[str, str]) -> Mapping[str, str]:

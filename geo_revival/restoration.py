@@ -50,11 +50,11 @@ from geo_revival._accounting_units import accounting_units, attach_units
 from geo_revival._provenance import provenance
 from geo_revival._rulesets import (
     FLOW_STATES,
-    NO_PLANNED_USE,
     STATES,
     RuleSet,
     list_rule_sets,
     load_rules,
+    planned_use_strings,
 )
 from geo_revival._state_maps import CHANGE_CLASSES, STATE_CODES, change_classes, state_map
 from geo_revival.exceptions import RuleSetError, SchemaError
@@ -150,7 +150,7 @@ def _planned_use_per_row(table: pd.DataFrame, planned_use: PlannedUse, key: str)
                 "(use '' for no planned use)."
             )
         uses = table[key].map(mapping)
-    return uses.astype(object).where(uses.notna(), NO_PLANNED_USE).astype(str)
+    return planned_use_strings(uses)
 
 
 def _states_of(classes: pd.Series, uses: pd.Series, rules: RuleSet) -> pd.Series:
