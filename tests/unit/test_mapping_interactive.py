@@ -136,3 +136,14 @@ def test_popup_translates_codes() -> None:
     )["properties"]["_popup"]
     assert "宜水 water" in popup  # planned use of z1
     assert "重点采煤沉陷区 key coal-mining subsidence area" in popup
+
+
+@pytest.mark.parametrize("simulated", [True, False])
+def test_simulated_label_from_the_results_provenance(simulated: bool) -> None:
+    # Restoration results carry the land cover's flag up their provenance chain.
+    rates = md.rates()
+    if simulated:
+        rates.attrs["provenance"] = {"function": "restoration_rate",
+                                     "upstream": {"function": "class_areas", "simulated": True}}
+    html = progress_map(md.zones(), rates).get_root().render()
+    assert ("模拟数据" in html) is simulated
