@@ -103,8 +103,6 @@ def read_zone_windows(
         da = source
     else:
         open_kwargs.setdefault("chunks", "blocks")
-        if open_kwargs["chunks"] == "blocks":
-            open_kwargs["chunks"] = _native_block_chunks(source, open_kwargs)
         da = open_landcover(source, legend=legend, **open_kwargs)
     if da.rio.crs is None:
         raise MissingCRSError("the land-cover array has no CRS; attach one with rio.write_crs")
@@ -140,12 +138,3 @@ def read_zone_windows(
             "same area (and that the zones' CRS is right)"
         )
 
-
-def _native_block_chunks(source: Any, open_kwargs: dict[str, Any]) -> dict[str, int]:
-    from geo_revival.landcover._sources import resolve_layers
-
-    layers = resolve_layers(source, open_kwargs.get("years"), open_kwargs.get("band_years"))
-    bh, bw = layers[0].block_shape
-    if bh * bw < 64 * 64:  # strips of a few rows: take enough rows for a useful chunk
-        bh *= math.ceil(256 * 256 / (bh * bw))
-    return {"y": bh, "x": bw}

@@ -58,7 +58,7 @@ __all__ = [
 
 Align = Literal["error", "reproject", "intersect"]
 CodeCheck = Literal["auto", "eager", "lazy"]
-Chunks = Literal["auto"] | int | Mapping[str, int]
+Chunks = Literal["auto", "blocks"] | int | Mapping[str, int]
 
 #: Up to this many pixels (all years) ``code_check="auto"`` reads the data once at open time.
 EAGER_CHECK_MAX_PIXELS = 1 << 24
@@ -74,10 +74,21 @@ def _auto_chunks(layer: Layer) -> dict[str, int]:
     return {"band": 1, "y": y, "x": x}
 
 
+def _block_chunks(layer: Layer) -> dict[str, int]:
+    bh, bw = layer.block_shape
+    if bh * bw < 64 * 64:  # small tiles or thin strips: group rows to ~256 x 256 px a chunk
+        bh *= math.ceil(256 * 256 / (bh * bw))
+    return {"band": 1, "y": bh, "x": bw}
+
+
 def _chunks_for(layer: Layer, chunks: Chunks) -> dict[str, int]:
     if isinstance(chunks, str):
+        if chunks == "blocks":
+            return _block_chunks(layer)
         if chunks != "auto":
-            raise SchemaError(f"chunks must be 'auto', an int or a dict, not {chunks!r}")
+            raise SchemaError(
+                f"chunks must be 'auto', 'blocks', an int or a dict, not {chunks!r}"
+            )
         return _auto_chunks(layer)
     if isinstance(chunks, int):
         return {"band": 1, "y": chunks, "x": chunks}
@@ -193,8 +204,10 @@ def open_landcover(
         directories). By default years are parsed from the file names
         (``CLCD_v01_2021_albert_jiangsu.tif``, ``ESA_WorldCover_10m_2021_v200_..._Map.tif``,
         MODIS ``...A2019001...``).
-    chunks : "auto", int or dict
-        Dask chunks; ``"auto"`` uses about 4096 x 4096 px rounded up to whole file blocks.
+    chunks : "auto", "blocks", int or dict
+        Dask chunks; ``"auto"`` uses about 4096 x 4096 px rounded up to whole file blocks;
+        ``"blocks"`` the files' own blocks (strips of a few rows are grouped), so that reading
+        a small window reads only the blocks it touches.
     band_years : sequence of int or {year: band}, optional
         For a single multi-band file whose bands are years (e.g. GLC_FCS30D annual tiles).
     align : {"error", "reproject", "intersect"}

@@ -173,6 +173,21 @@ def test_nothing_read_until_computed(tmp_path: Path, reads: list[Any]) -> None:
     assert len(reads) == 1, "one 16x16 block serves an 8x8 corner"
 
 
+def test_block_chunks_follow_the_file_blocks_and_group_small_tiles(tmp_path: Path) -> None:
+    tiled = make_tif(tmp_path / "lc_2020.tif", codes((128, 192)), block=64)
+    da = open_landcover(tiled, legend="clcd", chunks="blocks")
+    assert da.chunks == ((1,), (64,) * 2, (64,) * 3)
+    # Tiles under 64 x 64 px are grouped like strips: 16 x ceil(256 * 256 / 256) rows.
+    small = make_tif(tmp_path / "lc_2022.tif", codes((64, 48)), block=16)
+    assert open_landcover(small, legend="clcd", chunks="blocks").chunks == ((1,), (64,), (16,) * 3)
+    # A striped file (GDAL's ~8 kB strips: 81 rows of 100 px) is chunked by its strips.
+    striped = make_tif(tmp_path / "lc_2021.tif", codes((700, 100)))
+    with rasterio.open(striped) as src:
+        assert src.block_shapes[0] == (81, 100)
+    da = open_landcover(striped, legend="clcd", chunks="blocks")
+    assert da.chunks == ((1,), (81,) * 8 + (52,), (100,))
+
+
 def test_small_rasters_checked_eagerly_at_open(tmp_path: Path, reads: list[Any]) -> None:
     p = make_tif(tmp_path / "lc_2020.tif", codes((64, 64)), block=16)
     open_landcover(p, legend="clcd", chunks=16)
