@@ -291,6 +291,14 @@ def open_landcover(
     nodata = next((la.nodata for la in layers if la.nodata is not None), None)
     if nodata is None and leg.nodata:
         nodata = leg.nodata[0]
+    if target is not None and nodata is None:
+        # Warping fills pixels no source covers; without a nodata code GDAL writes 0, which
+        # may be a class (dynamic_world: 0 = water).
+        raise SchemaError(
+            f"align='reproject' needs a nodata code for pixels the warped years do not cover, "
+            f"but neither the files nor legend {leg.name!r} declare one. Set it on the files "
+            "(e.g. gdal_edit.py -a_nodata 255 file.tif) or use a legend with a nodata code."
+        )
     arrays = []
     for la, (rows, cols) in zip(layers, windows, strict=True):
         da = _open_layer(la, _chunks_for(la, chunks), user_crs, target, nodata)

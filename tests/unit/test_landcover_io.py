@@ -537,6 +537,14 @@ def test_reproject_fills_uncovered_pixels_with_nodata(tmp_path: Path) -> None:
     np.testing.assert_array_equal(da.sel(year=2021).values, expected)
 
 
+def test_reproject_without_any_nodata_code_raises(tmp_path: Path) -> None:
+    # dynamic_world has no nodata code and 0 means water: a 0 fill would invent water.
+    a = make_tif(tmp_path / "lc_2020.tif", codes((6, 6), values=(1, 2)), nodata=None)
+    b = make_tif(tmp_path / "lc_2021.tif", np.full((3, 3), 5, "uint8"), nodata=None)
+    with pytest.raises(SchemaError, match="align='reproject' needs a nodata code"):
+        open_landcover([a, b], legend="dynamic_world", align="reproject")
+
+
 def test_check_codes_uses_attrs_legend(tmp_path: Path) -> None:
     da = open_landcover(make_tif(tmp_path / "lc_2020.tif", codes((4, 4))), legend="clcd")
     assert check_codes(da) == ()
