@@ -216,6 +216,13 @@ def _load_odc(
     items = [_with_raster_metadata(i, asset, leg) for its in groups.values() for i in its]
     dtype = items[0].assets[asset].extra_fields["raster:bands"][0]["data_type"]
     nodata = items[0].assets[asset].extra_fields["raster:bands"][0].get("nodata")
+    if nodata is None:
+        # odc-stac fills pixels no item covers with 0 then, which may be a class.
+        raise SchemaError(
+            f"method='odc' needs a nodata code for pixels no item covers, but neither the items "
+            f"nor legend {leg.name!r} declare one; set raster:bands nodata on the assets or use "
+            "method='files'"
+        )
     kwargs: dict[str, Any] = {
         "bands": [asset],
         "groupby": lambda item, _parsed, _idx: _year(item),
@@ -240,8 +247,7 @@ def _load_odc(
     da = da.assign_coords(year=np.array(years, dtype=np.int64))
     da.name = "landcover"
     da.attrs.pop("nodata", None)
-    if nodata is not None:
-        da = da.rio.write_nodata(nodata, encoded=False)
+    da = da.rio.write_nodata(nodata, encoded=False)
     # Unknown codes raise (or warn) when blocks are computed, as with code_check="lazy".
     known = _codes.known_codes(leg, nodata)
     da = da.copy(data=_codes.validated(da.data, known, leg.name, strict=strict))

@@ -113,3 +113,13 @@ def test_odc_only_grid_options_are_refused_with_files(catalog: Path) -> None:
         open_landcover_stac(catalog, legend="esa_worldcover", bbox=(6.7, 0.3, 6.71, 0.31))
     with pytest.raises(SchemaError, match="apply to method='odc' only"):
         open_landcover_stac(catalog, legend="esa_worldcover", resolution=0.001)
+
+
+def test_odc_without_any_nodata_code_raises(shared_data: Path) -> None:
+    # dynamic_world has no nodata code and 0 means water: odc-stac's 0 fill would invent water.
+    path = shared_data / "esa-worldcover-n00e006" / FILES[2020][1]
+    item = make_item(path, 2020, "v100", "declared_without_nodata")
+    item.assets["map"].extra_fields["raster:bands"] = [{"data_type": "uint8"}]
+    with pytest.raises(SchemaError, match="method='odc' needs a nodata code"):
+        open_landcover_stac([item], legend="dynamic_world", method="odc",
+                            bbox=(6.7, 0.3, 6.71, 0.31))  # fmt: skip
