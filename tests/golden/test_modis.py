@@ -7,7 +7,6 @@ by passing ``crs="EPSG:4326"`` (open_landcover's ``crs=`` replaces a declared CR
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +17,7 @@ from shapely.geometry import box
 
 from geo_revival.landcover.io import check_codes, open_landcover, pixel_area, read_zone_windows
 from geo_revival.landcover.legend import get_legend
+from tests.geodesy_reference import gauss_legendre_cell
 
 NAME = "MCD12C1.A2019001.006.2020220162300.tif"
 # SOURCE.md: window 116.35-118.70 E, 33.70-35.00 N (Xuzhou prefecture bbox) = 26 x 47 px.
@@ -69,22 +69,11 @@ def test_xuzhou_window_counts(xuzhou: xr.DataArray) -> None:
     assert legend.generic(13) == "built_up"
 
 
-def _cell_area(lat1: float, lat2: float, dlon: float) -> float:
-    """Independent value: Gauss-Legendre quadrature of the WGS84 area element."""
-    a, f = 6378137.0, 1 / 298.257223563
-    e2 = f * (2 - f)
-    x, w = np.polynomial.legendre.leggauss(30)
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    p = (p2 - p1) / 2 * x + (p1 + p2) / 2
-    integrand = a * a * (1 - e2) * np.cos(p) / (1 - e2 * np.sin(p) ** 2) ** 2
-    return float((p2 - p1) / 2 * np.sum(w * integrand) * math.radians(dlon))
-
-
 def test_xuzhou_pixel_areas_depend_on_latitude(xuzhou: xr.DataArray) -> None:
     area = pixel_area(xuzhou)
     assert area.dims == ("y",) and area.sizes["y"] == 26
-    assert float(area[0]) == pytest.approx(_cell_area(34.95, 35.00, 0.05), rel=1e-9)
-    assert float(area[-1]) == pytest.approx(_cell_area(33.70, 33.75, 0.05), rel=1e-9)
+    assert float(area[0]) == pytest.approx(gauss_legendre_cell(34.95, 35.00, 0.05), rel=1e-9)
+    assert float(area[-1]) == pytest.approx(gauss_legendre_cell(33.70, 33.75, 0.05), rel=1e-9)
     assert np.all(np.diff(area.values) > 0)  # larger towards the equator
     # ~25.4 km2 per pixel here (SOURCE.md: "one pixel ~ 30 km2" is a round figure).
     assert 25.0e6 < float(area.mean()) < 25.8e6

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pytest
 import rioxarray  # noqa: F401  (registers the .rio accessor)
@@ -15,6 +13,7 @@ from pyproj import Geod
 
 from geo_revival.exceptions import MissingCRSError, UnsupportedCRSError
 from geo_revival.landcover.io import pixel_area
+from tests.geodesy_reference import gauss_legendre_cell
 
 # WGS84 1 deg x 1 deg cells. Hand values: Gauss-Legendre (50 nodes) integral of the ellipsoid
 # area element a^2 (1 - e^2) cos(phi) / (1 - e^2 sin^2 phi)^2 over the cell, times 1 deg in
@@ -32,15 +31,6 @@ def grid(transform: Affine, shape: tuple[int, int], crs: str | None) -> xr.DataA
         x=transform.c + (np.arange(nx) + 0.5) * transform.a,
     )
     return da.rio.write_crs(crs) if crs else da
-
-
-def gauss_legendre_cell(lat1: float, lat2: float, dlon: float, a: float, f: float) -> float:
-    e2 = f * (2 - f)
-    x, w = np.polynomial.legendre.leggauss(50)
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    p = (p2 - p1) / 2 * x + (p1 + p2) / 2
-    integrand = a * a * (1 - e2) * np.cos(p) / (1 - e2 * np.sin(p) ** 2) ** 2
-    return float((p2 - p1) / 2 * np.sum(w * integrand) * math.radians(dlon))
 
 
 @pytest.mark.parametrize(
