@@ -42,11 +42,18 @@ class ReportInputs:
     projects: gpd.GeoDataFrame | None = None
     #: District boundaries drawn for context (default: :func:`geo_revival.load_districts`).
     districts: gpd.GeoDataFrame | None = None
+    #: Label the report simulated (also set when the land cover, zones or projects say so).
     simulated: bool = False
     #: Human-readable description of each input (shown in the summary).
     sources: dict[str, str] = field(default_factory=dict)
     #: Files read, hashed into the provenance.
     files: list[Path] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        # Inputs that say they are simulated make a simulated report, whatever the flag says.
+        from geo_revival.mapping._checks import is_simulated
+
+        self.simulated = self.simulated or is_simulated(self.landcover, self.zones, self.projects)
 
 
 def _landcover_files(landcover: xr.DataArray) -> list[Path]:
@@ -102,7 +109,6 @@ def load_inputs(
     return ReportInputs(
         zones=z,
         landcover=lc,
-        simulated=bool(lc.attrs.get("simulated", False)),
         sources={
             "zones 区块": str(zones),
             "land cover 土地覆盖": f"{lc.attrs.get('product', legend)}: "
@@ -190,21 +196,27 @@ def _tables(r: _Results) -> dict[str, pd.DataFrame]:
     }
 
 
+def _file_name(stem: str, suffix: str, simulated: bool) -> str:
+    """File name of a report output; simulated data carry ``simulated`` in their names."""
+    return f"{stem}_simulated{suffix}" if simulated else f"{stem}{suffix}"
+
+
 def _write_tables(r: _Results, folder: Path) -> None:
     from geo_revival.export import to_csv, to_geopackage, to_xlsx
 
     tables = _tables(r)
     (folder / "tables").mkdir()
+    sim = r.inputs.simulated
     for name, table in tables.items():
-        to_csv(pd.DataFrame(table), folder / "tables" / f"{name}.csv")
+        to_csv(pd.DataFrame(table), folder / "tables" / _file_name(name, ".csv", sim))
     # The per-unit transitions (thousands of rows) stay in CSV; the workbook is for reading.
     to_xlsx(
         {name: t for name, t in tables.items() if name != "transitions"},
-        folder / "tables" / "tables.xlsx",
+        folder / "tables" / _file_name("tables", ".xlsx", sim),
     )
     to_geopackage(
         r.inputs.zones,
-        folder / "zones_results.gpkg",
+        folder / _file_name("zones_results", ".gpkg", sim),
         results={
             "restoration_rate": r.accounting.rates,
             "reclaimed_area": r.accounting.flows,
@@ -414,14 +426,16 @@ def _summary_html(r: _Results, figures: dict[str, Path], prov: dict[str, Any], f
     rs = prov["rule_set"]
     params = esc(json.dumps(prov["parameters"], ensure_ascii=False))
     title = f"采煤沉陷区修复监测年报 {r.year} · Restoration monitoring report {r.year}"
+    xlsx = esc(_file_name("tables", ".xlsx", r.inputs.simulated))
+    gpkg = esc(_file_name("zones_results", ".gpkg", r.inputs.simulated))
     body = f"""<h1>{esc(title)}</h1>{banner}
 <h2>进度结论 Progress verdict</h2>
 <table>{head}{rows}</table>
 <p class='small'>Status compares the value with the plan reference ± the tolerance band of
 <code>progress_indicators.csv</code>; projections are OLS trends with 95 % prediction intervals.</p>
 <p><a href='progress_map.html'>交互地图 Interactive map</a> ·
-<a href='tables/tables.xlsx'>表格 Tables (XLSX)</a> ·
-<a href='zones_results.gpkg'>GeoPackage</a> · <a href='provenance.json'>provenance.json</a></p>
+<a href='tables/{xlsx}'>表格 Tables (XLSX)</a> ·
+<a href='{gpkg}'>GeoPackage</a> · <a href='provenance.json'>provenance.json</a></p>
 {imgs}
 <h2>数据来源 Data sources</h2><ul>{sources}</ul>
 <h2>规则集 Rule set</h2>
@@ -566,7 +580,9 @@ def build_report(
     pathlib.Path
         The report folder, holding ``index.html`` (one-page summary), ``summary.pdf``,
         ``progress_map.html``, ``provenance.json``, ``tables/`` (CSV + ``tables.xlsx``),
-        ``zones_results.gpkg``, ``figures/`` (PNG 300 dpi, PDF, SVG) and ``landcover/``.
+        ``zones_results.gpkg``, ``figures/`` (PNG 300 dpi, PDF, SVG) and ``landcover/``. Data
+        files of simulated inputs say so in their names (``tables_simulated.xlsx``,
+        ``progress_simulated.csv``, ``landcover_simulated_2025.tif`` ...).
 
     Raises
     ------
@@ -622,7 +638,7 @@ def build_report(
 
             bar.set_postfix_str("rasters")
             (tmp / "landcover").mkdir()
-            name = "landcover_simulated_{year}.tif" if inputs.simulated else "landcover_{year}.tif"
+            name = _file_name("landcover", "_{year}.tif", inputs.simulated)
             write_landcover(inputs.landcover, tmp / "landcover" / name)
             bar.update()
         bar.set_postfix_str("summary")

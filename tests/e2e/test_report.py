@@ -71,32 +71,37 @@ def test_every_file_exists(report: Path) -> None:
         "summary.pdf",
         "progress_map.html",
         "provenance.json",
-        "zones_results.gpkg",
-        "tables/tables.xlsx",
-        *(f"tables/{t}.csv" for t in TABLES),
+        "zones_results_simulated.gpkg",
+        "tables/tables_simulated.xlsx",
+        *(f"tables/{t}_simulated.csv" for t in TABLES),
         *(f"figures/{f}.{ext}" for f in FIGURES for ext in ("png", "pdf", "svg")),
         *(f"landcover/landcover_simulated_{y}.tif" for y in range(2020, 2026)),
     }
     written = {p.relative_to(report).as_posix() for p in report.rglob("*") if p.is_file()}
     assert expected <= written, sorted(expected - written)
+    # Every data file of the simulated demo says so in its name.
+    data = [p for p in written if p.startswith(("tables/", "landcover/")) or p.endswith(".gpkg")]
+    assert data and all("_simulated" in p for p in data), data
     assert not list(report.parent.glob(".report.partial-*"))
 
 
 @pytest.mark.slow
 def test_tables_parse(report: Path) -> None:
-    wb = openpyxl.load_workbook(report / "tables" / "tables.xlsx", read_only=True)
+    wb = openpyxl.load_workbook(report / "tables" / "tables_simulated.xlsx", read_only=True)
     for name in ("restoration_rate", "progress", "columns 列说明", "provenance 来源"):
         assert name in wb.sheetnames
-    rates = pd.read_excel(report / "tables" / "tables.xlsx", sheet_name="restoration_rate")
+    rates = pd.read_excel(
+        report / "tables" / "tables_simulated.xlsx", sheet_name="restoration_rate"
+    )
     assert len(rates) == 11 * 6  # 11 demo zones, 2020-2025
-    progress = pd.read_csv(report / "tables" / "progress.csv", encoding="utf-8-sig")
+    progress = pd.read_csv(report / "tables" / "progress_simulated.csv", encoding="utf-8-sig")
     indicator = progress.columns[0]
     assert "subsidence_treated_area" in set(progress[indicator])
 
 
 @pytest.mark.slow
 def test_geopackage_reads_back(report: Path) -> None:
-    path = report / "zones_results.gpkg"
+    path = report / "zones_results_simulated.gpkg"
     layers = {name for name, _ in pyogrio.list_layers(path)}
     assert {"zones", "restoration_rate", "reclaimed_area"} <= layers
     zones = gpd.read_file(path, layer="zones")
