@@ -188,6 +188,11 @@ def resolve_layers(
             )
             if len(mapping) != (len(band_years)):
                 raise SchemaError(f"duplicate years in band_years={band_years!r}")
+            if len(set(mapping.values())) != len(mapping):
+                raise SchemaError(
+                    f"band_years={band_years!r} gives one band to several years; each year "
+                    "needs its own band"
+                )
             bad = [b for b in mapping.values() if not 1 <= b <= meta["count"]]
             if bad or (not isinstance(band_years, Mapping) and len(mapping) != meta["count"]):
                 raise SchemaError(

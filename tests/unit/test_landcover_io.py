@@ -207,6 +207,10 @@ def test_multiband_years(tmp_path: Path) -> None:
         open_landcover(p, legend="clcd")
     with pytest.raises(SchemaError, match=r"has 3 bands but band_years"):
         open_landcover(p, legend="clcd", band_years=[2000, 2010])
+    with pytest.raises(SchemaError, match="one band to several years"):
+        open_landcover(p, legend="clcd", band_years={2000: 1, 2010: 1})
+    with pytest.raises(SchemaError, match="duplicate years"):
+        open_landcover(p, legend="clcd", band_years=[2000, 2000, 2020])
 
 
 # -- bad inputs --------------------------------------------------------------------------------
