@@ -25,7 +25,7 @@ import xarray as xr
 from folium import Element, MacroElement
 from folium.template import Template
 
-from geo_revival.crs import require_crs
+from geo_revival.crs import geodesic_area, require_crs
 from geo_revival.exceptions import SchemaError
 from geo_revival.landcover.legend import Legend, get_legend
 from geo_revival.mapping._assets import make_offline
@@ -228,7 +228,8 @@ def progress_map(
     zones = require_zones(zones)
     zones = zones.assign(zone_id=zones["zone_id"].astype(str))
     # Large zones first: zones drawn later lie on top, so zones inside others stay clickable.
-    zones = zones.iloc[np.argsort(-zones.geometry.area.to_numpy(), kind="stable")]
+    # Geodesic area: a planar area in degrees would mis-order zones at different latitudes.
+    zones = zones.iloc[np.argsort(-geodesic_area(zones).to_numpy(), kind="stable")]
     if results is None:
         if value not in zones.columns:
             raise SchemaError(f"zones have no column {value!r} to map; pass results=")
