@@ -8,6 +8,7 @@ not know this package. Messages say what is wrong and how to fix it.
 from __future__ import annotations
 
 __all__ = [
+    "AreaDistortionWarning",
     "CRSMismatchError",
     "CoverageWarning",
     "EstimationError",
@@ -118,3 +119,7 @@ class UndeclaredCoordsWarning(GeoRevivalWarning):
 
 class ProgressWarning(GeoRevivalWarning):
     """A plan indicator can be compared only in part: zones, years or pairs of years are missing."""
+
+
+class AreaDistortionWarning(GeoRevivalWarning):
+    """Planar areas in a raster's projected CRS differ from true ground areas (not equal-area)."""

@@ -22,12 +22,13 @@ import numpy as np
 import rioxarray
 import xarray as xr
 from affine import Affine
-from pyproj import CRS
+from pyproj import CRS, Proj, Transformer
 from rasterio.crs import CRS as RioCRS
 from rasterio.enums import Resampling
 
 from geo_revival.crs import planar_area_factor
 from geo_revival.exceptions import (
+    AreaDistortionWarning,
     GridMismatchError,
     LegendError,
     MissingCRSError,
@@ -423,6 +424,28 @@ def _zone_area_factor(lat_rad: np.ndarray, e2: float) -> np.ndarray:
     return s / (1.0 - e2 * s * s) + np.log((1.0 + e * s) / (1.0 - e * s)) / (2.0 * e)
 
 
+#: Areal scale factors further than this from 1 make planar pixel areas warn.
+AREA_DISTORTION_TOLERANCE = 0.01
+
+
+def _warn_area_distortion(crs: CRS, centre: tuple[float, float]) -> None:
+    """Warn when the projection's areal scale at ``centre`` is not within 1 % of 1."""
+    geographic = crs.geodetic_crs
+    if geographic is None:
+        return
+    lon, lat = Transformer.from_crs(crs, geographic, always_xy=True).transform(*centre)
+    scale = float(Proj(crs).get_factors(lon, lat).areal_scale)
+    if not np.isfinite(scale) or abs(scale - 1.0) > AREA_DISTORTION_TOLERANCE:
+        warnings.warn(
+            f"the raster's CRS {crs.name!r} is not equal-area: at its centre ({lon:.4f}, "
+            f"{lat:.4f}) one m² of the plane is {scale:.4g} m² of ground, so planar pixel areas "
+            "are off by that factor. Warp the land cover to an equal-area CRS (e.g. an Albers "
+            "projection) or to the local Gauss-Kruger zone (geo_revival.local_projected_crs).",
+            AreaDistortionWarning,
+            stacklevel=3,
+        )
+
+
 def pixel_area(da: xr.DataArray) -> xr.DataArray:
     """Area of the pixels of ``da`` in square metres.
 
@@ -456,6 +479,12 @@ def pixel_area(da: xr.DataArray) -> xr.DataArray:
     UnsupportedCRSError
         If the CRS is neither projected nor geographic, or a geographic grid is rotated.
 
+    Warns
+    -----
+    AreaDistortionWarning
+        Projected CRS whose areal scale at the raster's centre is more than 1 % from 1
+        (e.g. Web Mercator: planar areas ~1.46 x the ground area at 34° N).
+
     Examples
     --------
     >>> import numpy as np, xarray as xr, rioxarray  # noqa: F401
@@ -468,6 +497,7 @@ def pixel_area(da: xr.DataArray) -> xr.DataArray:
     t = da.rio.transform(recalc=False)
     if crs.is_projected:
         area = abs(t.a * t.e - t.b * t.d) * planar_area_factor(crs)
+        _warn_area_distortion(crs, t @ (da.sizes["x"] / 2, da.sizes["y"] / 2))
         return xr.DataArray(
             area, name="pixel_area_m2", attrs={"units": "m2", "method": "planar (projected CRS)"}
         )

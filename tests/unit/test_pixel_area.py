@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 import rioxarray  # noqa: F401  (registers the .rio accessor)
@@ -11,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pyproj import Geod
 
-from geo_revival.exceptions import MissingCRSError, UnsupportedCRSError
+from geo_revival.exceptions import AreaDistortionWarning, MissingCRSError, UnsupportedCRSError
 from geo_revival.landcover.io import pixel_area
 from tests.geodesy_reference import gauss_legendre_cell
 
@@ -95,7 +97,8 @@ def test_other_ellipsoid_is_used() -> None:
         ("EPSG:4548", Affine(10.0, 0, 500000, 0, -10.0, 3800000), 100.0),  # CGCS2000 GK 117E
         ("EPSG:32650", Affine(20.0, 0, 0, 0, -5.0, 0), 100.0),  # non-square pixels
         ("EPSG:32650", Affine(3.0, 4.0, 0, -4.0, 3.0, 0), 25.0),  # rotated: |ae - bd|
-        ("EPSG:2227", Affine(10.0, 0, 0, 0, -10.0, 0), 100.0 * 0.3048006096012192**2),  # US ft
+        # US survey feet, inside California zone 3 (so that the projection is not stretched)
+        ("EPSG:2227", Affine(10.0, 0, 6e6, 0, -10.0, 2.1e6), 100.0 * 0.3048006096012192**2),
     ],
 )
 def test_projected_area(crs: str, transform: Affine, expected: float) -> None:
@@ -104,6 +107,21 @@ def test_projected_area(crs: str, transform: Affine, expected: float) -> None:
     assert area.ndim == 0
     assert float(area) == pytest.approx(expected, rel=1e-12)
     assert (da + area).shape == (3, 2)
+
+
+def test_web_mercator_areas_warn_equal_area_and_gauss_kruger_do_not() -> None:
+    # Xuzhou (117.2 E, 34.3 N) in Web Mercator: the plane is sec²(34.3°) ≈ 1.465 x the ground.
+    mercator = grid(Affine(30.0, 0, 13_046_000, 0, -30.0, 4_070_000), (2, 2), "EPSG:3857")
+    with pytest.warns(AreaDistortionWarning, match=r"not equal-area.* 1\.46\d* m² of ground"):
+        pixel_area(mercator)
+    albers = "+proj=aea +lat_1=25 +lat_2=47 +lon_0=105 +ellps=WGS84 +units=m"  # CLCD's Albers
+    for crs, transform in [
+        ("EPSG:4548", Affine(30.0, 0, 520_000, 0, -30.0, 3_800_000)),
+        (albers, Affine(30.0, 0, 1_000_000, 0, -30.0, 3_900_000)),
+    ]:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", AreaDistortionWarning)
+            pixel_area(grid(transform, (2, 2), crs))
 
 
 def test_missing_crs() -> None:
