@@ -88,8 +88,11 @@ if TYPE_CHECKING:  # static type checkers and IDEs see the real objects
         zone_bar_chart,
     )
     from geo_revival.overlay import (
+        OverlaySeries,
         class_areas,
         coverage_report,
+        filter_flips,
+        overlay_series,
         transition_matrix,
         transitions,
     )
@@ -111,7 +114,9 @@ if TYPE_CHECKING:  # static type checkers and IDEs see the real objects
     from geo_revival.restoration import (
         CHANGE_CLASSES,
         STATE_CODES,
+        TRAJECTORY_CLASSES,
         Accounting,
+        RestorationSeries,
         RuleSet,
         account,
         accounting_units,
@@ -123,9 +128,12 @@ if TYPE_CHECKING:  # static type checkers and IDEs see the real objects
         load_rules,
         reclaimed_area,
         restoration_rate,
+        restoration_series,
         restoration_status,
         state_map,
         state_transitions,
+        trajectories,
+        write_trajectories,
     )
     from geo_revival.zones import (
         PLANNED_USES,
@@ -168,6 +176,14 @@ _LAZY = {
     "transition_matrix": "geo_revival.overlay",
     "transitions": "geo_revival.overlay",
     "coverage_report": "geo_revival.overlay",
+    "overlay_series": "geo_revival.overlay",
+    "OverlaySeries": "geo_revival.overlay",
+    "filter_flips": "geo_revival.overlay",
+    "trajectories": "geo_revival.restoration",
+    "write_trajectories": "geo_revival.restoration",
+    "restoration_series": "geo_revival.restoration",
+    "RestorationSeries": "geo_revival.restoration",
+    "TRAJECTORY_CLASSES": "geo_revival.restoration",
     "load_rules": "geo_revival.restoration",
     "restoration_status": "geo_revival.restoration",
     "restoration_rate": "geo_revival.restoration",

@@ -57,6 +57,13 @@ from geo_revival._rulesets import (
     planned_use_strings,
 )
 from geo_revival._state_maps import CHANGE_CLASSES, STATE_CODES, change_classes, state_map
+from geo_revival._trajectories import (
+    TRAJECTORY_CLASSES,
+    RestorationSeries,
+    restoration_series,
+    trajectories,
+    write_trajectories,
+)
 from geo_revival.exceptions import RuleSetError, SchemaError
 from geo_revival.landcover.legend import GENERIC_CLASSES
 from geo_revival.units import add_area_columns
@@ -65,7 +72,9 @@ __all__ = [
     "CHANGE_CLASSES",
     "STATES",
     "STATE_CODES",
+    "TRAJECTORY_CLASSES",
     "Accounting",
+    "RestorationSeries",
     "RuleSet",
     "account",
     "accounting_units",
@@ -77,9 +86,12 @@ __all__ = [
     "load_rules",
     "reclaimed_area",
     "restoration_rate",
+    "restoration_series",
     "restoration_status",
     "state_map",
     "state_transitions",
+    "trajectories",
+    "write_trajectories",
 ]
 
 Rules = str | PathLike[str] | RuleSet
