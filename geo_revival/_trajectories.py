@@ -98,7 +98,7 @@ def trajectory_arrays(
     for j in range(1, persistence):
         run &= restored[j : j + starts]
     layer = np.arange(starts).reshape((-1,) + (1,) * (states.ndim - 1))
-    run &= layer > first
+    run &= (layer > first) & ever
     found = run.any(axis=0)
     reclaimed = np.where(found, run.argmax(axis=0), -1).astype(np.int16)
     later = np.arange(n).reshape((-1,) + (1,) * (states.ndim - 1)) > reclaimed
