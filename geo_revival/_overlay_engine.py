@@ -279,8 +279,11 @@ Columns = dict[str, npt.NDArray[Any]]
 
 @dataclass(frozen=True)
 class Counts:
-    """Sparse counts of a block as columns: per (zone, year, code), (zone, year, year2, ...),
-    (zone, summary key) and (zone, year) of pixels changed by the flip filter."""
+    """Sparse counts of a block as columns.
+
+    Per (zone, year, code), (zone, year, year2, code, code2), (zone, summary key) and
+    (zone, year) of pixels changed by the flip filter.
+    """
 
     years: Columns
     pairs: Columns
@@ -485,8 +488,7 @@ def run(
 
 
 def combine(results: Sequence[Counts], values: list[str]) -> tuple[pd.DataFrame, ...]:
-    """Sum block counts by zone, year and code; zone, year pair and code pair; zone and summary
-    key; zone and year of filtered pixels."""
+    """Sum block counts of each table of :class:`Counts` by its keys."""
     return (
         _sum([r.years for r in results], ["zone", "year", "code"], values),
         _sum([r.pairs for r in results], ["zone", "year", "year2", "code", "code2"], values),

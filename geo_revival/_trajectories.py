@@ -84,9 +84,13 @@ _DAMAGED, _RESTORED = STATE_CODES["damaged"], STATE_CODES["restored"]
 
 def trajectory_arrays(
     states: npt.NDArray[Any], persistence: int
-) -> tuple[npt.NDArray[np.int16], npt.NDArray[np.int16], npt.NDArray[np.uint8], npt.NDArray[np.uint8]]:
-    """Per pixel of ``states`` ``(layer, ...)``: first damaged layer, reclaimed layer (-1: none),
-    state changes and trajectory class (see the module docstring)."""
+) -> tuple[
+    npt.NDArray[np.int16], npt.NDArray[np.int16], npt.NDArray[np.uint8], npt.NDArray[np.uint8]
+]:
+    """First damaged layer, reclaimed layer (-1: none), changes and class of each pixel.
+
+    ``states`` is ``(layer, ...)``; the rules are in the module docstring.
+    """
     n = states.shape[0]
     damaged = states == _DAMAGED
     restored = states == _RESTORED
@@ -111,7 +115,10 @@ def trajectory_arrays(
         last = np.where(s != 0, s, last)
     cls = np.select(
         [relapsed, found, ever, (states != 0).any(axis=0)],
-        [TRAJECTORY_CLASSES[c] for c in ("relapsed", "reclaimed", "still_damaged", "never_damaged")],
+        [
+            TRAJECTORY_CLASSES[c]
+            for c in ("relapsed", "reclaimed", "still_damaged", "never_damaged")
+        ],
         0,
     ).astype(np.uint8)
     return first, reclaimed, changes, cls
@@ -148,7 +155,11 @@ def _decode(keys: npt.NDArray[Any], years: Sequence[int]) -> pd.DataFrame:
 
 
 def _check_persistence(persistence: int) -> int:
-    if isinstance(persistence, bool) or not isinstance(persistence, int | np.integer) or persistence < 1:
+    if (
+        isinstance(persistence, bool)
+        or not isinstance(persistence, int | np.integer)
+        or persistence < 1
+    ):
         raise ValueError(
             f"persistence must be a whole number of years >= 1, not {persistence!r} "
             f"(default {DEFAULT_PERSISTENCE}: restored two years running)."
@@ -319,7 +330,8 @@ def write_trajectories(
 
     ``path`` names the class map (colour table: grey never damaged, red still damaged, green
     reclaimed, orange relapsed; class names in its tags); the other variables go next to it as
-    ``<stem>_<variable>.tif``. Written block by block (:func:`geo_revival.landcover.write_classified`).
+    ``<stem>_<variable>.tif``. Written block by block
+    (:func:`geo_revival.landcover.write_classified`).
     Simulated trajectories need ``simulated`` in the file name.
 
     Returns
@@ -335,7 +347,11 @@ def write_trajectories(
     out = []
     for name in ("trajectory_class", "first_damaged_year", "reclaimed_year", "state_changes"):
         da = traj[name]
-        file = target if name == "trajectory_class" else target.with_name(f"{target.stem}_{name}{target.suffix}")
+        file = (
+            target
+            if name == "trajectory_class"
+            else target.with_name(f"{target.stem}_{name}{target.suffix}")
+        )
         classes = {0: "nodata", **{v: k for k, v in TRAJECTORY_CLASSES.items()}}
         out.append(
             write_classified(
@@ -427,8 +443,13 @@ def restoration_series(
     uses = [str(u) for u in units["planned_use"]]
     summary = _Summary(state_table(uses, setup.legend, setup.nodata, ruleset), k)
     result = overlay.overlay_series(
-        units, landcover, zone_id="unit_id", summary=summary, flip_filter=flip_filter,
-        progress=progress, client=client,
+        units,
+        landcover,
+        zone_id="unit_id",
+        summary=summary,
+        flip_filter=flip_filter,
+        progress=progress,
+        client=client,
     )
     from geo_revival.restoration import reclaimed_area, restoration_status, state_transitions
 
@@ -438,13 +459,19 @@ def restoration_series(
     flows = reclaimed_area(state_transitions(moves, ruleset))
     years = list(setup.years)
     detail = attach_units(result.summary, units)
-    detail = pd.concat([detail.drop(columns="key"), _decode(detail["key"].to_numpy(), years)], axis=1)
+    detail = pd.concat(
+        [detail.drop(columns="key"), _decode(detail["key"].to_numpy(), years)], axis=1
+    )
     keys = ["zone_id", "trajectory_class", "first_damaged_year", "reclaimed_year"]
     detail = detail[detail["trajectory_class"] != "nodata"]
     traj = add_area_columns(
         detail.groupby(keys, as_index=False, sort=True)[["pixels", "area_m2"]].sum()
     )
-    done = traj[traj["reclaimed_year"] > 0].groupby(["zone_id", "reclaimed_year"])[["pixels", "area_m2"]].sum()
+    done = (
+        traj[traj["reclaimed_year"] > 0]
+        .groupby(["zone_id", "reclaimed_year"])[["pixels", "area_m2"]]
+        .sum()
+    )
     grid = pd.MultiIndex.from_product(
         [sorted(units["zone_id"].unique(), key=str), years[1:]], names=["zone_id", "year"]
     )

@@ -687,8 +687,10 @@ def _resolve_pairs(pairs: Pairs, years: tuple[int, ...]) -> list[tuple[int, int]
 def _count(
     setup: _Setup, plan: engine.Plan, coverage: Coverage, progress: bool, client: Any
 ) -> tuple[pd.DataFrame, ...]:
-    """Run the engine; return (years, pairs, summary, filtered) counts with zone indices into
-    all zones, years as calendar years, and ``area_m2``."""
+    """Run the engine; return the (years, pairs, summary, filtered) counts.
+
+    Zones are indices into all zones, years calendar years; ``area_m2`` is set.
+    """
     if coverage not in ("centre", "exact"):
         raise ValueError(f"coverage must be 'centre' or 'exact', not {coverage!r}")
     lc = setup.landcover.sel(year=list(setup.years))

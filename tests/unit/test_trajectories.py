@@ -10,6 +10,8 @@ unless said otherwise); ``_`` marks "none" (0).
 
 from __future__ import annotations
 
+import itertools
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -74,7 +76,11 @@ def _stack(layout: list[list[str]] = LAYOUT) -> xr.DataArray:
     da = xr.DataArray(
         np.moveaxis(codes, 2, 0),
         dims=("year", "y", "x"),
-        coords={"year": YEARS, "y": 10.0 * n - 5 - 10.0 * np.arange(n), "x": 5 + 10.0 * np.arange(n)},
+        coords={
+            "year": YEARS,
+            "y": 10.0 * n - 5 - 10.0 * np.arange(n),
+            "x": 5 + 10.0 * np.arange(n),
+        },
         attrs={"legend": "clcd"},
     )
     return da.rio.write_crs("EPSG:4548").rio.write_nodata(0)
@@ -95,7 +101,12 @@ def _expected(field: int) -> np.ndarray:
 
 @pytest.mark.parametrize(
     ("variable", "field"),
-    [("first_damaged_year", 1), ("reclaimed_year", 2), ("state_changes", 3), ("trajectory_class", 4)],
+    [
+        ("first_damaged_year", 1),
+        ("reclaimed_year", 2),
+        ("state_changes", 3),
+        ("trajectory_class", 4),
+    ],
 )
 def test_per_pixel_trajectory_equals_hand_values(variable: str, field: int) -> None:
     traj = trajectories(_stack(), ZONES)
@@ -149,7 +160,7 @@ def test_one_pass_tables_equal_separate_passes() -> None:
     result = overlay_series(ZONES, lc)
     separate = class_areas(ZONES, lc)
     pd.testing.assert_frame_equal(result.class_areas, separate, check_like=True)
-    pairs = list(zip(YEARS[:-1], YEARS[1:], strict=True))
+    pairs = list(itertools.pairwise(YEARS))
     pd.testing.assert_frame_equal(result.transitions, transitions(ZONES, lc, pairs=pairs))
 
 
