@@ -83,45 +83,76 @@ _DAMAGED, _RESTORED = STATE_CODES["damaged"], STATE_CODES["restored"]
 
 
 def trajectory_arrays(
-    states: npt.NDArray[Any], persistence: int
+    states: npt.NDArray[Any], persistence: int, *, changes: bool = True
 ) -> tuple[
     npt.NDArray[np.int16], npt.NDArray[np.int16], npt.NDArray[np.uint8], npt.NDArray[np.uint8]
 ]:
     """First damaged layer, reclaimed layer (-1: none), changes and class of each pixel.
 
-    ``states`` is ``(layer, ...)``; the rules are in the module docstring.
+    ``states`` is ``(layer, ...)`` with at most :data:`MAX_LAYERS` layers; the rules are in
+    the module docstring. With ``changes=False`` the change count is left at 0 (the per-zone
+    summary does not need it). Each pixel's damaged and restored years are packed into the
+    bits of one 64-bit word, so every rule is a few whole-array bit operations.
     """
     n = states.shape[0]
-    damaged = states == _DAMAGED
-    restored = states == _RESTORED
-    ever = damaged.any(axis=0)
-    first = np.where(ever, damaged.argmax(axis=0), -1).astype(np.int16)
-    # run[t]: restored in layers t .. t + persistence - 1
-    starts = max(0, n - persistence + 1)
-    run = restored[:starts].copy()
+    if n > MAX_LAYERS:
+        raise SchemaError(
+            f"trajectories handle at most {MAX_LAYERS} years, not {n}; split the series."
+        )
+    damaged, restored = _bits(states, _DAMAGED), _bits(states, _RESTORED)
+    first = _lowest(damaged)
+    run = restored.copy()  # bit t: restored in layers t .. t + persistence - 1
     for j in range(1, persistence):
-        run &= restored[j : j + starts]
-    layer = np.arange(starts).reshape((-1,) + (1,) * (states.ndim - 1))
-    run &= (layer > first) & ever
-    found = run.any(axis=0)
-    reclaimed = np.where(found, run.argmax(axis=0), -1).astype(np.int16)
-    later = np.arange(n).reshape((-1,) + (1,) * (states.ndim - 1)) > reclaimed
-    relapsed = found & (damaged & later).any(axis=0)
-    changes = np.zeros(states.shape[1:], np.uint8)
-    last = np.zeros(states.shape[1:], states.dtype)
-    for t in range(n):
-        s = states[t]
-        changes += (s != 0) & (last != 0) & (s != last)
-        last = np.where(s != 0, s, last)
-    cls = np.select(
-        [relapsed, found, ever, (states != 0).any(axis=0)],
-        [
-            TRAJECTORY_CLASSES[c]
-            for c in ("relapsed", "reclaimed", "still_damaged", "never_damaged")
-        ],
-        0,
-    ).astype(np.uint8)
-    return first, reclaimed, changes, cls
+        run &= restored >> np.uint64(j)
+    run &= ~_up_to(first)  # only after the first damaged year (none if never damaged)
+    reclaimed = _lowest(run)
+    relapsed = (damaged & ~_up_to(reclaimed)) != 0  # damaged after the reclamation
+    count = np.zeros(states.shape[1:], np.uint8)
+    if changes and n > 1:
+        if states.all():  # no nodata year: compare neighbours directly
+            count = (states[1:] != states[:-1]).sum(axis=0, dtype=np.uint8)
+        else:  # skip nodata years: compare with the last valid state
+            last = np.zeros(states.shape[1:], states.dtype)
+            for t in range(n):
+                s = states[t]
+                count += (s != 0) & (last != 0) & (s != last)
+                last = np.where(s != 0, s, last)
+    cls = np.zeros(states.shape[1:], np.uint8)
+    for name, where in (
+        ("never_damaged", (states != 0).any(axis=0)),
+        ("still_damaged", damaged != 0),
+        ("reclaimed", reclaimed != 0),
+        ("relapsed", relapsed),
+    ):  # each later class overrides the earlier ones
+        np.copyto(cls, TRAJECTORY_CLASSES[name], where=where)
+    return _index(first), _index(reclaimed), count, cls
+
+
+#: Most layers a trajectory can have (one bit per layer in a 64-bit word).
+MAX_LAYERS = 63
+
+
+def _bits(states: npt.NDArray[Any], code: int) -> npt.NDArray[np.uint64]:
+    """Bit ``t`` set where layer ``t`` has state ``code``."""
+    bits = np.zeros(states.shape[1:], np.uint64)
+    for t in range(states.shape[0]):
+        bits |= (states[t] == code).astype(np.uint64) << np.uint64(t)
+    return bits
+
+
+def _lowest(bits: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+    """The lowest set bit of each word (0 where none)."""
+    return bits & (~bits + np.uint64(1))
+
+
+def _up_to(low: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+    """All bits up to and including the single bit ``low``; every bit where ``low`` is 0."""
+    return low | (low - np.uint64(1))
+
+
+def _index(low: npt.NDArray[np.uint64]) -> npt.NDArray[np.int16]:
+    """Layer of the single bit ``low``; -1 where ``low`` is 0 (exact: powers of two < 2**64)."""
+    return (np.frexp(low.astype(np.float64))[1] - 1).astype(np.int16)
 
 
 @dataclass(frozen=True)
@@ -132,8 +163,14 @@ class _Summary:
     persistence: int
 
     def __call__(self, unit: int, codes: npt.NDArray[Any]) -> tuple[npt.NDArray[np.intp], int]:
-        states = lookup_states(self.table, np.full(1, unit + 1), codes)
-        first, reclaimed, _, cls = trajectory_arrays(states, self.persistence)
+        if codes.dtype == np.uint8:  # one row of 256 states: a plain 1-D lookup
+            row = np.zeros(256, np.uint8)
+            width = min(256, self.table.shape[1])
+            row[:width] = self.table[unit + 1, :width]
+            states = row[codes]
+        else:
+            states = lookup_states(self.table, np.full(1, unit + 1), codes)
+        first, reclaimed, _, cls = trajectory_arrays(states, self.persistence, changes=False)
         n = codes.shape[0] + 1
         keys = (cls.astype(np.intp) * n + (first + 1)) * n + (reclaimed + 1)
         return keys, (len(TRAJECTORY_CLASSES) + 1) * n * n
