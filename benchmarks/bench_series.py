@@ -138,11 +138,16 @@ def make_zones(size: int, n: int, share: float, workdir: Path, crs: str, origin,
     radius = np.sqrt(share * extent**2 / np.pi) * np.exp(
         0.04 * np.cumsum(rng.standard_normal(400)) / 4
     )
-    radius = np.minimum(radius, 0.5 * extent / np.maximum(np.abs(np.cos(angles)), np.abs(np.sin(angles))))
+    radius = np.minimum(
+        radius, 0.5 * extent / np.maximum(np.abs(np.cos(angles)), np.abs(np.sin(angles)))
+    )
     outline = shapely.Polygon(np.c_[cx + radius * np.cos(angles), cy + radius * np.sin(angles)])
     outline = outline.buffer(0)
-    outline = shapely.affinity.scale(outline, np.sqrt(share * extent**2 / outline.area),
-                                     np.sqrt(share * extent**2 / outline.area))
+    outline = shapely.affinity.scale(
+        outline,
+        np.sqrt(share * extent**2 / outline.area),
+        np.sqrt(share * extent**2 / outline.area),
+    )
     outline = outline.intersection(shapely.box(x0, y1 - extent, x0 + extent, y1))
     points = []
     while len(points) < n:
@@ -200,7 +205,10 @@ def child(method: str, paths: list[str], zones_path: str, out: str) -> None:
 
             workers = int(method[-1])
             cluster = LocalCluster(
-                n_workers=workers, threads_per_worker=1, processes=True, memory_limit="6GB",
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                memory_limit="6GB",
                 dashboard_address=None,
             )
             client = Client(cluster)
@@ -239,8 +247,13 @@ def _same(workdir: Path, a: str, b: str) -> str:
     right = pd.read_pickle(workdir / f"series_{b}.pkl")
     for name, table in left.items():
         other = right[name]
-        keys = [c for c in table.columns if not c.startswith(("pixels", "area", "reclaimed_area",
-                                                                  "newly", "net", "restored_", "damaged_"))]
+        keys = [
+            c
+            for c in table.columns
+            if not c.startswith(
+                ("pixels", "area", "reclaimed_area", "newly", "net", "restored_", "damaged_")
+            )
+        ]
         t1 = table.sort_values(keys).reset_index(drop=True)
         t2 = other.sort_values(keys).reset_index(drop=True)
         try:
@@ -294,7 +307,11 @@ def main() -> None:
     zones = make_zones(args.size, N_ZONES, 0.85, workdir, CRS, ORIGIN, PIXEL)
     gen = time.perf_counter() - t0
     methods = args.methods or [
-        "decode_1thread", "decode_2threads", "ours_series", "ours_cluster1", "ours_cluster2",
+        "decode_1thread",
+        "decode_2threads",
+        "ours_series",
+        "ours_cluster1",
+        "ours_cluster2",
     ]
     rows = [run(m, paths, zones, workdir) for m in methods]
     done = {r["method"] for r in rows if "error" not in r}
@@ -307,12 +324,16 @@ def main() -> None:
     pixels = args.size**2
     report += [
         f"## Jiangsu extent: {args.size:,} x {args.size:,} px at 30 m ({pixels / 1e6:,.0f} M px "
-        f"a year, {pixels * 900 / 1e6:,.0f} km^2), {args.years} years, {N_ZONES} simulated counties",
+        f"a year, {pixels * 900 / 1e6:,.0f} km^2), {args.years} years, "
+        f"{N_ZONES} simulated counties",
         "",
         f"Inputs generated in {gen:.0f} s (cached in {workdir}). Load average (1/5/15 min) at "
         f"start of each method in the table's order: "
-        + "; ".join(f"{r['method']} {r['load'][0]:.2f}/{r['load'][1]:.2f}/{r['load'][2]:.2f}"
-                    for r in rows if "load" in r)
+        + "; ".join(
+            f"{r['method']} {r['load'][0]:.2f}/{r['load'][1]:.2f}/{r['load'][2]:.2f}"
+            for r in rows
+            if "load" in r
+        )
         + ".",
         "",
         _table(rows, "decode_2threads"),
@@ -326,8 +347,10 @@ def main() -> None:
 
         big = list(make_rasters(30_000, workdir))
         zones2 = make_zones(30_000, 200, 0.9, workdir, "EPSG:4548", O2, 10.0)
-        rows2 = [run(m, big, zones2, workdir) for m in
-                 ("decode_2threads", "large_class_areas", "large_transitions")]
+        rows2 = [
+            run(m, big, zones2, workdir)
+            for m in ("decode_2threads", "large_class_areas", "large_transitions")
+        ]
         report += [
             "## Overlay memory, large zones: 30,000 x 30,000 px, two years, 200 simulated "
             "Voronoi zones covering ~90 % of the raster",

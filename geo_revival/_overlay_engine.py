@@ -255,14 +255,23 @@ class _Tally:
                 self.summary.append((zone, keys, sums))
         lo = min(int(v.min()) for v in values)
         span = max(int(v.max()) for v in values) - lo + 1
-        for y in self.plan.years:
-            keys, sums = _sparse_counts(_keys([values[y]], span, lo), span, weights)
-            self.years.append((zone, y, keys + lo, sums))
+        # A year that is part of a pair is counted from the pair's marginal (same pixels,
+        # nodata codes included): one bincount over all pixels less per year.
+        marginals: dict[int, tuple[npt.NDArray[np.int64], list[npt.NDArray[Any]]]] = {}
         for y0, y1 in self.plan.pairs:
             keys = _keys([values[y0], values[y1]], span, lo)
             keys, sums = _sparse_counts(keys, span * span, weights)
             code, code2 = np.divmod(keys, span)
             self.pairs.append((zone, y0, y1, code + lo, code2 + lo, sums))
+            for y, c in ((y0, code), (y1, code2)):
+                if y in self.plan.years and y not in marginals:
+                    marginals[y] = _marginal(c, sums, span)
+        for y in self.plan.years:
+            if y in marginals:
+                keys, sums = marginals[y]
+            else:
+                keys, sums = _sparse_counts(_keys([values[y]], span, lo), span, weights)
+            self.years.append((zone, y, keys + lo, sums))
 
     def frames(self) -> Counts:
         """Return the block's counts as columns."""
@@ -314,6 +323,15 @@ def _keys(values: Sequence[npt.NDArray[Any]], span: int, lo: int) -> npt.NDArray
         key += v.astype(np.int64) if v.dtype == np.uint64 else v
     key -= lo * sum(span**i for i in range(len(values)))  # lo off every digit at once
     return key
+
+
+def _marginal(
+    codes: npt.NDArray[np.int64], sums: list[npt.NDArray[Any]], span: int
+) -> tuple[npt.NDArray[np.int64], list[npt.NDArray[Any]]]:
+    """Sum sparse pair counts over the other year: the counts of one year (dtypes kept)."""
+    totals = [np.bincount(codes, weights=s, minlength=span).astype(s.dtype) for s in sums]
+    nonzero = np.flatnonzero(totals[0])
+    return nonzero, [t[nonzero] for t in totals]
 
 
 def _sparse_counts(

@@ -141,7 +141,7 @@ def _bits(states: npt.NDArray[Any], code: int) -> npt.NDArray[np.uint64]:
 
 
 def _lowest(bits: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
-    """The lowest set bit of each word (0 where none)."""
+    """Return the lowest set bit of each word (0 where none)."""
     return bits & (~bits + np.uint64(1))
 
 
