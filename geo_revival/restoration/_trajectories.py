@@ -44,12 +44,23 @@ import pandas as pd
 import shapely
 import xarray as xr
 
-from geo_revival import overlay
-from geo_revival._accounting_units import accounting_units, attach_units
-from geo_revival._rulesets import RuleSet, load_rules
-from geo_revival._state_maps import STATE_CODES, _unit_index, _window, lookup_states, state_table
 from geo_revival.exceptions import SchemaError
 from geo_revival.landcover import write_classified
+from geo_revival.overlay import filter_flips, overlay_series, prepare_overlay
+from geo_revival.restoration._accounting import (
+    reclaimed_area,
+    restoration_status,
+    state_transitions,
+)
+from geo_revival.restoration._rules import RuleSet, load_rules
+from geo_revival.restoration._state_maps import (
+    STATE_CODES,
+    _unit_index,
+    _window,
+    lookup_states,
+    state_table,
+)
+from geo_revival.restoration._units import accounting_units, attach_units
 from geo_revival.units import add_area_columns
 
 __all__ = [
@@ -299,12 +310,12 @@ def trajectories(
     k = _check_persistence(persistence)
     ruleset = load_rules(rules)
     units = accounting_units(zones, projects)
-    setup = overlay._prepare(units, landcover, "unit_id", None, "raise")
+    setup = prepare_overlay(units, landcover, "unit_id", None, "raise")
     if len(setup.years) < 2:
         raise SchemaError(f"trajectories need at least two years, not {list(setup.years)}")
     lc = setup.landcover.sel(year=list(setup.years))
     if flip_filter:
-        lc = overlay.filter_flips(lc)
+        lc = filter_flips(lc)
     lc = lc.rio.isel_window(_window(setup.geoms, setup.grid))
     if isinstance(lc.data, dask.array.Array):
         data = lc.data.rechunk({0: -1})
@@ -476,10 +487,10 @@ def restoration_series(
     k = _check_persistence(persistence)
     ruleset = load_rules(rules)
     units = accounting_units(zones, projects)
-    setup = overlay._prepare(units, landcover, "unit_id", None, "raise")
+    setup = prepare_overlay(units, landcover, "unit_id", None, "raise")
     uses = [str(u) for u in units["planned_use"]]
     summary = _Summary(state_table(uses, setup.legend, setup.nodata, ruleset), k)
-    result = overlay.overlay_series(
+    result = overlay_series(
         units,
         landcover,
         zone_id="unit_id",
@@ -488,8 +499,6 @@ def restoration_series(
         progress=progress,
         client=client,
     )
-    from geo_revival.restoration import reclaimed_area, restoration_status, state_transitions
-
     areas = attach_units(result.class_areas, units)
     moves = attach_units(result.transitions, units)
     status = restoration_status(areas, ruleset)

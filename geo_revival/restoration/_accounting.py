@@ -46,9 +46,10 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from geo_revival._accounting_units import accounting_units, attach_units
-from geo_revival._provenance import provenance
-from geo_revival._rulesets import (
+from geo_revival.exceptions import RuleSetError, SchemaError
+from geo_revival.landcover.legend import GENERIC_CLASSES
+from geo_revival.provenance import provenance
+from geo_revival.restoration._rules import (
     FLOW_STATES,
     STATES,
     RuleSet,
@@ -56,25 +57,20 @@ from geo_revival._rulesets import (
     load_rules,
     planned_use_strings,
 )
-from geo_revival._state_maps import CHANGE_CLASSES, STATE_CODES, change_classes, state_map
-from geo_revival._trajectories import (
-    TRAJECTORY_CLASSES,
-    RestorationSeries,
-    restoration_series,
-    trajectories,
-    write_trajectories,
+from geo_revival.restoration._state_maps import (
+    CHANGE_CLASSES,
+    STATE_CODES,
+    change_classes,
+    state_map,
 )
-from geo_revival.exceptions import RuleSetError, SchemaError
-from geo_revival.landcover.legend import GENERIC_CLASSES
+from geo_revival.restoration._units import accounting_units, attach_units
 from geo_revival.units import add_area_columns
 
 __all__ = [
     "CHANGE_CLASSES",
     "STATES",
     "STATE_CODES",
-    "TRAJECTORY_CLASSES",
     "Accounting",
-    "RestorationSeries",
     "RuleSet",
     "account",
     "accounting_units",
@@ -86,12 +82,9 @@ __all__ = [
     "load_rules",
     "reclaimed_area",
     "restoration_rate",
-    "restoration_series",
     "restoration_status",
     "state_map",
     "state_transitions",
-    "trajectories",
-    "write_trajectories",
 ]
 
 Rules = str | PathLike[str] | RuleSet
