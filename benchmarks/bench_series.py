@@ -176,7 +176,6 @@ def child(method: str, paths: list[str], zones_path: str, out: str) -> None:
     import geopandas as gpd
 
     from geo_revival.landcover.io import open_landcover
-    from geo_revival.restoration import restoration_series
 
     stats: dict[str, object] = {}
     zones = gpd.read_file(zones_path)
@@ -197,6 +196,8 @@ def child(method: str, paths: list[str], zones_path: str, out: str) -> None:
         wall = time.perf_counter() - start
         stats["zone_pixels"] = int(df["pixels"].sum())
     else:
+        from geo_revival.restoration import restoration_series
+
         years = [FIRST_YEAR + i for i in range(len(paths))]
         lc = open_landcover(paths, legend="clcd", years=years, chunks=chunk)
         client = None
