@@ -415,28 +415,26 @@ def _count_chunks(job: BlockJob, *parts: npt.NDArray[Any], **kwargs: Any) -> Cou
 def _coverage_fractions(
     job: BlockJob, grid: Grid, h: int, w: int
 ) -> Iterator[tuple[int, npt.NDArray[np.int64], npt.NDArray[np.float64]]]:
-    """Yield (zone, flat cell index in block, coverage fraction) from exactextract."""
+    """Yield (zone, flat cell index in the ``h`` x ``w`` block, coverage fraction)."""
     from exactextract import exact_extract
     from exactextract.raster import NumPyRasterSource
 
+    # One call per zone: exactextract's output (16 bytes a covered cell) then holds one zone's
+    # cells at a time, not those of every zone of the block. It only needs the block's grid
+    # (the same one for every zone, so fractions do not depend on windows); we read the values.
     xmin, ymin, xmax, ymax = grid.bounds(job.row0, job.row1, job.col0, job.col1)
-    # exactextract only needs the grid here; the values are read by us.
     stand_in = NumPyRasterSource(np.zeros((h, w), np.uint8), xmin, ymin, xmax, ymax)
-    features = [
-        {"type": "Feature", "properties": {"i": i}, "geometry": shapely.geometry.mapping(g)}
-        for i, g in enumerate(job.geoms)
-    ]
-    table = exact_extract(
-        stand_in, features, ["cell_id", "coverage"], output="pandas", include_cols=["i"]
-    )
-    for i, cells, fraction in zip(table["i"], table["cell_id"], table["coverage"], strict=True):
-        keep = fraction > 0
-        if keep.any():
-            yield (
-                int(job.zones[i]),
-                np.asarray(cells, np.int64)[keep],
-                np.asarray(fraction, np.float64)[keep],
-            )
+    for k, geom in enumerate(job.geoms):
+        feature = {"type": "Feature", "properties": {}, "geometry": shapely.geometry.mapping(geom)}
+        table = exact_extract(stand_in, [feature], ["cell_id", "coverage"], output="pandas")
+        for cells, fraction in zip(table["cell_id"], table["coverage"], strict=True):
+            keep = np.asarray(fraction) > 0
+            if keep.any():
+                yield (
+                    int(job.zones[k]),
+                    np.asarray(cells, np.int64)[keep],
+                    np.asarray(fraction, np.float64)[keep],
+                )
 
 
 # -- running all blocks -------------------------------------------------------------------------
