@@ -456,8 +456,12 @@ def restoration_series(
         pixels, as in the accounting).
     landcover
         Land-cover series ``(year, y, x)``, at least two years.
-    persistence, flip_filter
+    persistence
         See :func:`trajectories`.
+    flip_filter
+        Remove one-year flips (:func:`geo_revival.filter_flips`) before counting: then every
+        table (class areas, transitions, accounting and trajectories) is of the filtered land
+        cover, and ``flip_filter`` reports the area it changed per zone and year.
     progress, client
         Progress bar; dask.distributed client (see :func:`geo_revival.class_areas`).
 
