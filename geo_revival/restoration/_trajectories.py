@@ -469,9 +469,10 @@ def restoration_series(
     -------
     RestorationSeries
         ``reclaimed_by_year`` (``zone_id, year, pixels, area_m2, area_ha, area_mu``: the area
-        first reclaimed in each year, one row per zone and year after the first) is the curve
-        a reclamation target is read against; ``trajectories`` has the full detail
-        (``zone_id, trajectory_class, first_damaged_year, reclaimed_year, pixels, area_*``).
+        first reclaimed in each year, one row per zone and year after the first, including land
+        that relapsed later) is the curve a reclamation target is read against;
+        ``trajectories`` has the full detail (``zone_id, trajectory_class, first_damaged_year,
+        reclaimed_year, pixels, area_*``), e.g. to leave relapsed land out.
 
     Examples
     --------
