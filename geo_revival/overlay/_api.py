@@ -135,7 +135,8 @@ def class_areas(
         Years to count (default: all).
     coverage : {"centre", "exact"}
         Pixel-centre rule, or fractional pixel coverage: ``pixels`` then counts the pixels
-        the zone touches with a coverage fraction above 0, the added ``coverage_fraction``
+        the zone touches with a coverage fraction above 1e-9 (floating-point noise of
+        edges along pixel boundaries is not coverage), the added ``coverage_fraction``
         column sums their fractions, and areas are weighted by the fractions.
     on_missing : {"raise", "warn"}
         Zones that miss the raster: raise :class:`NoOverlapError`, or warn and leave them out.
@@ -698,6 +699,7 @@ def _provenance(function: str, setup: OverlayInputs, **parameters: Any) -> dict[
         legend=setup.legend.name,
         landcover_source=attrs.get("source"),
         landcover_version=attrs.get("version"),
+        **({"landcover_value_cast": attrs["value_cast"]} if attrs.get("value_cast") else {}),
         simulated=bool(attrs.get("simulated", False)),
         crs=CRS.from_user_input(setup.landcover.rio.crs).to_string(),
     )

@@ -52,6 +52,7 @@ from geo_revival.exceptions import (
     UnsupportedCRSError,
 )
 from geo_revival.provenance import provenance
+from geo_revival.zones._plausible import check_coordinates
 from geo_revival.units import to_mu
 
 __all__ = ["PLANNED_USES", "ZONE_CATEGORIES", "load_zones"]
@@ -101,6 +102,24 @@ def _read(path: Path, layer: str | int | None) -> gpd.GeoDataFrame:
             f"Could not read zones from {path}: {exc}. Supported: GeoPackage, Shapefile (.shp or "
             ".zip), GeoJSON, GeoParquet (.parquet) and KML."
         ) from exc
+
+
+def _require_geometry(data: Any) -> None:
+    if not isinstance(data, gpd.GeoDataFrame):
+        raise SchemaError("The zone source has no geometry column.")
+    name = data._geometry_column_name
+    if name is None or name not in data.columns:
+        geo = [str(c) for c in data.columns if isinstance(data[c].dtype, gpd.array.GeometryDtype)]
+        hint = (
+            f"it has geometry column(s) {geo}: pick one with gdf.set_geometry({geo[0]!r})"
+            if geo
+            else "it has no geometry column at all; build it with gpd.GeoDataFrame(..., "
+            "geometry=...)"
+        )
+        raise SchemaError(
+            f"The zones GeoDataFrame has no active geometry column "
+            f"({'none set' if name is None else f'{name!r} was dropped or renamed'}); {hint}."
+        )
 
 
 def _declared_coords(crs: CRS | None, path: Path | None) -> str | None:
@@ -340,8 +359,7 @@ def load_zones(
         raise SchemaError(
             f"load_zones needs a file path or a GeoDataFrame, not {type(source).__name__}."
         )
-    if not isinstance(data, gpd.GeoDataFrame) or data.geometry.name not in data.columns:
-        raise SchemaError("The zone source has no geometry column.")
+    _require_geometry(data)
     if data.empty:
         raise SchemaError("The zone layer has no features.")
 
@@ -353,6 +371,7 @@ def load_zones(
     data = _resolve_coords(data, crs, key, path)
 
     ids = data[id_column].astype(str)
+    check_coordinates(data, ids.tolist(), f"file {path.name}" if path else "GeoDataFrame")
     geoms, repaired = _check_and_repair(data, ids)
 
     out = data.drop(columns=[id_column, category_column], errors="ignore")
