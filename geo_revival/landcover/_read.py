@@ -34,7 +34,7 @@ _CAST_DTYPES = ("uint8", "uint16", "int16", "int32")
 
 
 def read_failed(path: str, what: str, exc: BaseException) -> ReadError:
-    """The :class:`ReadError` for a failed raster read (``what``: e.g. ``"rows 0-255"``)."""
+    """Return the :class:`ReadError` for a failed raster read (``what``: e.g. ``"rows 0-255"``)."""
     return ReadError(
         f"could not read {what} of the raster {path}: {exc}. The file is probably truncated or "
         "damaged (e.g. an interrupted download or copy); download or export it again "
@@ -133,7 +133,7 @@ class BlockReader:
 
 
 def lazy_band(reader: BlockReader, chunks: tuple[tuple[int, ...], ...]) -> dsa.Array:
-    """A dask array of ``reader`` with the given chunks (one file read per chunk)."""
+    """Return a dask array of ``reader`` with the given chunks (one file read per chunk)."""
     name = "landcover-read-" + tokenize(reader, chunks)
     return dsa.from_array(
         reader,

@@ -37,6 +37,7 @@ from geo_revival.exceptions import (
     UnsupportedCRSError,
 )
 from geo_revival.landcover import _codes
+from geo_revival.landcover._grid import Grid, differences, intersection_windows, same_lattice
 from geo_revival.landcover._read import (
     FROM_FILES,
     BlockReader,
@@ -44,7 +45,6 @@ from geo_revival.landcover._read import (
     lazy_band,
     resolve_nodata,
 )
-from geo_revival.landcover._grid import Grid, differences, intersection_windows, same_lattice
 from geo_revival.landcover._sources import (
     BandYears,
     Layer,

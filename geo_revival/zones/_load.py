@@ -52,8 +52,8 @@ from geo_revival.exceptions import (
     UnsupportedCRSError,
 )
 from geo_revival.provenance import provenance
-from geo_revival.zones._plausible import check_coordinates
 from geo_revival.units import to_mu
+from geo_revival.zones._plausible import check_coordinates
 
 __all__ = ["PLANNED_USES", "ZONE_CATEGORIES", "load_zones"]
 

@@ -27,7 +27,7 @@ _FIX = (
 
 
 def _example(values: npt.NDArray[np.float64]) -> str:
-    """The first value, as the user would recognise it (520300, 117.21, 1e+15)."""
+    """Format the first value as the user would recognise it (520300, 117.21, 1e+15)."""
     v = float(values.ravel()[0])
     return f"{v:.10g}" if abs(v) < 1e7 else f"{v:.3g}"
 
@@ -35,7 +35,7 @@ def _example(values: npt.NDArray[np.float64]) -> str:
 def _describe_geographic(
     ids: list[str], xy: npt.NDArray[np.float64], crs: CRS
 ) -> str | None:
-    """What out-of-range lon/lat values look like (``None`` if they are in range)."""
+    """Describe what out-of-range lon/lat values look like (``None`` if they are in range)."""
     x, y = xy[:, 0], xy[:, 1]
     bad = (np.abs(x) > 180) | (np.abs(y) > 90)
     if not bad.any():
@@ -71,10 +71,10 @@ def _lonlat_bounds(
     xy: npt.NDArray[np.float64], crs: CRS
 ) -> tuple[float, float, float, float] | None:
     """(west, south, east, north) of the points in WGS84 degrees; None if they do not convert."""
-    bounds = (*xy.min(axis=0), *xy.max(axis=0))
+    (left, bottom), (right, top) = xy.min(axis=0), xy.max(axis=0)
     to_wgs = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
     try:
-        out = to_wgs.transform_bounds(*bounds, errcheck=True)
+        out = to_wgs.transform_bounds(left, bottom, right, top, errcheck=True)
     except Exception:  # any projection failure means the points are not in this CRS
         return None
     return out if np.isfinite(out).all() else None
@@ -98,7 +98,7 @@ def check_coordinates(zones: gpd.GeoDataFrame, ids: list[str], where: str) -> No
     def zones_of(bad: npt.NDArray[np.bool_]) -> list[str]:
         return [ids[i] for i in np.unique(owner[bad])][:10]
 
-    finite = np.isfinite(xy).all(axis=1)
+    finite: npt.NDArray[np.bool_] = np.asarray(np.isfinite(xy).all(axis=1))
     if not finite.all():
         raise CRSMismatchError(
             f"The zones ({where}) have non-finite coordinates (NaN or infinity) in zones "
