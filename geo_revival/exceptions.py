@@ -20,6 +20,7 @@ __all__ = [
     "LegendError",
     "MissingCRSError",
     "NoOverlapError",
+    "OutputError",
     "OutputExistsError",
     "PlanLookupError",
     "ProductVersionWarning",
@@ -83,6 +84,10 @@ class ReadError(GeoRevivalError, OSError):
 
 class OutputExistsError(GeoRevivalError, FileExistsError):
     """An output location exists and is not empty; pass ``force=True`` to replace it."""
+
+
+class OutputError(GeoRevivalError, PermissionError):
+    """An output folder or file cannot be written (read-only or missing permissions)."""
 
 
 class PlanLookupError(GeoRevivalError, LookupError):

@@ -21,6 +21,10 @@ def report(
         list[str] | None, Opt(help="Land-cover raster file, glob or folder (repeatable).")
     ] = None,
     legend: Annotated[str | None, Opt(help="Legend of the land cover, e.g. clcd.")] = None,
+    coords: Annotated[
+        str | None,
+        Opt(help="What the zone file's lon/lat are: wgs84, gcj02 (AMap/Tencent) or bd09 (Baidu)."),
+    ] = None,
     rules: Annotated[str, Opt(help="Rule set name or TOML file.")] = "default",
     year: Annotated[int | None, Opt(help="Report year (default: the latest).")] = None,
     force: Annotated[bool, Opt("--force", help="Replace a non-empty output folder.")] = False,
@@ -31,7 +35,8 @@ def report(
 ) -> None:
     """Write the yearly report: tables, GeoPackage, maps, charts, HTML/PDF summary.
 
-    Exit codes: 0 written; 2 invalid input; 3 output folder not empty (use --force); 1 other.
+    Exit codes: 0 written; 2 invalid input or unwritable output folder; 3 output folder not
+    empty (use --force); 143 stopped by SIGTERM (the partial report is removed); 1 other.
     """
     from geo_revival.exceptions import GeoRevivalError, OutputExistsError
     from geo_revival.report import build_report
@@ -40,12 +45,12 @@ def report(
     try:
         path = build_report(
             out, zones=zones, landcover=sources, legend=legend, rules=rules, year=year,
-            force=force, rasters=rasters, progress=not quiet,
+            force=force, rasters=rasters, progress=not quiet, coords=coords,
         )
     except OutputExistsError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(3) from None
-    except (GeoRevivalError, FileNotFoundError) as exc:
+    except (GeoRevivalError, FileNotFoundError, PermissionError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
     typer.echo(f"report written to {path}/ (open {path / 'index.html'})")

@@ -3,16 +3,15 @@
 :func:`build_report` runs the accounting (:func:`geo_revival.restoration.account`) and the plan
 comparison (:func:`geo_revival.plan.progress`) and hands their tables to the exporters,
 maps and charts. It computes nothing itself. The folder is written next to its destination
-and moved into place only when complete, so a failure leaves nothing half-written.
+and moved into place only when complete, so a failure leaves nothing half-written; an existing
+report replaced with ``force`` is swapped out atomically (see :mod:`geo_revival.report._folder`).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import platform
 import shutil
-import tempfile
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -25,8 +24,9 @@ import pandas as pd
 import xarray as xr
 from tqdm.std import tqdm  # not tqdm.auto: no ipywidgets dependency, no TqdmWarning
 
-from geo_revival.provenance import file_sha256
 from geo_revival.exceptions import OutputExistsError, SchemaError
+from geo_revival.provenance import file_sha256
+from geo_revival.report._folder import clean_stale, handle_sigterm, new_partial, swap_into_place
 
 __all__ = ["ReportInputs", "build_report", "demo_inputs", "load_inputs"]
 
@@ -98,12 +98,13 @@ def load_inputs(
     *,
     legend: str,
     years: Sequence[int] | None = None,
+    coords: str | None = None,
 ) -> ReportInputs:
     """Read the zones (:func:`load_zones`) and land cover (:func:`open_landcover`) from files."""
     from geo_revival.landcover.io import open_landcover
     from geo_revival.zones import load_zones
 
-    z = load_zones(zones)
+    z = load_zones(zones, coords=coords)
     lc = open_landcover(landcover, legend=legend, years=years)
     rasters = _landcover_files(lc)
     return ReportInputs(
@@ -134,12 +135,6 @@ def _check_destination(out: Path, force: bool) -> None:
         raise OutputExistsError(
             f"refusing to replace {out}: it is the root, home or current folder (or contains it)"
         )
-
-
-def _move_into_place(tmp: Path, out: Path) -> None:
-    if out.exists():
-        shutil.rmtree(out)
-    os.replace(tmp, out)
 
 
 # -- steps -----------------------------------------------------------------------------------
@@ -225,7 +220,6 @@ def _write_tables(r: _Results, folder: Path) -> None:
 
 
 def _figures(r: _Results, folder: Path) -> dict[str, Path]:
-    from geo_revival.zones import load_districts
     from geo_revival.mapping.charts import (
         rate_chart,
         transition_flow_chart,
@@ -233,6 +227,7 @@ def _figures(r: _Results, folder: Path) -> dict[str, Path]:
         zone_bar_chart,
     )
     from geo_revival.mapping.static import save_figure, static_map
+    from geo_revival.zones import load_districts
 
     figs = folder / "figures"
     figs.mkdir()
@@ -302,8 +297,8 @@ def _figures(r: _Results, folder: Path) -> dict[str, Path]:
 
 
 def _interactive(r: _Results, folder: Path) -> Path:
-    from geo_revival.zones import load_districts
     from geo_revival.mapping.interactive import progress_map, save_map
+    from geo_revival.zones import load_districts
 
     m = progress_map(
         r.inputs.zones,
@@ -551,6 +546,7 @@ def build_report(
     force: bool = False,
     rasters: bool = True,
     progress: bool = True,
+    coords: str | None = None,
 ) -> Path:
     """Write the yearly monitoring report into the folder ``out``.
 
@@ -568,12 +564,17 @@ def build_report(
     year
         Report year (default: the latest land-cover year).
     force
-        Replace a non-empty ``out``.
+        Replace a non-empty ``out``: the new report is written beside it and swapped in
+        atomically (old moved aside, new moved in, old deleted); on any failure, or SIGINT or
+        SIGTERM, the old report stays as it was and the partial one is removed.
     rasters
         Write the land cover as COGs with the legend's colour table (``landcover/``, a few
         MB per year); ``False`` leaves them out.
     progress
         Show a progress bar on stderr.
+    coords
+        What the zone file's lon/lat are: ``"wgs84"``, ``"gcj02"`` or ``"bd09"`` (see
+        :func:`geo_revival.zones.load_zones`).
 
     Returns
     -------
@@ -588,6 +589,8 @@ def build_report(
     ------
     OutputExistsError
         ``out`` is not empty and ``force`` is false.
+    OutputError
+        ``out`` or its parent folder cannot be written (read-only, permissions).
     GeoRevivalError
         Invalid inputs (missing CRS, unknown legend or rule set, year not in the data …).
 
@@ -606,11 +609,9 @@ def build_report(
     if rasters:
         steps.insert(5, "rasters")
     bar = tqdm(total=len(steps), desc="report", unit="step", disable=not progress)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.partial-", dir=out_dir.parent))
-    umask = os.umask(0)
-    os.umask(umask)
-    tmp.chmod(0o777 & ~umask)  # mkdtemp makes the folder private; a report is meant to be shared
+    clean_stale(out_dir)  # partial folders of killed runs
+    tmp = new_partial(out_dir)
+    restore_sigterm = handle_sigterm()  # SIGTERM cleans up like Ctrl-C
     try:
         bar.set_postfix_str("reading inputs")
         if inputs is None:
@@ -619,7 +620,7 @@ def build_report(
             else:
                 if legend is None:
                     raise SchemaError("pass legend= (e.g. 'clcd') with your land-cover files")
-                inputs = load_inputs(zones, landcover, legend=legend)  # type: ignore[arg-type]
+                inputs = load_inputs(zones, landcover, legend=legend, coords=coords)  # type: ignore[arg-type]
         bar.update()
         bar.set_postfix_str("accounting and plan comparison")
         results = _compute(inputs, rules, year)
@@ -659,10 +660,11 @@ def build_report(
         )
         _summary_pdf(results, figures, tmp / "summary.pdf")
         bar.update()
-        _move_into_place(tmp, out_dir)
+        swap_into_place(tmp, out_dir)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     finally:
+        restore_sigterm()
         bar.close()
     return out_dir

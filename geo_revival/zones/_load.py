@@ -143,14 +143,16 @@ def _resolve_coords(
         raise MissingCRSError(
             f"The zones ({where}) look like {declared.upper()} web-map coordinates (from the "
             f"CRS or file name) but coords= was not given. Pass coords='{declared}' to convert "
-            "them to WGS84, or coords='wgs84' if they are true WGS84."
+            "them to WGS84, or coords='wgs84' if they are true WGS84 (on the command line: "
+            f"--coords {declared} or --coords wgs84)."
         )
     if declared is not None and coords not in (None, declared) and layer_crs is not None and (
         _NAME_HINTS[declared].search(layer_crs.name)
     ):
         raise CRSMismatchError(
             f"The zones' CRS {layer_crs.name!r} declares {declared.upper()} but coords={coords!r} "
-            f"was given. Pass coords='{declared}' (or fix the file's CRS)."
+            f"was given. Pass coords='{declared}' (command line: --coords {declared}) or fix the "
+            "file's CRS."
         )
     if coords in ("gcj02", "bd09"):
         if crs is not None and not CRS.from_user_input(crs).is_geographic:
@@ -166,7 +168,8 @@ def _resolve_coords(
                 "The zones are lon/lat inside China and coords= was not given. Data from AMap/"
                 "Tencent (GCJ-02) or Baidu (BD-09) are offset by hundreds of metres from WGS84: "
                 "pass coords='gcj02' or coords='bd09' to convert them, or coords='wgs84' to "
-                "confirm true WGS84 (this silences the warning).",
+                "confirm true WGS84 (this silences the warning); on the command line --coords "
+                "gcj02, --coords bd09 or --coords wgs84.",
                 UndeclaredCoordsWarning,
                 stacklevel=3,
             )
