@@ -388,7 +388,7 @@ def prepare_overlay(
     if not isinstance(zones, gpd.GeoDataFrame):
         raise SchemaError(f"zones must be a GeoDataFrame, not {type(zones).__name__}")
     if on_missing not in ("raise", "warn"):
-        raise ValueError(f"on_missing must be 'raise' or 'warn', not {on_missing!r}")
+        raise SchemaError(f"on_missing must be 'raise' or 'warn', not {on_missing!r}")
     zones = require_crs(zones, what="zones")
     ids = _zone_ids(zones, zone_id)
     lc = _check_landcover(landcover)
@@ -554,7 +554,7 @@ def _resolve_pairs(pairs: Pairs, years: tuple[int, ...]) -> list[tuple[int, int]
         elif pairs == "all":
             out = [(a, b) for i, a in enumerate(ordered) for b in ordered[i + 1 :]]
         else:
-            raise ValueError(
+            raise SchemaError(
                 f"pairs must be 'consecutive', 'all' or a list of pairs, not {pairs!r}"
             )
     else:
@@ -575,7 +575,7 @@ def _count(
     setup: OverlayInputs, plan: engine.Plan, coverage: Coverage, progress: bool, client: Any
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     if coverage not in ("centre", "exact"):
-        raise ValueError(f"coverage must be 'centre' or 'exact', not {coverage!r}")
+        raise SchemaError(f"coverage must be 'centre' or 'exact', not {coverage!r}")
     lc = setup.landcover.sel(year=list(setup.years))
     data = engine.as_dask(lc)
     row_edges = np.r_[0, np.cumsum(data.chunks[1])]

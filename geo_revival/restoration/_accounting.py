@@ -548,7 +548,7 @@ def restoration_rate(
         denominator = out["baseline_damaged_area_m2"] + out["newly_damaged_area_m2"]
         columns = ("reclaimed", "baseline_damaged", "newly_damaged")
     else:
-        raise ValueError(f"unknown rate definition {definition!r}; use 'state' or 'baseline'.")
+        raise SchemaError(f"unknown rate definition {definition!r}; use 'state' or 'baseline'.")
     keys = [c for c in out.columns if not str(c).endswith("_area_m2")]
     for name in columns:
         out = add_area_columns(out, f"{name}_area_m2", prefix=f"{name}_area")
