@@ -37,8 +37,8 @@ def read_failed(path: str, what: str, exc: BaseException) -> ReadError:
     """Return the :class:`ReadError` for a failed raster read (``what``: e.g. ``"rows 0-255"``)."""
     return ReadError(
         f"could not read {what} of the raster {path}: {str(exc).rstrip('.')}. The file is "
-        "probably truncated or damaged (e.g. an interrupted download or copy); download or export it again "
-        "(gdalinfo -checksum FILE reads every block and shows where it fails)."
+        "probably truncated or damaged (e.g. an interrupted download or copy); download or "
+        "export it again (gdalinfo -checksum FILE reads every block and shows where it fails)."
     )
 
 
