@@ -23,3 +23,6 @@ class Case:
     match: str
     #: Why geo-revival refuses (shown in the docs); defaults to nothing extra.
     why: str = ""
+    #: For command-line cases: the exit status; ``run`` then returns click's ``Result``, whose
+    #: output must match ``match`` (``error`` is what the library raised underneath).
+    exit_code: int | None = None

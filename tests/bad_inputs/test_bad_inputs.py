@@ -7,6 +7,7 @@ table (``python -m tests.bad_inputs.cases``); a test keeps the two in step.
 
 from __future__ import annotations
 
+import re
 import warnings
 from pathlib import Path
 
@@ -19,7 +20,11 @@ from tests.bad_inputs.cases import ALL_CASES, render_markdown
 REPO = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.parametrize("case", ALL_CASES, ids=lambda c: c.id)
+LIBRARY = [c for c in ALL_CASES if c.exit_code is None]
+COMMAND_LINE = [c for c in ALL_CASES if c.exit_code is not None]
+
+
+@pytest.mark.parametrize("case", LIBRARY, ids=lambda c: c.id)
 def test_refused_with_a_named_cause(case: Case, tmp_path: Path) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # only the error matters here
@@ -27,6 +32,20 @@ def test_refused_with_a_named_cause(case: Case, tmp_path: Path) -> None:
             case.run(tmp_path)
     # geo-revival's own errors, which also are the matching builtins
     assert isinstance(caught.value, GeoRevivalError), type(caught.value)
+
+
+@pytest.mark.parametrize("case", COMMAND_LINE, ids=lambda c: c.id)
+def test_command_line_exits_with_a_message(
+    case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = case.run(tmp_path)
+    assert result.exit_code == case.exit_code, result.output
+    assert re.search(case.match, result.output), result.output
+    assert "Traceback" not in result.output
+    assert not list(tmp_path.glob(".r.partial-*")), "a partial report was left behind"
 
 
 def test_case_ids_are_unique() -> None:
