@@ -16,6 +16,8 @@ dask computation (``class_areas`` on a large raster). It
 from __future__ import annotations
 
 import contextlib
+import os
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +30,51 @@ from rasterio.errors import RasterioError
 from rasterio.windows import Window
 
 from geo_revival.exceptions import ReadError, SchemaError
+
+# Open datasets per thread (rasterio datasets must not be shared between threads), so that a
+# series of thousands of small blocks does not reopen its files for each; keyed by the file's
+# modification time and size, so that a rewritten file is read afresh.
+_THREAD = threading.local()
+_MAX_OPEN = 32
+
+
+def _cache() -> dict[tuple[Any, ...], tuple[Any, ...]]:
+    if not hasattr(_THREAD, "datasets"):
+        _THREAD.datasets = {}
+    cache: dict[tuple[Any, ...], tuple[Any, ...]] = _THREAD.datasets
+    return cache
+
+
+def _close(handles: tuple[Any, ...]) -> None:
+    for handle in reversed(handles):
+        with contextlib.suppress(Exception):
+            handle.close()
+
+
+def _forget(path: str) -> None:
+    cache = _cache()
+    for key in [k for k in cache if k[0] == path]:
+        _close(cache.pop(key))
+
+
+def _open(path: str, warp: tuple[tuple[str, Any], ...] | None) -> Any:
+    """Return the dataset (or warped VRT) to read ``path`` from in this thread."""
+    stat = os.stat(path)
+    key = (path, warp, stat.st_mtime_ns, stat.st_size)
+    cache = _cache()
+    if key not in cache:
+        _forget(path)  # an older version of the file
+        if len(cache) >= _MAX_OPEN:
+            _close(cache.pop(next(iter(cache))))
+        src = rasterio.open(path)
+        if warp is None:
+            cache[key] = (src,)
+        else:
+            from rasterio.vrt import WarpedVRT
+
+            cache[key] = (src, WarpedVRT(src, **dict(warp)))
+    return cache[key][-1]
+
 
 # Integer dtypes tried, smallest first, for float rasters cast to class codes.
 _CAST_DTYPES = ("uint8", "uint16", "int16", "int32")
@@ -85,19 +132,16 @@ class BlockReader:
         if not len(rows) or not len(cols):
             return np.empty((len(rows), len(cols)), self.dtype)
         try:
-            with rasterio.open(self.path) as src, self._warped(src) as ds:
+            ds = _open(self.path, self.warp)
+            try:
                 data = ds.read(self.band, window=window)
                 valid = ds.read_masks(self.band, window=window) if self.masked else None
+            except BaseException:
+                _forget(self.path)  # GDAL's state of a failed dataset is not to be reused
+                raise
         except (RasterioError, OSError) as exc:
             raise read_failed(self.path, what, exc) from exc
         return self._codes(data, valid, what)
-
-    def _warped(self, src: Any) -> contextlib.AbstractContextManager[Any]:
-        if self.warp is None:
-            return contextlib.nullcontext(src)
-        from rasterio.vrt import WarpedVRT
-
-        return WarpedVRT(src, **dict(self.warp))
 
     def _codes(
         self, data: npt.NDArray[Any], valid: npt.NDArray[Any] | None, what: str

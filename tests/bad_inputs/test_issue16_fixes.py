@@ -305,3 +305,15 @@ def test_coords_option_converts_gcj02_zones(tmp_path: Path, monkeypatch: pytest.
 def test_transform_constant_is_the_builders_grid() -> None:
     # The builders' grid is what the hand counts above assume.
     assert TRANSFORM * (4, 4) == (500_120.0, 3_800_000.0)
+
+
+def test_a_rewritten_file_is_read_afresh(tmp_path: Path) -> None:
+    # Blocks are read through datasets kept open per thread; a file rewritten under the same
+    # name must not be read through the old handle.
+    path = tif(tmp_path / "lc_2020.tif", CODES)
+    np.testing.assert_array_equal(open_landcover(path, legend="clcd").values[0], CODES)
+    swapped = np.where(CODES == 1, 9, CODES).astype("uint8")
+    tif(path, swapped)
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    np.testing.assert_array_equal(open_landcover(path, legend="clcd").values[0], swapped)
