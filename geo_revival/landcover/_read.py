@@ -1,8 +1,10 @@
 """Reading land-cover blocks: the one place where raster values leave the files.
 
-Every block of an :func:`~geo_revival.landcover.io.open_landcover` series is read by a
-:class:`BlockReader`, whether it is read at open time (eager code check) or much later inside a
-dask computation (``class_areas`` on a large raster). It
+:func:`open_layer` opens one year lazily (rioxarray supplies coordinates and chunks) and
+:func:`resolve_nodata` chooses the series' nodata code. Every block of an
+:func:`~geo_revival.landcover.io.open_landcover` series is read by a :class:`BlockReader`,
+whether at open time (eager code check) or much later inside a dask computation
+(``class_areas`` on a large raster). It
 
 - turns every GDAL read failure (a truncated or damaged file) into a
   :class:`~geo_revival.exceptions.ReadError` naming the file and the window;
@@ -18,18 +20,25 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
+import warnings
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import dask.array as dsa
 import numpy as np
 import numpy.typing as npt
 import rasterio
+import rioxarray
+import xarray as xr
 from dask.base import tokenize
+from rasterio.crs import CRS as RioCRS
+from rasterio.enums import Resampling
 from rasterio.errors import RasterioError
 from rasterio.windows import Window
 
 from geo_revival.exceptions import ReadError, SchemaError
+from geo_revival.landcover._grid import Grid
+from geo_revival.landcover._sources import Layer
 
 # Open datasets per thread (rasterio datasets must not be shared between threads), so that a
 # series of thousands of small blocks does not reopen its files for each; keyed by the file's
@@ -262,3 +271,64 @@ def resolve_nodata(layers: list[Any], legend: Any, override: Any = FROM_FILES) -
         code = next(v for v in range(top, top - len(classes) - 2, -1) if v not in classes)
     known = [*classes, *legend.nodata, *([code] if code is not None else [])]
     return Nodata(code=code, ignore_file=ignore, cast_to=cast_dtype(known))
+
+
+def open_layer(
+    layer: Layer,
+    chunks: dict[str, int],
+    crs: RioCRS | None,
+    target: Grid | None,
+    nodata: Nodata,
+) -> xr.DataArray:
+    """Open one band lazily; warp it onto ``target`` (nearest neighbour) when given.
+
+    rioxarray supplies coordinates and chunking; the values are read by a
+    :class:`~geo_revival.landcover._read.BlockReader`, so that read errors name the file, mask
+    bands count as nodata and float codes are cast.
+    """
+    with warnings.catch_warnings():
+        # rioxarray converts chunk dicts internally and warns about its own call style.
+        warnings.simplefilter("ignore", FutureWarning)
+        warp: tuple[tuple[str, Any], ...] | None = None
+        if target is None:
+            da = rioxarray.open_rasterio(
+                layer.path, chunks=chunks, lock=False, mask_and_scale=False, cache=False
+            )
+        else:
+            import rasterio
+            from rasterio.vrt import WarpedVRT
+
+            vrt_kwargs: dict[str, Any] = {
+                "crs": target.crs,
+                "transform": target.transform,
+                "width": target.width,
+                "height": target.height,
+                "resampling": Resampling.nearest,  # categorical data: never interpolate
+            }
+            if crs is not None:
+                vrt_kwargs["src_crs"] = crs
+            # Pixels outside the source get the nodata code, never a class code.
+            fill = layer.nodata if layer.nodata is not None else nodata.code
+            if fill is not None:
+                vrt_kwargs["nodata"] = fill
+            warp = tuple(vrt_kwargs.items())
+            with rasterio.open(layer.path) as src, WarpedVRT(src, **vrt_kwargs) as vrt:
+                da = rioxarray.open_rasterio(
+                    vrt, chunks=chunks, lock=False, mask_and_scale=False, cache=False
+                )
+    band = cast(xr.DataArray, da).sel(band=layer.band, drop=True)
+    file_nodata = None if nodata.ignore_file else layer.nodata
+    if target is not None and file_nodata is None:
+        file_nodata = vrt_kwargs.get("nodata")
+    reader = BlockReader(
+        path=layer.path,
+        band=layer.band,
+        shape=(band.sizes["y"], band.sizes["x"]),
+        dtype=nodata.dtype_for(layer),
+        file_dtype=layer.dtype,
+        file_nodata=file_nodata,
+        fill=nodata.code,
+        masked=layer.masked,
+        warp=warp,
+    )
+    return band.copy(data=lazy_band(reader, band.data.chunks))

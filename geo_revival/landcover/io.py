@@ -16,15 +16,13 @@ import contextlib
 import math
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 import numpy as np
-import rioxarray
 import xarray as xr
 from affine import Affine
 from pyproj import CRS, Proj, Transformer
 from rasterio.crs import CRS as RioCRS
-from rasterio.enums import Resampling
 
 from geo_revival.crs import planar_area_factor
 from geo_revival.exceptions import (
@@ -38,13 +36,7 @@ from geo_revival.exceptions import (
 )
 from geo_revival.landcover import _codes
 from geo_revival.landcover._grid import Grid, differences, intersection_windows, same_lattice
-from geo_revival.landcover._read import (
-    FROM_FILES,
-    BlockReader,
-    Nodata,
-    lazy_band,
-    resolve_nodata,
-)
+from geo_revival.landcover._read import FROM_FILES, open_layer, resolve_nodata
 from geo_revival.landcover._sources import (
     BandYears,
     Layer,
@@ -105,67 +97,6 @@ def _chunks_for(layer: Layer, chunks: Chunks) -> dict[str, int]:
 
 def _grid_of(layer: Layer, crs: RioCRS | None) -> Grid:
     return Grid(crs if crs is not None else layer.crs, layer.transform, layer.width, layer.height)
-
-
-def _open_layer(
-    layer: Layer,
-    chunks: dict[str, int],
-    crs: RioCRS | None,
-    target: Grid | None,
-    nodata: Nodata,
-) -> xr.DataArray:
-    """Open one band lazily; warp it onto ``target`` (nearest neighbour) when given.
-
-    rioxarray supplies coordinates and chunking; the values are read by a
-    :class:`~geo_revival.landcover._read.BlockReader`, so that read errors name the file, mask
-    bands count as nodata and float codes are cast.
-    """
-    with warnings.catch_warnings():
-        # rioxarray converts chunk dicts internally and warns about its own call style.
-        warnings.simplefilter("ignore", FutureWarning)
-        warp: tuple[tuple[str, Any], ...] | None = None
-        if target is None:
-            da = rioxarray.open_rasterio(
-                layer.path, chunks=chunks, lock=False, mask_and_scale=False, cache=False
-            )
-        else:
-            import rasterio
-            from rasterio.vrt import WarpedVRT
-
-            vrt_kwargs: dict[str, Any] = {
-                "crs": target.crs,
-                "transform": target.transform,
-                "width": target.width,
-                "height": target.height,
-                "resampling": Resampling.nearest,  # categorical data: never interpolate
-            }
-            if crs is not None:
-                vrt_kwargs["src_crs"] = crs
-            # Pixels outside the source get the nodata code, never a class code.
-            fill = layer.nodata if layer.nodata is not None else nodata.code
-            if fill is not None:
-                vrt_kwargs["nodata"] = fill
-            warp = tuple(vrt_kwargs.items())
-            with rasterio.open(layer.path) as src, WarpedVRT(src, **vrt_kwargs) as vrt:
-                da = rioxarray.open_rasterio(
-                    vrt, chunks=chunks, lock=False, mask_and_scale=False, cache=False
-                )
-    band = cast(xr.DataArray, da).sel(band=layer.band, drop=True)
-    file_nodata = None if nodata.ignore_file else layer.nodata
-    if target is not None and file_nodata is None:
-        file_nodata = vrt_kwargs.get("nodata")
-    reader = BlockReader(
-        path=layer.path,
-        band=layer.band,
-        shape=(band.sizes["y"], band.sizes["x"]),
-        dtype=nodata.dtype_for(layer),
-        file_dtype=layer.dtype,
-        file_nodata=file_nodata,
-        fill=nodata.code,
-        masked=layer.masked,
-        warp=warp,
-    )
-    return band.copy(data=lazy_band(reader, band.data.chunks))
 
 
 def _align(layers: list[Layer], align: Align, crs: RioCRS | None) -> tuple[Grid | None, list[Any]]:
@@ -339,7 +270,7 @@ def open_landcover(
         )
     arrays = []
     for la, (rows, cols) in zip(layers, windows, strict=True):
-        da = _open_layer(la, _chunks_for(la, chunks), user_crs, target, series_nodata)
+        da = open_layer(la, _chunks_for(la, chunks), user_crs, target, series_nodata)
         da = da.isel(y=rows, x=cols)
         arrays.append(da.drop_vars("spatial_ref", errors="ignore"))
 

@@ -332,8 +332,11 @@ def load_zones(
     Raises
     ------
     ReadError, SchemaError, InvalidGeometryError, MissingCRSError, CRSMismatchError
-        Unreadable file; missing/duplicate ids, unknown categories or planned uses; empty or
-        non-polygonal geometry; no CRS; conflicting coordinate declarations.
+        Unreadable file; missing/duplicate ids, unknown categories or planned uses, no active
+        geometry column; empty or non-polygonal geometry; no CRS; conflicting coordinate
+        declarations; coordinates that cannot be in the declared CRS (metres labelled
+        EPSG:4326, swapped lon/lat, NaN/infinite values, far outside the CRS's area of use: the
+        message says what the values look like).
 
     Warns
     -----
