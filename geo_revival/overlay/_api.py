@@ -69,6 +69,7 @@ from geo_revival.landcover.legend import Legend, get_legend
 from geo_revival.overlay import _engine as engine
 from geo_revival.provenance import provenance
 from geo_revival.units import add_area_columns
+from geo_revival.zones import check_coordinates
 
 __all__ = [
     "OverlayInputs",
@@ -400,6 +401,9 @@ def prepare_overlay(
     zone_area = _area_m2(geoms, raster_crs)
     inside_area = _area_m2(shapely.intersection(geoms, extent), raster_crs)
     present = shapely.intersects(geoms, extent) & (inside_area > 0)
+    if not present.all():
+        # Coordinates that cannot be in the zones' CRS are the cause, not the location.
+        check_coordinates(zones[~present], [str(i) for i in ids[~present]], "zones")
     if not present.all() and not quiet:
         missing = ", ".join(map(str, ids[~present][:10]))
         msg = (

@@ -86,6 +86,16 @@ def check_coordinates(zones: gpd.GeoDataFrame, ids: list[str], where: str) -> No
     Refused: non-finite coordinates; values outside ±180/±90 in a geographic CRS; and layers
     more than :data:`AREA_OF_USE_MARGIN_DEG` degrees outside their CRS's area of use. The
     message says what the values look like (metres, swapped lon/lat, garbage).
+
+    Examples
+    --------
+    >>> from shapely.geometry import box
+    >>> metres = gpd.GeoDataFrame(geometry=[box(520300, 3800000, 521300, 3801000)], crs=4326)
+    >>> try:
+    ...     check_coordinates(metres, ["a"], "my.geojson")
+    ... except CRSMismatchError as err:
+    ...     print(str(err).split(': ')[1][:35])
+    values like 521300 look like metres
     """
     crs = CRS.from_user_input(zones.crs)
     geoms = np.asarray(zones.geometry.values, dtype=object)

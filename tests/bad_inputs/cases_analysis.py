@@ -10,6 +10,7 @@ from shapely.geometry import Polygon, box
 
 from geo_revival import units
 from geo_revival.exceptions import (
+    CRSMismatchError,
     GridMismatchError,
     InvalidGeometryError,
     LegendError,
@@ -113,6 +114,11 @@ CASES = [
     Case("overlay-zone-misses-raster", "a zone outside the raster",
          lambda t: class_areas(zones([FAR]), landcover()), NoOverlapError,
          "do not overlap"),
+    Case("overlay-zones-metres-as-degrees", "zones in metres labelled EPSG:4326, not loaded "
+         "with load_zones", lambda t: class_areas(zones(crs=None).set_crs("EPSG:4326"),
+                                                  landcover()),
+         CRSMismatchError, "values like 500120 look like metres",
+         "the error blamed 'no overlap' instead of the CRS"),
     Case("overlay-unknown-code", "a code outside the legend in the raster",
          lambda t: class_areas(zones(), landcover(np.where(CODES == 8, 42, CODES))),
          LegendError, r"codes \[42\] are not in legend 'clcd'"),
