@@ -80,12 +80,15 @@ def _lonlat_bounds(
     return out if np.isfinite(out).all() else None
 
 
-def check_coordinates(zones: gpd.GeoDataFrame, ids: list[str], where: str) -> None:
+def check_coordinates(
+    zones: gpd.GeoDataFrame, ids: list[str], where: str, *, area_of_use: bool = True
+) -> None:
     """Raise :class:`CRSMismatchError` when coordinates cannot be in the zones' CRS.
 
     Refused: non-finite coordinates; values outside ±180/±90 in a geographic CRS; and layers
-    more than :data:`AREA_OF_USE_MARGIN_DEG` degrees outside their CRS's area of use. The
-    message says what the values look like (metres, swapped lon/lat, garbage).
+    more than :data:`AREA_OF_USE_MARGIN_DEG` degrees outside their CRS's area of use (unless
+    ``area_of_use`` is false). The message says what the values look like (metres, swapped
+    lon/lat, garbage).
 
     Examples
     --------
@@ -120,7 +123,7 @@ def check_coordinates(zones: gpd.GeoDataFrame, ids: list[str], where: str) -> No
         if text is not None:
             raise CRSMismatchError(f"{text} ({where})")
     area = crs.area_of_use
-    if area is None:
+    if area is None or not area_of_use:
         return
     lonlat = _lonlat_bounds(xy, crs)
     m = AREA_OF_USE_MARGIN_DEG
@@ -135,7 +138,7 @@ def check_coordinates(zones: gpd.GeoDataFrame, ids: list[str], where: str) -> No
     found = (
         "cannot be converted to longitude/latitude"
         if lonlat is None
-        else "lie at {:.4g}..{:.4g} E, {:.4g}..{:.4g} N".format(*lonlat)
+        else "lie at {0:.4g}..{2:.4g} E, {1:.4g}..{3:.4g} N".format(*lonlat)
     )
     raise CRSMismatchError(
         f"The zones ({where}) declare {crs.name}, whose area of use is {area.name} "
