@@ -21,8 +21,8 @@ class Case:
     error: type[BaseException]
     #: Regular expression the message must match: it names the problem.
     match: str
-    #: Why geo-revival refuses (shown in the docs); defaults to nothing extra.
-    why: str = ""
+    #: What happened before geo-revival refused this input (issue 16 cases; shown in the docs).
+    before: str = ""
     #: For command-line cases: the exit status; ``run`` then returns click's ``Result``, whose
     #: output must match ``match`` (``error`` is what the library raised underneath).
     exit_code: int | None = None

@@ -38,9 +38,11 @@ Every error is a subclass of `geo_revival.exceptions.GeoRevivalError` *and* of t
 Python builtin (`ValueError`, `KeyError`, `OSError`...), so `except ValueError` keeps working.
 
 The table below lists each case geo-revival handles, what the user did, the error raised and
-the words its message contains. It is generated from the test table
-`tests/bad_inputs/cases*.py` (one test per row; `python -m tests.bad_inputs.cases >
-docs/refuses.md` regenerates it), so the list and the behaviour stay in step.
+the words its message contains (for the command line, also the exit status). Where an input
+used to give a wrong number, a crash or a lost file, "before" says what happened. The page is
+generated from the test table `tests/bad_inputs/cases*.py`, one test per row (`python -m
+tests.bad_inputs.cases > docs/refuses.md` regenerates it), so the list and the behaviour stay
+in step.
 
 Some inputs are not refused but corrected, and the correction is recorded:
 
@@ -73,9 +75,12 @@ def render_markdown() -> str:
         parts.append("| case | what the user did | error | the message says |")
         parts.append("|---|---|---|---|")
         for c in cases:
-            did = c.did + (f" — {c.why}" if c.why else "")
+            did = c.did + (f" (before: {c.before})" if c.before else "")
+            error = f"`{c.error.__name__}`" + (
+                f", exit {c.exit_code}" if c.exit_code is not None else ""
+            )
             parts.append(
-                f"| `{c.id}` | {_cell(did)} | `{c.error.__name__}` | "
+                f"| `{c.id}` | {_cell(did)} | {error} | "
                 f"{_cell('`' + _pattern(c.match) + '`')} |"
             )
     parts.append(f"\n{len(ALL_CASES)} cases.\n")
