@@ -155,10 +155,14 @@ class BlockReader:
     def _codes(
         self, data: npt.NDArray[Any], valid: npt.NDArray[Any] | None, what: str
     ) -> npt.NDArray[Any]:
+        if data.dtype.kind != "f" and valid is None and self.file_nodata in (None, self.fill):
+            return data  # the common case: integer codes whose nodata is already the series'
         invalid = np.zeros(data.shape, bool) if valid is None else valid == 0
+        if self.file_nodata is not None and not np.isnan(self.file_nodata):
+            invalid |= data == self.file_nodata
         if data.dtype.kind == "f":
-            nan = np.isnan(data)
-            values = data[~nan & ~invalid]
+            invalid |= np.isnan(data)
+            values = data[~invalid]
             if values.size and not np.array_equal(values, np.round(values)):
                 odd = values[values != np.round(values)][:3].tolist()
                 raise SchemaError(
@@ -173,12 +177,7 @@ class BlockReader:
                     f"{self.path} holds values {values.min():g}..{values.max():g} ({what}) "
                     f"outside the class codes of its legend ({self.dtype} range)."
                 )
-            invalid |= nan
-            data = np.where(nan | invalid, 0, data)
-        elif valid is None and (self.file_nodata is None or self.file_nodata == self.fill):
-            return data  # the common case: integer codes whose nodata is already the series'
-        if self.file_nodata is not None and not np.isnan(self.file_nodata):
-            invalid |= data == self.file_nodata
+            data = np.where(invalid, 0, data)
         out = data.astype(self.dtype, copy=False)  # our own freshly read buffer: edited in place
         if self.fill is not None:
             out[invalid] = self.fill

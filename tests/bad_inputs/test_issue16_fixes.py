@@ -317,3 +317,16 @@ def test_a_rewritten_file_is_read_afresh(tmp_path: Path) -> None:
     stat = path.stat()
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
     np.testing.assert_array_equal(open_landcover(path, legend="clcd").values[0], swapped)
+
+
+def test_float_codes_with_a_numeric_nodata_value(tmp_path: Path) -> None:
+    floats = CODES.astype("float32")
+    floats[0, :] = -9999.0  # a common GIS nodata value, far outside the uint8 codes
+    path = tif(tmp_path / "lc_2020.tif", floats, nodata=-9999.0)
+    da = open_landcover(path, legend="clcd")
+    # The declared nodata stays the series' code; the smallest type holding it is int16.
+    assert da.dtype == np.int16 and da.rio.nodata == -9999
+    np.testing.assert_array_equal(da.values[0], floats.astype("int16"))
+    counts = class_areas(zones(), da).set_index("class_code")["pixels"].to_dict()
+    codes, n = np.unique(CODES[1:], return_counts=True)
+    assert counts == dict(zip(codes.tolist(), n.tolist(), strict=True))
