@@ -66,11 +66,13 @@ class ReferenceDesign:
 
 
 def _shares(share: Mapping[Hashable, float] | None, strata: pd.Index) -> pd.Series:
-    given = {**DEFAULT_RECLAIMED_SHARE, **(dict(share) if share is not None else {})}
+    given = dict(share) if share is not None else {}
     names = {code: name for name, code in CHANGE_CLASSES.items()}
-    out = pd.Series(
-        [float(given.get(names.get(h, h), given.get(h, np.nan))) for h in strata], index=strata
-    )
+    values = []
+    for h in strata:  # the stratum's own key first, then its class name, then the default
+        name = names.get(h, h)
+        values.append(given.get(h, given.get(name, DEFAULT_RECLAIMED_SHARE.get(name, np.nan))))
+    out = pd.Series(values, index=strata, dtype=float)
     if out.isna().any() or ((out < 0) | (out > 1)).any():
         raise EstimationError(
             f"anticipated reclaimed shares must be given in [0, 1] for every stratum; got "

@@ -144,3 +144,11 @@ def test_repeated_sampling_coverage(population: dict, repo_root) -> None:
         assert abs(value.mean() - true) < 3 * value.std() / np.sqrt(REPLICATES), ind
         assert se.mean() == pytest.approx(value.std(), rel=0.1), ind
     print("coverage", results)
+
+
+def test_shipped_sample_is_reproducible(repo_root, tmp_path) -> None:
+    """The recipe (scripts/make_demo_reference.py) rebuilds the shipped file byte for byte."""
+    from geo_revival.demo._reference import write_demo_reference
+
+    rebuilt = write_demo_reference(tmp_path)
+    assert rebuilt.read_bytes() == (repo_root / "data" / "demo" / REFERENCE_FILE).read_bytes()
