@@ -28,6 +28,14 @@ def report(
         bool, Opt("--rasters/--no-rasters", help="Write the land cover as COGs.")
     ] = True,
     quiet: Annotated[bool, Opt("--quiet", "-q", help="No progress bar.")] = False,
+    reference: Annotated[
+        str | None,
+        Opt(help="Filled-in reference sample (response sheet CSV/GeoPackage): error-adjusted "
+            "estimates with 95 % CIs next to the map counts."),
+    ] = None,
+    unadjusted: Annotated[
+        bool, Opt("--unadjusted", help="Ignore any reference sample (also the demo's).")
+    ] = False,
 ) -> None:
     """Write the yearly report: tables, GeoPackage, maps, charts, HTML/PDF summary.
 
@@ -40,7 +48,8 @@ def report(
     try:
         path = build_report(
             out, zones=zones, landcover=sources, legend=legend, rules=rules, year=year,
-            force=force, rasters=rasters, progress=not quiet,
+            force=force, rasters=rasters, progress=not quiet, reference=reference,
+            adjusted=not unadjusted,
         )
     except OutputExistsError as exc:
         typer.echo(f"error: {exc}", err=True)
