@@ -65,7 +65,7 @@ class ReferenceDesign:
     paths: dict[str, Path] = field(default_factory=dict)  #: response sheet files, if written
 
 
-def _shares(share: Mapping[Hashable, float] | None, strata: pd.Index) -> pd.Series:
+def _shares(share: Mapping[Hashable, float] | pd.Series | None, strata: pd.Index) -> pd.Series:
     given = dict(share) if share is not None else {}
     names = {code: name for name, code in CHANGE_CLASSES.items()}
     values = []
@@ -85,11 +85,11 @@ def expected_ci(
     strata_areas: Mapping[Hashable, float] | pd.Series,
     allocation: Mapping[Hashable, int] | pd.Series,
     *,
-    reclaimed_share: Mapping[Hashable, float] | None = None,
+    reclaimed_share: Mapping[Hashable, float] | pd.Series | None = None,
     unit: str = "m2",
     confidence: float = 0.95,
 ) -> pd.DataFrame:
-    """Expected SE and confidence interval half-width of the treated area for an allocation.
+    """Return the expected SE and CI half-width of the treated area for an allocation.
 
     ``SE(Â)² = Σ_h A_h² p_h (1 − p_h) / n_h`` (module docstring; no fpc, as in the estimate).
 
@@ -115,12 +115,13 @@ def expected_ci(
 
     Examples
     --------
-    Two strata of 1000 and 9000 mu, p = 0.8 and 0.05, 50 units each:
-    SE² = 1000²·0.16/50 + 9000²·0.0475/50 → SE = 280.5 mu.
+    Strata reclaimed (1) and other (5) of 1000 and 9000 mu, default shares p = 0.8 and 0.03,
+    50 units each: area 1000·0.8 + 9000·0.03 = 1070 mu;
+    SE² = 1000²·0.16/50 + 9000²·0.0291/50 = 50342 → SE = 224.4 mu.
 
     >>> e = expected_ci({1: 1000.0, 5: 9000.0}, {1: 50, 5: 50}, unit="mu")
     >>> e[["n", "expected_area_mu", "se_mu"]].round(1).values.tolist()
-    [[100.0, 1250.0, 280.5]]
+    [[100.0, 1070.0, 224.4]]
     """
     from scipy import stats
 
@@ -213,7 +214,7 @@ def design_reference_sample(
     n: int | None = None,
     projects: gpd.GeoDataFrame | None = None,
     rules: Any = "default",
-    reclaimed_share: Mapping[Hashable, float] | None = None,
+    reclaimed_share: Mapping[Hashable, float] | pd.Series | None = None,
     method: AllocationMethod = "neyman",
     min_per_stratum: int = 50,
     path: str | PathLike[str] | None = None,
@@ -222,8 +223,9 @@ def design_reference_sample(
     """Design and draw the reference sample of a monitoring year, and write its response sheet.
 
     1. Strata: change classes of the *mapped* land cover from ``start`` to ``end``
-       (:func:`~geo_revival.restoration.state_map` + :func:`~geo_revival.restoration.change_classes`,
-       same zones, projects and rules as the accounting).
+       (:func:`~geo_revival.restoration.state_map` and
+       :func:`~geo_revival.restoration.change_classes`, same zones, projects and rules as the
+       accounting).
     2. Size: the smallest ``n`` whose allocation gives a 95 % CI half-width of at most
        ``half_width_mu`` on the treated area (Olofsson et al. 2014 eq. 13 / Cochran 1977 eq.
        5.25 as the start, see the module docstring), unless ``n`` is given.

@@ -66,7 +66,12 @@ def interval_multiplier(df: float, confidence: float = 0.95) -> float:
     return float(stats.t.ppf(q, df) if df < T_BELOW_DF else stats.norm.ppf(q))
 
 
-def _layout(strata: npt.ArrayLike, sizes: npt.ArrayLike, population: npt.ArrayLike | None):
+_Layout = tuple[npt.NDArray[np.intp], Array, Array, Array, Array]
+
+
+def _layout(
+    strata: npt.ArrayLike, sizes: npt.ArrayLike, population: npt.ArrayLike | None
+) -> _Layout:
     h = np.asarray(strata, dtype=np.intp)
     a = np.asarray(sizes, dtype=np.float64)
     onehot = (h[:, None] == np.arange(len(a))[None, :]).astype(np.float64)  # (n, H)
@@ -86,8 +91,9 @@ def _layout(strata: npt.ArrayLike, sizes: npt.ArrayLike, population: npt.ArrayLi
     return h, a, onehot, n_h, fpc
 
 
-def _variance_of_total(v: Array, h, a, onehot, n_h, fpc) -> Array:
+def _variance_of_total(v: Array, layout: _Layout) -> Array:
     """Σ_h A_h² f_h s²_h / n_h of per-unit values ``v`` (..., n)."""
+    h, a, onehot, n_h, fpc = layout
     means = (v @ onehot) / n_h
     dev = v - means[..., h]
     s2 = ((dev**2) @ onehot) / (n_h - 1)
@@ -124,9 +130,10 @@ def stratified_total(
     (350.0, 50.0)
     """
     v = np.asarray(y, dtype=np.float64)
-    h, a, onehot, n_h, fpc = _layout(strata, stratum_sizes, population)
+    layout = _layout(strata, stratum_sizes, population)
+    h, a, onehot, n_h, _ = layout
     total = ((v @ onehot) / n_h * a).sum(axis=-1)
-    var = _variance_of_total(v, h, a, onehot, n_h, fpc)
+    var = _variance_of_total(v, layout)
     return Estimate(np.asarray(total), np.sqrt(var), int(len(h) - len(a)))
 
 
@@ -138,7 +145,7 @@ def stratified_ratio(
     *,
     population: npt.ArrayLike | None = None,
 ) -> Estimate:
-    """Combined ratio estimator ``R̂ = Ŷ / X̂`` and its linearised SE (Cochran 1977 §6.11).
+    """Estimate ``R̂ = Ŷ / X̂`` (combined ratio estimator) and its linearised SE (Cochran §6.11).
 
     ``V̂(R̂) = X̂⁻² Σ_h A_h² (1 − n_h/N_h) s²_dh / n_h`` with ``d_u = y_u − R̂ x_u`` (Stehman
     2014 eqs. 26-28). NaN where ``X̂ = 0``.
@@ -146,19 +153,20 @@ def stratified_ratio(
     Examples
     --------
     One stratum: y = (1, 0, 1, 0), x = (1, 1, 1, 0) gives R̂ = 2/3; d = (1/3, −2/3, 1/3, 0),
-    s²_d = 1/6 (mean 0), V = (1/6)/4 / (3/4)² = 2/27, SE 0.2722:
+    mean 0, s²_d = (6/9)/3 = 2/9, V = (2/9)/4 / (3/4)² = 8/81, SE 0.3143:
 
     >>> e = stratified_ratio([1, 0, 1, 0], [1, 1, 1, 0], [0, 0, 0, 0], [1.0])
     >>> round(float(e.value), 4), round(float(e.se), 4)
-    (0.6667, 0.2722)
+    (0.6667, 0.3143)
     """
     vy = np.asarray(y, dtype=np.float64)
     vx = np.asarray(x, dtype=np.float64)
-    h, a, onehot, n_h, fpc = _layout(strata, stratum_sizes, population)
+    layout = _layout(strata, stratum_sizes, population)
+    h, a, onehot, n_h, _ = layout
     y_total = ((vy @ onehot) / n_h * a).sum(axis=-1)
     x_total = ((vx @ onehot) / n_h * a).sum(axis=-1)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = y_total / x_total
         d = vy - np.asarray(ratio)[..., None] * vx
-        var = _variance_of_total(d, h, a, onehot, n_h, fpc) / x_total**2
+        var = _variance_of_total(d, layout) / x_total**2
     return Estimate(np.asarray(ratio), np.sqrt(np.clip(var, 0.0, None)), int(len(h) - len(a)))

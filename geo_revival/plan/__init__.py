@@ -7,6 +7,7 @@ compares accounting results with the targets.
 from __future__ import annotations
 
 from geo_revival.plan._adjusted import read_reference
+from geo_revival.plan._land_indicators import built_up_land_per_gdp, forest_cover_rate
 from geo_revival.plan._progress import (
     p_target_met,
     progress,
@@ -18,6 +19,8 @@ from geo_revival.plan._progress import (
 from geo_revival.plan._targets import get_target, plan_targets, zone_catalogue
 
 __all__ = [
+    "built_up_land_per_gdp",
+    "forest_cover_rate",
     "get_target",
     "p_target_met",
     "plan_targets",

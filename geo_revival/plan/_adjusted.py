@@ -52,7 +52,7 @@ from geo_revival.estimation import (
     stratified_ratio,
     stratified_total,
 )
-from geo_revival.exceptions import EstimationError, SchemaError
+from geo_revival.exceptions import SchemaError
 from geo_revival.restoration import CHANGE_CLASSES, STATES
 from geo_revival.units import convert
 
@@ -114,6 +114,15 @@ def read_reference(reference: ReferenceInput) -> pd.DataFrame:
     SchemaError
         Columns missing, labels that are not change classes or states, a reference state that
         contradicts the reference change class, strata with several areas.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"stratum": [1, 1, 3, 3], "reference_class": ["reclaimed", 4, 3, 3],
+    ...                   "reference_state": ["restored", "damaged", "restored", "restored"],
+    ...                   "zone_id": "z", "from_year": 2020, "to_year": 2025,
+    ...                   "stratum_area_m2": [900.0, 900.0, 2700.0, 2700.0]})
+    >>> read_reference(t)["reference_class"].tolist()
+    [1, 4, 3, 3]
     """
     if isinstance(reference, pd.DataFrame):
         table = pd.DataFrame(reference).copy()
@@ -209,7 +218,8 @@ def adjusted_estimates(
         as fractions); indicators or years the sample cannot inform have a ``note`` and NaN.
     """
     rows = []
-    for year, sample in reference.groupby("to_year"):
+    for to_year, sample in reference.groupby("to_year"):
+        year = int(str(to_year))
         h, areas, population = _layout(sample)
         zone = sample["zone_id"].astype(str).to_numpy()
         ref = sample["reference_class"].to_numpy()
@@ -241,13 +251,13 @@ def adjusted_estimates(
                 estimate = stratified_ratio(y, x, h, areas, population=population)
                 scale = 1.0
             if estimate is None:
-                rows.append({"indicator_id": ind, "year": int(year), "note": note,
+                rows.append({"indicator_id": ind, "year": year, "note": note,
                              "n_sample": len(sample)})
                 continue
             q = interval_multiplier(estimate.df, confidence)
             value, se = float(estimate.value) * scale, float(estimate.se) * scale
             rows.append({
-                "indicator_id": ind, "year": int(year), "value": value, "se": se,
+                "indicator_id": ind, "year": year, "value": value, "se": se,
                 "lower": value - q * se, "upper": value + q * se, "df": estimate.df,
                 "n_sample": len(sample), "n_domain": int(g.sum()), "note": note,
             })

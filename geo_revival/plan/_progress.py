@@ -53,7 +53,6 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from geo_revival.estimation import interval_multiplier
 from geo_revival.exceptions import PlanLookupError, ProgressWarning, SchemaError
 from geo_revival.plan._adjusted import ReferenceInput, adjusted_estimates, read_reference
 from geo_revival.plan._targets import plan_targets, zone_catalogue
@@ -401,7 +400,9 @@ def _projection_rows(rows: pd.DataFrame, ahead: list[int], confidence: float) ->
     The shift assumes the map's bias stays as measured in the last sampled year; the trend's
     prediction variance and the sampling variance of that level are added (independent).
     """
-    proj = project_trend(rows["year"], rows["map_value"], ahead, confidence=confidence)
+    proj = project_trend(
+        rows["year"].to_numpy(int), rows["map_value"].to_numpy(float), ahead, confidence=confidence
+    )
     n_years = int(proj["n_years"].iloc[0])
     proj = proj.drop(columns="n_years").assign(
         kind="projected", estimate_basis=UNADJUSTED, se=np.nan, df=np.nan,

@@ -19,7 +19,6 @@ import pandas as pd
 import pytest
 
 from geo_revival.estimation import sample_from_counts, stratified_ratio, stratified_total
-
 from tests.golden.test_olofsson2014 import (
     STEHMAN_MAP,
     STEHMAN_N_H,
