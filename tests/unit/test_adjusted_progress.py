@@ -196,3 +196,24 @@ def test_p_target_met_is_monotone() -> None:
     values = np.linspace(-3, 3, 13)
     p = p_target_met(values, 0.0, 1.0, 1000)
     assert np.all(np.diff(p) > 0)
+
+
+def test_report_verdict_says_which_figure_it_uses(tables) -> None:
+    from geo_revival.report._bundle import verdict_table
+
+    adjusted = verdict_table(_run(tables, _sample()), 2023).set_index("indicator")
+    row = adjusted.loc[adjusted.index.str.startswith("重点采煤沉陷区治理面积")].iloc[0]
+    assert row["basis"] == "误差校正估计 adjusted estimate"
+    assert row["map_count"] == "9,000 亩 mu" and row["value"].startswith("8 亩 mu (")
+    plain = verdict_table(_run(tables, None), 2023)
+    assert set(plain["basis"]) == {"未校正制图统计 unadjusted map count"}
+    assert set(plain["p_target_met"]) == {"–"}
+
+
+def test_demo_report_inputs_use_the_shipped_simulated_sample() -> None:
+    from geo_revival.report import demo_inputs
+
+    inputs = demo_inputs()
+    assert inputs.reference is not None
+    assert str(inputs.reference).endswith("xuzhou_reference_2025_simulated.csv")
+    assert inputs.reference in inputs.files
