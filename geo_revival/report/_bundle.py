@@ -25,8 +25,8 @@ import pandas as pd
 import xarray as xr
 from tqdm.std import tqdm  # not tqdm.auto: no ipywidgets dependency, no TqdmWarning
 
-from geo_revival.provenance import file_sha256
 from geo_revival.exceptions import OutputExistsError, SchemaError
+from geo_revival.provenance import file_sha256
 
 __all__ = ["ReportInputs", "build_report", "demo_inputs", "load_inputs"]
 
@@ -281,7 +281,8 @@ def _adjusted_title(r: _Results) -> str | None:
         return None
     p = rows.iloc[0]
     return (
-        f"采煤沉陷区治理和生态修复率 Restoration rate · {r.year} — 全部沉陷区 all subsidence zones: "
+        f"采煤沉陷区治理和生态修复率 Restoration rate · {r.year} — "
+        "全部沉陷区 all subsidence zones: "
         f"校正 adjusted {p['value'] * 100:.1f} % (95 % CI {p['lower'] * 100:.1f}–"
         f"{p['upper'] * 100:.1f} %), 制图 map {p['map_value'] * 100:.1f} %; "
         "zone colours: map counts"
@@ -289,7 +290,6 @@ def _adjusted_title(r: _Results) -> str | None:
 
 
 def _figures(r: _Results, folder: Path) -> dict[str, Path]:
-    from geo_revival.zones import load_districts
     from geo_revival.mapping.charts import (
         rate_chart,
         transition_flow_chart,
@@ -297,6 +297,7 @@ def _figures(r: _Results, folder: Path) -> dict[str, Path]:
         zone_bar_chart,
     )
     from geo_revival.mapping.static import save_figure, static_map
+    from geo_revival.zones import load_districts
 
     figs = folder / "figures"
     figs.mkdir()
@@ -367,8 +368,8 @@ def _figures(r: _Results, folder: Path) -> dict[str, Path]:
 
 
 def _interactive(r: _Results, folder: Path) -> Path:
-    from geo_revival.zones import load_districts
     from geo_revival.mapping.interactive import progress_map, save_map
+    from geo_revival.zones import load_districts
 
     m = progress_map(
         r.inputs.zones,
@@ -423,7 +424,9 @@ def verdict_table(progress_table: pd.DataFrame, year: int) -> pd.DataFrame:
                 "year": int(p["year"]),
                 "kind": "监测 observed" if p["kind"] == "observed" else "外推 projected (95 % PI)",
                 "value": value,
-                "basis": _BASIS_TEXT.get(str(p.get("estimate_basis")), str(p.get("estimate_basis"))),
+                "basis": _BASIS_TEXT.get(
+                    str(p.get("estimate_basis")), str(p.get("estimate_basis"))
+                ),
                 "map_count": _fmt(p.get("map_value"), p["unit"]),
                 "p_target_met": "–" if pd.isna(p.get("p_target_met"))
                 else f"{float(p['p_target_met']):.2f}",
