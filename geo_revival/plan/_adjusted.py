@@ -38,6 +38,7 @@ with ``n − H`` df when that is below 30.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from os import PathLike
 from pathlib import Path
@@ -52,7 +53,7 @@ from geo_revival.estimation import (
     stratified_ratio,
     stratified_total,
 )
-from geo_revival.exceptions import SchemaError
+from geo_revival.exceptions import ProgressWarning, SchemaError
 from geo_revival.restoration import CHANGE_CLASSES, STATES
 from geo_revival.units import convert
 
@@ -226,6 +227,17 @@ def adjusted_estimates(
         for ind, (measure, members) in domains.items():
             g = np.isin(zone, list(members)).astype(float)
             note = f"reference sample of {len(sample)} units, {len(areas)} strata"
+            unsampled = sorted(set(members) - set(zone))
+            if unsampled:
+                # Legitimate for a tiny zone; wrong if the design left the zone out.
+                note += f"; no units in zones {unsampled}"
+                warnings.warn(
+                    f"{ind} {year}: the reference sample has no units in zones {unsampled}. If "
+                    "its design did not cover them, their area is missing from the adjusted "
+                    "estimate: design the sample over every zone of the indicator.",
+                    ProgressWarning,
+                    stacklevel=4,
+                )
             estimate = None
             if measure == "treated_area":
                 if int(sample["from_year"].iloc[0]) != base_year[ind]:

@@ -205,11 +205,7 @@ def _compute(inputs: ReportInputs, rules: Any, year: int | None) -> _Results:
             text = f"{w.category.__name__}: {w.message}"
             if text not in notes:
                 notes.append(text)
-    reference = None
-    if inputs.reference is not None:
-        from geo_revival.plan import read_reference
-
-        reference = read_reference(inputs.reference)
+    reference = None if inputs.reference is None else pd.DataFrame(inputs.reference)
     return _Results(inputs, ruleset, report_year, acc, prog, notes, reference)
 
 
@@ -736,6 +732,10 @@ def build_report(
             inputs = replace(inputs, reference=ref, files=[*inputs.files, *extra])
         if not adjusted:
             inputs = replace(inputs, reference=None)
+        if inputs.reference is not None:  # fail on a bad sheet before the long steps
+            from geo_revival.plan import read_reference
+
+            inputs = replace(inputs, reference=read_reference(inputs.reference))
         bar.update()
         bar.set_postfix_str("accounting and plan comparison")
         results = _compute(inputs, rules, year)

@@ -217,3 +217,25 @@ def test_demo_report_inputs_use_the_shipped_simulated_sample() -> None:
     assert inputs.reference is not None
     assert str(inputs.reference).endswith("xuzhou_reference_2025_simulated.csv")
     assert inputs.reference in inputs.files
+
+
+def test_zones_without_sample_units_are_flagged(tables) -> None:
+    status, states = tables
+    with pytest.warns(ProgressWarning, match=r"no units in zones \['g1'\]"):
+        out = progress(status, states, ZONES, reference=_sample(),
+                       indicators=["subsidence_treated_area"])
+    assert "no units in zones ['g1']" in _row(out, "subsidence_treated_area", 2023)["note"]
+
+
+def test_cli_bad_reference_sheet_fails_fast(tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from geo_revival.cli import app
+
+    result = CliRunner().invoke(
+        app, ["report", "--out", str(tmp_path / "r"), "--reference", str(tmp_path / "no.csv"),
+              "--quiet", "--no-rasters"],
+    )
+    assert result.exit_code == 2
+    assert "does not exist" in result.output
+    assert not (tmp_path / "r").exists()
