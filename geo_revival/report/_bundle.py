@@ -205,7 +205,11 @@ def _compute(inputs: ReportInputs, rules: Any, year: int | None) -> _Results:
             text = f"{w.category.__name__}: {w.message}"
             if text not in notes:
                 notes.append(text)
-    reference = None if inputs.reference is None else pd.DataFrame(inputs.reference)
+    reference = None
+    if inputs.reference is not None:
+        from geo_revival.plan import read_reference
+
+        reference = read_reference(inputs.reference)
     return _Results(inputs, ruleset, report_year, acc, prog, notes, reference)
 
 
