@@ -27,9 +27,6 @@ import xarray as xr
 from rasterio.features import rasterize
 
 from geo_revival._paths import repo_data_dir
-from geo_revival._provenance import file_sha256
-from geo_revival._rulesets import load_rules
-from geo_revival.boundaries import load_districts
 from geo_revival.crs import geodesic_area
 from geo_revival.demo._grid import PIXEL_M, Window, window_for_bounds
 from geo_revival.demo._landscape import background
@@ -46,7 +43,10 @@ from geo_revival.demo._zones import (
 from geo_revival.landcover.io import write_landcover
 from geo_revival.landcover.legend import get_legend
 from geo_revival.plan import zone_catalogue
+from geo_revival.provenance import file_sha256
+from geo_revival.restoration._rules import load_rules
 from geo_revival.units import convert
+from geo_revival.zones import load_districts
 
 __all__ = ["Extent", "build_xuzhou", "raster_name"]
 

@@ -12,7 +12,6 @@ import pandas as pd
 import xarray as xr
 
 from geo_revival._paths import repo_data_dir
-from geo_revival.boundaries import load_districts
 from geo_revival.demo._params import load_parameters
 from geo_revival.demo._zones import district_outlines
 from geo_revival.demo.build import (
@@ -24,7 +23,7 @@ from geo_revival.demo.build import (
 )
 from geo_revival.exceptions import ReadError
 from geo_revival.landcover.io import open_landcover
-from geo_revival.zones import load_zones
+from geo_revival.zones import load_districts, load_zones
 
 __all__ = ["XuzhouDemo", "load_xuzhou"]
 

@@ -17,7 +17,7 @@ import pandas as pd
 from matplotlib import colormaps
 from matplotlib.colors import to_hex
 
-from geo_revival.mapping._labels import column_unit
+from geo_revival.labels import column_unit
 from geo_revival.plan import get_target
 
 __all__ = ["NO_DATA_COLOR", "Classes", "classify"]

@@ -21,10 +21,10 @@ from rioxarray.exceptions import NoDataInBounds
 
 from geo_revival.crs import require_crs
 from geo_revival.landcover.legend import Legend, get_legend
-from geo_revival.mapping._checks import is_simulated
 from geo_revival.mapping._furniture import north_arrow, scale_bar
 from geo_revival.mapping._raster import class_handles, show_classes
 from geo_revival.mapping.fonts import cjk_context, use_cjk_font
+from geo_revival.provenance import is_simulated
 
 __all__ = ["SIMULATED_LABEL", "landcover_map"]
 

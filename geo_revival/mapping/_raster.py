@@ -20,8 +20,8 @@ from pyproj import CRS
 from rasterio.enums import Resampling
 
 from geo_revival.crs import require_crs
+from geo_revival.labels import class_label
 from geo_revival.landcover.legend import Legend
-from geo_revival.mapping._labels import class_label
 
 __all__ = [
     "class_handles",

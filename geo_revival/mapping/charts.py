@@ -6,7 +6,7 @@
 - :func:`zone_bar_chart`: one bar per zone for a year.
 - :func:`transition_flow_chart`: a Sankey-style flow chart of land-cover (or state) transitions.
 
-They draw tables made elsewhere (:func:`geo_revival.plan_progress.progress`, restoration and overlay
+They draw tables made elsewhere (:func:`geo_revival.plan.progress`, restoration and overlay
 results) and compute nothing new.
 """
 
@@ -26,11 +26,12 @@ from matplotlib.path import Path as MPath
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
 from geo_revival.exceptions import SchemaError
+from geo_revival.labels import class_label, column_label, value_label
 from geo_revival.landcover.legend import Legend, get_legend
-from geo_revival.mapping._checks import is_simulated, require_columns
-from geo_revival.mapping._labels import class_label, column_label, value_label
 from geo_revival.mapping.fonts import cjk_context, use_cjk_font
-from geo_revival.plan_progress import rate_trajectory, treated_trajectory
+from geo_revival.plan import rate_trajectory, treated_trajectory
+from geo_revival.provenance import is_simulated
+from geo_revival.validation import require_columns
 
 __all__ = ["rate_chart", "transition_flow_chart", "treated_area_chart", "zone_bar_chart"]
 
@@ -61,7 +62,7 @@ def _indicator_rows(table: pd.DataFrame, indicator: str) -> pd.DataFrame:
     if not need <= set(table.columns):
         raise SchemaError(
             f"the progress table lacks {sorted(need - set(table.columns))}; pass the output of "
-            "geo_revival.plan_progress.progress(...)"
+            "geo_revival.plan.progress(...)"
         )
     rows = table[table["indicator_id"] == indicator].sort_values("year")
     if rows.empty:
@@ -126,10 +127,10 @@ def treated_area_chart(
     Parameters
     ----------
     progress_table
-        Output of :func:`geo_revival.plan_progress.progress` (rows ``kind`` observed/projected).
+        Output of :func:`geo_revival.plan.progress` (rows ``kind`` observed/projected).
     indicators
         Treated-area indicators to draw; each gets its plan trajectory
-        (:func:`geo_revival.plan_progress.treated_trajectory`) as a dashed line.
+        (:func:`geo_revival.plan.treated_trajectory`) as a dashed line.
     simulated
         Mark the chart as made from simulated data (default: when the table says so in its
         ``attrs``, provenance included).

@@ -27,11 +27,7 @@ from folium.template import Template
 
 from geo_revival.crs import geodesic_area, require_crs
 from geo_revival.exceptions import SchemaError
-from geo_revival.landcover.legend import Legend, get_legend
-from geo_revival.mapping._assets import make_offline
-from geo_revival.mapping._checks import is_simulated, require_columns, require_zones
-from geo_revival.mapping._classify import NO_DATA_COLOR, classify
-from geo_revival.mapping._labels import (
+from geo_revival.labels import (
     UNITS,
     class_label,
     column_label,
@@ -39,9 +35,14 @@ from geo_revival.mapping._labels import (
     figure_columns,
     value_label,
 )
+from geo_revival.landcover.legend import Legend, get_legend
+from geo_revival.mapping._assets import make_offline
+from geo_revival.mapping._classify import NO_DATA_COLOR, classify
 from geo_revival.mapping._progress_map_js import CSS, SCRIPT
 from geo_revival.mapping._raster import landcover_png
 from geo_revival.mapping.fonts import cjk_webfont_css
+from geo_revival.provenance import is_simulated
+from geo_revival.validation import require_columns, require_zones
 
 __all__ = ["format_value", "progress_map", "save_map"]
 

@@ -27,8 +27,8 @@ from pyproj import CRS
 
 from geo_revival.crs import local_projected_crs, require_crs
 from geo_revival.exceptions import SchemaError
+from geo_revival.labels import column_label
 from geo_revival.landcover.legend import Legend, get_legend
-from geo_revival.mapping._checks import is_simulated, require_columns, require_zones
 from geo_revival.mapping._classify import NO_DATA_COLOR, classify
 from geo_revival.mapping._furniture import (
     graticule,
@@ -38,9 +38,10 @@ from geo_revival.mapping._furniture import (
     scale_bar,
     zone_key,
 )
-from geo_revival.mapping._labels import column_label
 from geo_revival.mapping._raster import class_handles, mode_resample, show_classes
 from geo_revival.mapping.fonts import cjk_context, use_cjk_font
+from geo_revival.provenance import is_simulated
+from geo_revival.validation import require_columns, require_zones
 
 __all__ = ["A4_INCHES", "save_figure", "static_map"]
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from geo_revival.boundaries import load_districts
 from geo_revival.mapping._classify import classify
 from geo_revival.mapping.interactive import progress_map, save_map
+from geo_revival.zones import load_districts
 from tests.e2e._chromium import open_page
 from tests.unit import _mapping_data as md
 

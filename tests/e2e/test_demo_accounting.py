@@ -17,7 +17,7 @@ import pytest
 
 from geo_revival.demo import XuzhouDemo, load_xuzhou
 from geo_revival.exceptions import ProgressWarning
-from geo_revival.plan_progress import progress
+from geo_revival.plan import progress
 from geo_revival.restoration import (
     Accounting,
     account,

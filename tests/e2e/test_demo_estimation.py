@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo_revival._estimation_core import stratified_estimates
 from geo_revival.demo import XuzhouDemo, load_xuzhou
 from geo_revival.estimation import allocate_sample, estimate_reclaimed_area, stratum_areas
+from geo_revival.estimation._core import stratified_estimates
 from geo_revival.exceptions import CoverageWarning
 from geo_revival.restoration import (
     CHANGE_CLASSES,

@@ -11,13 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from geo_revival._estimation_core import stratified_estimates
 from geo_revival.estimation import (
     draw_sample,
     estimate_areas,
     reference_from_raster,
     sample_from_counts,
 )
+from geo_revival.estimation._core import stratified_estimates
 
 CLASSES = ["a", "b", "c", "d"]
 

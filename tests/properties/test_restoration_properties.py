@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geo_revival.landcover.legend import GENERIC_CLASSES
-from geo_revival.plan_progress import project_trend
+from geo_revival.plan import project_trend
 from geo_revival.restoration import (
     STATES,
     RuleSet,

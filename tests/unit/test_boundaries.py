@@ -8,9 +8,9 @@ import shapely
 from pyproj import CRS, Geod
 
 from geo_revival import _paths
-from geo_revival.boundaries import load_districts
 from geo_revival.crs import geodesic_area, wgs84_to_gcj02
 from geo_revival.exceptions import ReadError, SchemaError
+from geo_revival.zones import load_districts
 
 GEOD = Geod(ellps="WGS84")
 XUZHOU_UNITS = {

@@ -19,7 +19,6 @@ from pyproj import Geod
 from rasterio.features import rasterize
 from rasterio.windows import Window as RioWindow
 
-from geo_revival.boundaries import load_districts
 from geo_revival.demo import build as demo_build
 from geo_revival.demo import load_xuzhou
 from geo_revival.demo._grid import Window, hash_uniform, value_noise, window_for_bounds
@@ -30,6 +29,7 @@ from geo_revival.exceptions import GeoRevivalWarning, ReadError
 from geo_revival.landcover.legend import get_legend
 from geo_revival.plan import zone_catalogue
 from geo_revival.restoration import load_rules
+from geo_revival.zones import load_districts
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "data"

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from geo_revival.exceptions import OutputExistsError, SchemaError
-from geo_revival.export import column_header, to_csv, to_geopackage, to_xlsx
+from geo_revival.report import column_header, to_csv, to_geopackage, to_xlsx
 from tests.unit import _mapping_data as md
 
 

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from geo_revival.labels import bilingual, column_label, figure_columns
 from geo_revival.mapping._classify import NO_DATA_COLOR, classify
-from geo_revival.mapping._labels import bilingual, column_label, figure_columns
 
 finite = st.floats(min_value=0, max_value=1e6, allow_nan=False, allow_infinity=False)
 

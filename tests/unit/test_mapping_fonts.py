@@ -11,7 +11,6 @@ from matplotlib import font_manager
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from geo_revival.boundaries import load_districts
 from geo_revival.mapping.fonts import (
     CJK_FAMILY,
     cjk_font_path,
@@ -21,6 +20,7 @@ from geo_revival.mapping.fonts import (
     use_cjk_font,
 )
 from geo_revival.mapping.static import static_map
+from geo_revival.zones import load_districts
 from tests.unit import _mapping_data as md
 
 matplotlib.use("Agg")

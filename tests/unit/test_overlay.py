@@ -312,7 +312,7 @@ def test_long_edges_are_densified_before_reprojection():
 
     zones = gpd.GeoDataFrame({"zone_id": ["z"]}, geometry=[box(116, 34, 118, 35)], crs=4490)
     lc = make_landcover({2020: np.ones((2, 2))}, res=30.0, origin=(500000.0, 3800000.0))
-    from geo_revival._overlay_engine import Grid
+    from geo_revival.overlay._engine import Grid
 
     grid = Grid(lc.rio.transform(), 2, 2)
     dense = _to_raster_crs(zones, CRS.from_epsg(4548), grid)[0]
@@ -421,7 +421,7 @@ def test_dask_backed_and_progress_bar(landcover, capsys):
 @pytest.mark.parametrize("crs,res,origin", [("EPSG:4548", 10.0, (0.0, 30.0)),
                                             ("EPSG:4326", 1.0, (6.0, 3.0))])
 def test_windows_wholly_inside_a_zone_skip_rasterizing_with_same_result(crs, res, origin):
-    from geo_revival._overlay_engine import Grid, plan_blocks
+    from geo_revival.overlay._engine import Grid, plan_blocks
 
     lc = make_landcover({2020: Y2020, 2021: Y2021}, res=res, origin=origin, crs=crs)
     x0, y1 = origin

@@ -286,7 +286,9 @@ def test_estimate_needs_same_grid(landcover: xr.DataArray, zones: gpd.GeoDataFra
         estimate_reclaimed_area(landcover, shifted, zones, start=2020, end=2025, n=10, seed=0)
 
 
-@pytest.mark.parametrize("module", ["geo_revival._state_maps", "geo_revival._restoration_estimate"])
+@pytest.mark.parametrize(
+    "module", ["geo_revival.restoration._state_maps", "geo_revival.estimation._change"]
+)
 def test_docstring_examples(module: str) -> None:
     import doctest
     import importlib

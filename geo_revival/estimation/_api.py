@@ -43,23 +43,22 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from geo_revival._estimation_core import Estimates, stratified_estimates
-from geo_revival._estimation_design import (
+from geo_revival.estimation._core import Estimates, stratified_estimates
+from geo_revival.estimation._design import (
     AllocationMethod,
     allocate_sample,
     as_strata_series,
     sample_size,
 )
-from geo_revival._estimation_sampling import (
+from geo_revival.estimation._sampling import (
     draw_sample,
     read_response_sheet,
     reference_from_raster,
     stratum_areas,
     write_response_sheet,
 )
-from geo_revival._provenance import provenance
-from geo_revival._restoration_estimate import estimate_reclaimed_area
 from geo_revival.exceptions import EstimationError, SchemaError
+from geo_revival.provenance import provenance
 from geo_revival.units import convert
 
 __all__ = [
@@ -69,7 +68,6 @@ __all__ = [
     "error_matrix",
     "estimate_areas",
     "estimate_change_area",
-    "estimate_reclaimed_area",
     "read_response_sheet",
     "reference_from_raster",
     "sample_from_counts",

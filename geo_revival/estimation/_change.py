@@ -15,9 +15,9 @@ import geopandas as gpd
 import pandas as pd
 import xarray as xr
 
-from geo_revival._estimation_design import AllocationMethod
-from geo_revival._state_maps import CHANGE_CLASSES, change_classes, state_map
+from geo_revival.estimation._design import AllocationMethod
 from geo_revival.exceptions import GridMismatchError
+from geo_revival.restoration._state_maps import CHANGE_CLASSES, change_classes, state_map
 
 __all__ = ["estimate_reclaimed_area"]
 
@@ -112,7 +112,7 @@ def estimate_reclaimed_area(
     >>> bool(reclaimed["area_mu_ci_low"] < reclaimed["area_mu"] < reclaimed["area_mu_ci_high"])
     True
     """
-    from geo_revival.estimation import estimate_change_area
+    from geo_revival.estimation._api import estimate_change_area
 
     strata = _change_map(mapped, zones, projects, rules, start, end)
     truth = _change_map(reference, zones, projects, rules, start, end)

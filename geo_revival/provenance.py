@@ -8,7 +8,7 @@ from os import PathLike
 from pathlib import Path
 from typing import Any
 
-__all__ = ["file_sha256", "provenance"]
+__all__ = ["file_sha256", "is_simulated", "provenance"]
 
 
 def file_sha256(path: str | PathLike[str], chunk_size: int = 1 << 20) -> str:
@@ -46,3 +46,30 @@ def provenance(
         record["inputs"] = hashes
     record.update(extra)
     return record
+
+
+def is_simulated(*objects: Any) -> bool:
+    """Whether any of ``objects`` (None skipped) says in its attrs that it is simulated.
+
+    Looks at ``attrs["simulated"]`` and along the provenance chain (``provenance``, its
+    ``upstream``, ...), so a restoration result computed from simulated land cover counts.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame()
+    >>> df.attrs["provenance"] = {"upstream": {"simulated": True}}
+    >>> is_simulated(None, pd.DataFrame(), df)
+    True
+    """
+    for obj in objects:
+        attrs = getattr(obj, "attrs", None) or {}
+        if attrs.get("simulated"):
+            return True
+        # Results carry the flag of their inputs in the provenance chain (``upstream``).
+        record = attrs.get("provenance")
+        while isinstance(record, dict):
+            if record.get("simulated"):
+                return True
+            record = record.get("upstream")
+    return False

@@ -17,9 +17,9 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from geo_revival._rulesets import planned_use_strings
 from geo_revival.crs import require_crs
 from geo_revival.exceptions import SchemaError
+from geo_revival.restoration._rules import planned_use_strings
 
 __all__ = ["UNIT_COLUMNS", "accounting_units", "attach_units"]
 

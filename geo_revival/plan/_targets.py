@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo_revival._provenance import provenance
 from geo_revival.exceptions import PlanLookupError
+from geo_revival.provenance import provenance
 from geo_revival.units import convert
 
 __all__ = ["get_target", "plan_targets", "zone_catalogue"]

@@ -15,7 +15,6 @@ import pandas as pd
 import xarray as xr
 from pyproj import CRS, Transformer
 
-from geo_revival._provenance import provenance
 from geo_revival.exceptions import (
     CRSMismatchError,
     EstimationError,
@@ -26,6 +25,7 @@ from geo_revival.exceptions import (
     SchemaError,
 )
 from geo_revival.landcover.io import pixel_area
+from geo_revival.provenance import provenance
 from geo_revival.units import convert
 
 __all__ = [

@@ -46,9 +46,10 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from geo_revival._accounting_units import accounting_units, attach_units
-from geo_revival._provenance import provenance
-from geo_revival._rulesets import (
+from geo_revival.exceptions import RuleSetError, SchemaError
+from geo_revival.landcover.legend import GENERIC_CLASSES
+from geo_revival.provenance import provenance
+from geo_revival.restoration._rules import (
     FLOW_STATES,
     STATES,
     RuleSet,
@@ -56,9 +57,13 @@ from geo_revival._rulesets import (
     load_rules,
     planned_use_strings,
 )
-from geo_revival._state_maps import CHANGE_CLASSES, STATE_CODES, change_classes, state_map
-from geo_revival.exceptions import RuleSetError, SchemaError
-from geo_revival.landcover.legend import GENERIC_CLASSES
+from geo_revival.restoration._state_maps import (
+    CHANGE_CLASSES,
+    STATE_CODES,
+    change_classes,
+    state_map,
+)
+from geo_revival.restoration._units import accounting_units, attach_units
 from geo_revival.units import add_area_columns
 
 __all__ = [

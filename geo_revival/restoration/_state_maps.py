@@ -49,10 +49,10 @@ from rasterio.enums import MergeAlg
 from rasterio.features import rasterize
 from rasterio.windows import Window
 
-from geo_revival import overlay
-from geo_revival._accounting_units import accounting_units
-from geo_revival._rulesets import FLOW_STATES, STATES, RuleSet, load_rules
 from geo_revival.exceptions import CoverageWarning, SchemaError
+from geo_revival.overlay import prepare_overlay
+from geo_revival.restoration._rules import FLOW_STATES, STATES, RuleSet, load_rules
+from geo_revival.restoration._units import accounting_units
 
 __all__ = ["CHANGE_CLASSES", "STATE_CODES", "change_classes", "state_map"]
 
@@ -215,7 +215,7 @@ def state_map(
     """
     ruleset = load_rules(rules)
     units = accounting_units(zones, projects)
-    setup = overlay._prepare(units, landcover, "unit_id", years, "raise")
+    setup = prepare_overlay(units, landcover, "unit_id", years, "raise")
     partial = setup.inside_area_m2 < setup.zone_area_m2 * (1 - 1e-9)
     if partial.any():
         warnings.warn(

@@ -55,8 +55,6 @@ import shapely
 import xarray as xr
 from pyproj import CRS, Transformer
 
-from geo_revival import _overlay_engine as engine
-from geo_revival._provenance import provenance
 from geo_revival.crs import geodesic_area, planar_area_factor, require_crs
 from geo_revival.exceptions import (
     CoverageWarning,
@@ -68,9 +66,18 @@ from geo_revival.exceptions import (
 )
 from geo_revival.landcover.io import pixel_area
 from geo_revival.landcover.legend import Legend, get_legend
+from geo_revival.overlay import _engine as engine
+from geo_revival.provenance import provenance
 from geo_revival.units import add_area_columns
 
-__all__ = ["class_areas", "coverage_report", "transition_matrix", "transitions"]
+__all__ = [
+    "OverlayInputs",
+    "class_areas",
+    "coverage_report",
+    "prepare_overlay",
+    "transition_matrix",
+    "transitions",
+]
 
 Coverage = Literal["centre", "exact"]
 OnMissing = Literal["raise", "warn"]
@@ -83,7 +90,7 @@ _SHARE_TOL = 1e-9
 
 
 @dataclass(frozen=True)
-class _Setup:
+class OverlayInputs:
     """Validated inputs, zones in the raster's CRS, and the raster's grid facts."""
 
     ids: npt.NDArray[Any]
@@ -159,7 +166,7 @@ def class_areas(
     >>> df["class_code"].tolist(), df["pixels"].tolist(), df["area_m2"].tolist()
     ([1, 2], [1, 3], [100.0, 300.0])
     """
-    setup = _prepare(zones, landcover, zone_id, years, on_missing)
+    setup = prepare_overlay(zones, landcover, zone_id, years, on_missing)
     plan = engine.Plan(years=tuple(range(len(setup.years))), pairs=())
     counts, _ = _count(setup, plan, coverage, progress, client)
     _warn_coverage(setup, counts, ["code"])
@@ -216,7 +223,7 @@ def transitions(
     >>> transitions(zones, lc)[["from_code", "to_code", "pixels"]].to_numpy().tolist()
     [[1, 1, 1], [2, 5, 1]]
     """
-    setup = _prepare(zones, landcover, zone_id, None, on_missing)
+    setup = prepare_overlay(zones, landcover, zone_id, None, on_missing)
     year_pairs = _resolve_pairs(pairs, setup.years)
     needed = sorted({y for p in year_pairs for y in p})
     setup = _select_years(setup, needed)
@@ -320,7 +327,7 @@ def coverage_report(
     >>> coverage_report(zones, lc)[["valid_share", "nodata_share", "outside_share"]].values
     array([[0.25, 0.25, 0.5 ]])
     """
-    setup = _prepare(zones, landcover, zone_id, years, "warn", quiet=True)
+    setup = prepare_overlay(zones, landcover, zone_id, years, "warn", quiet=True)
     plan = engine.Plan(years=tuple(range(len(setup.years))), pairs=())
     counts, _ = _count(setup, plan, coverage, progress, client)
     out = _coverage_table(setup, counts)
@@ -331,7 +338,7 @@ def coverage_report(
 
 
 # -- validation and preparation ---------------------------------------------------------------
-def _prepare(
+def prepare_overlay(
     zones: gpd.GeoDataFrame,
     landcover: xr.DataArray,
     zone_id: str,
@@ -339,7 +346,44 @@ def _prepare(
     on_missing: OnMissing,
     *,
     quiet: bool = False,
-) -> _Setup:
+) -> OverlayInputs:
+    """Validate zones and land cover once and bring the zones onto the raster's grid.
+
+    The shared first step of every overlay and of the per-pixel state maps
+    (:func:`geo_revival.restoration.state_map`), so that both refuse the same bad inputs.
+
+    Parameters
+    ----------
+    zones
+        Zone layer with a CRS and the ``zone_id`` column.
+    landcover
+        Land cover as :func:`geo_revival.open_landcover` returns it.
+    zone_id
+        Name of the zone identifier column.
+    years
+        Years to use (``None``: all).
+    on_missing
+        ``"raise"`` or ``"warn"`` for zones that do not overlap the raster.
+    quiet
+        Say nothing about missing zones (used by :func:`coverage_report`, which reports them).
+
+    Returns
+    -------
+    OverlayInputs
+        Zone ids and geometries in the raster's CRS, their areas inside and outside the
+        raster, the grid, legend, nodata codes and pixel areas.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, numpy as np, shapely, xarray as xr, rioxarray  # noqa: F401
+    >>> lc = xr.DataArray(np.ones((1, 2, 2), "uint8"), dims=("year", "y", "x"),
+    ...                   coords={"year": [2020], "y": [15.0, 5.0], "x": [5.0, 15.0]},
+    ...                   attrs={"legend": "clcd"}).rio.write_crs("EPSG:32650")
+    >>> zones = gpd.GeoDataFrame({"zone_id": ["a"]}, geometry=[shapely.box(0, 0, 20, 20)],
+    ...                          crs="EPSG:32650")
+    >>> prepare_overlay(zones, lc, "zone_id", None, "raise").years
+    (2020,)
+    """
     if not isinstance(zones, gpd.GeoDataFrame):
         raise SchemaError(f"zones must be a GeoDataFrame, not {type(zones).__name__}")
     if on_missing not in ("raise", "warn"):
@@ -369,7 +413,7 @@ def _prepare(
     area = pixel_area(lc)
     constant = float(area) if area.ndim == 0 else None
     row_area = None if constant is not None else np.asarray(area.values, np.float64)
-    return _Setup(
+    return OverlayInputs(
         ids=ids,
         geoms=geoms,
         present=present,
@@ -464,8 +508,8 @@ def _years_of(lc: xr.DataArray, years: Sequence[int] | None) -> list[int]:
     return wanted
 
 
-def _select_years(setup: _Setup, years: Sequence[int]) -> _Setup:
-    return _Setup(**{**setup.__dict__, "years": tuple(_years_of(setup.landcover, years))})
+def _select_years(setup: OverlayInputs, years: Sequence[int]) -> OverlayInputs:
+    return OverlayInputs(**{**setup.__dict__, "years": tuple(_years_of(setup.landcover, years))})
 
 
 def _nodata(lc: xr.DataArray) -> frozenset[int]:
@@ -527,7 +571,7 @@ def _resolve_pairs(pairs: Pairs, years: tuple[int, ...]) -> list[tuple[int, int]
 
 # -- counting and tables ----------------------------------------------------------------------
 def _count(
-    setup: _Setup, plan: engine.Plan, coverage: Coverage, progress: bool, client: Any
+    setup: OverlayInputs, plan: engine.Plan, coverage: Coverage, progress: bool, client: Any
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     if coverage not in ("centre", "exact"):
         raise ValueError(f"coverage must be 'centre' or 'exact', not {coverage!r}")
@@ -553,7 +597,7 @@ def _count(
     return years, pairs
 
 
-def _valid(counts: pd.DataFrame, setup: _Setup, code_columns: list[str]) -> pd.DataFrame:
+def _valid(counts: pd.DataFrame, setup: OverlayInputs, code_columns: list[str]) -> pd.DataFrame:
     nodata = list(setup.nodata)
     keep = np.ones(len(counts), bool)
     for c in code_columns:
@@ -562,7 +606,7 @@ def _valid(counts: pd.DataFrame, setup: _Setup, code_columns: list[str]) -> pd.D
 
 
 def _label(
-    table: pd.DataFrame, setup: _Setup, strict: bool, columns: list[tuple[str, str, str]]
+    table: pd.DataFrame, setup: OverlayInputs, strict: bool, columns: list[tuple[str, str, str]]
 ) -> pd.DataFrame:
     """Add class names and generic classes for code columns: ``(code, name, generic)``."""
     legend = setup.legend
@@ -578,7 +622,7 @@ def _label(
 
 
 def _finish(
-    table: pd.DataFrame, setup: _Setup, columns: list[str], year_column: str = "year"
+    table: pd.DataFrame, setup: OverlayInputs, columns: list[str], year_column: str = "year"
 ) -> pd.DataFrame:
     table = table.rename(columns={"year": year_column})
     table["zone_id"] = setup.ids[table["zone"].to_numpy()]
@@ -592,7 +636,7 @@ def _value_columns(table: pd.DataFrame) -> list[str]:
     return ["pixels", *(["coverage_fraction"] if "coverage_fraction" in table else [])]
 
 
-def _coverage_table(setup: _Setup, counts: pd.DataFrame) -> pd.DataFrame:
+def _coverage_table(setup: OverlayInputs, counts: pd.DataFrame) -> pd.DataFrame:
     nodata = counts["code"].isin(list(setup.nodata)).to_numpy()
     values = _value_columns(counts)
     sums = []
@@ -618,7 +662,7 @@ def _coverage_table(setup: _Setup, counts: pd.DataFrame) -> pd.DataFrame:
     return out[["zone_id", "year", "zone_area_m2", *per_part[0], *per_part[1], *shares]]
 
 
-def _warn_coverage(setup: _Setup, counts: pd.DataFrame, code_columns: list[str]) -> None:
+def _warn_coverage(setup: OverlayInputs, counts: pd.DataFrame, code_columns: list[str]) -> None:
     """One CoverageWarning per kind of partial coverage, naming a few zones."""
     nodata = np.zeros(len(counts), bool)
     for c in code_columns:
@@ -646,7 +690,7 @@ def _warn_coverage(setup: _Setup, counts: pd.DataFrame, code_columns: list[str])
             )
 
 
-def _provenance(function: str, setup: _Setup, **parameters: Any) -> dict[str, Any]:
+def _provenance(function: str, setup: OverlayInputs, **parameters: Any) -> dict[str, Any]:
     attrs = setup.landcover.attrs
     return provenance(
         function,

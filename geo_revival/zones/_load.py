@@ -34,7 +34,6 @@ import pyogrio
 import shapely
 from pyproj import CRS
 
-from geo_revival._provenance import provenance
 from geo_revival.crs import (
     coords_key,
     geodesic_area,
@@ -52,6 +51,7 @@ from geo_revival.exceptions import (
     UndeclaredCoordsWarning,
     UnsupportedCRSError,
 )
+from geo_revival.provenance import provenance
 from geo_revival.units import to_mu
 
 __all__ = ["PLANNED_USES", "ZONE_CATEGORIES", "load_zones"]

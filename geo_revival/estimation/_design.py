@@ -9,8 +9,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from geo_revival._provenance import provenance
 from geo_revival.exceptions import EstimationError, SchemaError
+from geo_revival.provenance import provenance
 
 __all__ = ["allocate_sample", "as_strata_series", "sample_size"]
 

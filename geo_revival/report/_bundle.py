@@ -1,7 +1,7 @@
 """The yearly monitoring report: one folder with tables, GeoPackage, figures, maps and a summary.
 
 :func:`build_report` runs the accounting (:func:`geo_revival.restoration.account`) and the plan
-comparison (:func:`geo_revival.plan_progress.progress`) and hands their tables to the exporters,
+comparison (:func:`geo_revival.plan.progress`) and hands their tables to the exporters,
 maps and charts. It computes nothing itself. The folder is written next to its destination
 and moved into place only when complete, so a failure leaves nothing half-written.
 """
@@ -25,7 +25,7 @@ import pandas as pd
 import xarray as xr
 from tqdm.std import tqdm  # not tqdm.auto: no ipywidgets dependency, no TqdmWarning
 
-from geo_revival._provenance import file_sha256
+from geo_revival.provenance import file_sha256
 from geo_revival.exceptions import OutputExistsError, SchemaError
 
 __all__ = ["ReportInputs", "build_report", "demo_inputs", "load_inputs"]
@@ -51,7 +51,7 @@ class ReportInputs:
 
     def __post_init__(self) -> None:
         # Inputs that say they are simulated make a simulated report, whatever the flag says.
-        from geo_revival.mapping._checks import is_simulated
+        from geo_revival.provenance import is_simulated
 
         self.simulated = self.simulated or is_simulated(self.landcover, self.zones, self.projects)
 
@@ -161,7 +161,7 @@ class _Results:
 
 
 def _compute(inputs: ReportInputs, rules: Any, year: int | None) -> _Results:
-    from geo_revival.plan_progress import progress
+    from geo_revival.plan import progress
     from geo_revival.restoration import account, load_rules
 
     ruleset = load_rules(rules)
@@ -202,7 +202,7 @@ def _file_name(stem: str, suffix: str, simulated: bool) -> str:
 
 
 def _write_tables(r: _Results, folder: Path) -> None:
-    from geo_revival.export import to_csv, to_geopackage, to_xlsx
+    from geo_revival.report._export import to_csv, to_geopackage, to_xlsx
 
     tables = _tables(r)
     (folder / "tables").mkdir()
@@ -225,7 +225,7 @@ def _write_tables(r: _Results, folder: Path) -> None:
 
 
 def _figures(r: _Results, folder: Path) -> dict[str, Path]:
-    from geo_revival.boundaries import load_districts
+    from geo_revival.zones import load_districts
     from geo_revival.mapping.charts import (
         rate_chart,
         transition_flow_chart,
@@ -302,7 +302,7 @@ def _figures(r: _Results, folder: Path) -> dict[str, Path]:
 
 
 def _interactive(r: _Results, folder: Path) -> Path:
-    from geo_revival.boundaries import load_districts
+    from geo_revival.zones import load_districts
     from geo_revival.mapping.interactive import progress_map, save_map
 
     m = progress_map(

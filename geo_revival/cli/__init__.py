@@ -1,0 +1,18 @@
+"""Command line ``geo-revival``: a thin typer layer over the public functions.
+
+Each command group lives in its own module and registers itself on :data:`app`.
+
+Examples
+--------
+.. code-block:: bash
+
+    geo-revival targets               # plan targets and baselines as a table
+    geo-revival zones --format csv    # zone catalogue as CSV
+"""
+
+from __future__ import annotations
+
+from geo_revival.cli import _data, _report  # noqa: F401  (register their commands)
+from geo_revival.cli._app import app
+
+__all__ = ["app"]

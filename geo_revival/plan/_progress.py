@@ -1,0 +1,518 @@
+"""Progress against the plans: treated area and restoration rates compared with their targets.
+
+Targets come from the plan-facts file (:func:`geo_revival.plan.plan_targets`); which zones count for
+each indicator and the width of the "on track" band come from ``data/progress_indicators.csv``.
+Nothing here types a target into code.
+
+- **Treated area** (已有沉陷区治理面积, 重点采煤沉陷区治理面积): area *reclaimed* since the base
+  year, i.e. damaged in the base year and restored in year *t* (transitions base year -> *t*),
+  summed over the zones of the indicator, against a linear trajectory from 0 in the base year
+  (the year before the plan period) to the target at the end of the period.
+- **Rates** (采煤沉陷区治理和生态修复率, 历史遗留矿山（区）环境恢复治理率): :func:`restoration_rate`
+  of the group's summed areas against the plan's values by year; between two plan years the
+  reference is interpolated linearly (``reference_kind="trajectory"``).
+- **Projection**: ordinary least squares line through the yearly values, extrapolated to the
+  requested years with a Student-t prediction interval (:func:`project_trend`).
+- **Status**: ``ahead`` / ``on_track`` / ``behind`` when the value is above / within / below the
+  band ``reference ± tolerance``.
+
+Examples
+--------
+>>> treated_trajectory("subsidence_treated_area").set_index("year").loc[2023, "reference"]
+np.float64(25670.4)
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
+from importlib.resources import files
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from geo_revival.exceptions import PlanLookupError, ProgressWarning, SchemaError
+from geo_revival.plan._targets import plan_targets, zone_catalogue
+from geo_revival.provenance import provenance
+from geo_revival.restoration import aggregate_zones, reclaimed_area, restoration_rate
+
+__all__ = [
+    "progress",
+    "progress_indicators",
+    "project_trend",
+    "rate_trajectory",
+    "treated_trajectory",
+]
+
+_INDICATORS = Path(str(files("geo_revival") / "data" / "progress_indicators.csv"))
+
+
+def progress_indicators() -> pd.DataFrame:
+    """Return the indicators :func:`progress` measures, their zone categories and tolerance.
+
+    Examples
+    --------
+    >>> table = progress_indicators().set_index("indicator_id")
+    >>> table.loc["key_subsidence_treated_area", "measure"]
+    'treated_area'
+    """
+    df = pd.read_csv(_INDICATORS, comment="#", dtype={"tolerance": float})
+    df["zone_categories"] = df["zone_categories"].str.split(";").map(tuple)
+    df.attrs["provenance"] = provenance("progress_indicators", inputs=[_INDICATORS])
+    return df
+
+
+def _plan_rows(indicator_id: str, targets: pd.DataFrame | None = None) -> pd.DataFrame:
+    targets = plan_targets() if targets is None else targets
+    rows = targets[targets["indicator_id"] == indicator_id].sort_values("year")
+    if rows.empty:
+        raise PlanLookupError(f"the plan-facts file has no indicator {indicator_id!r}.")
+    return rows
+
+
+def treated_trajectory(indicator_id: str = "subsidence_treated_area") -> pd.DataFrame:
+    """Linear trajectory of a cumulative treated-area target, from 0 in the base year.
+
+    The base year is the year before the target period (2020 for the 14th FYP, 2021–2025).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``year, reference, reference_kind, unit``: ``baseline`` (0) in the base year,
+        ``trajectory`` in between, ``target`` in the last year of the period.
+
+    Examples
+    --------
+    >>> t = treated_trajectory("key_subsidence_treated_area")
+    >>> t[["year", "reference"]].iloc[[0, -1]].values.tolist()
+    [[2020.0, 0.0], [2025.0, 17788.0]]
+    """
+    return _treated_trajectory(_plan_rows(indicator_id))
+
+
+def _treated_trajectory(rows: pd.DataFrame) -> pd.DataFrame:
+    indicator_id = str(rows["indicator_id"].iloc[0])
+    target = rows[rows["kind"] == "target"]
+    if len(target) != 1 or pd.isna(target["period_start"].iloc[0]):
+        raise PlanLookupError(
+            f"{indicator_id!r} needs exactly one cumulative target with a period in the plan file."
+        )
+    total = float(target["value"].iloc[0])
+    base, end = int(target["period_start"].iloc[0]) - 1, int(target["period_end"].iloc[0])
+    years = np.arange(base, end + 1)
+    kinds = ["baseline"] + ["trajectory"] * (len(years) - 2) + ["target"]
+    return pd.DataFrame(
+        {
+            "year": years,
+            "reference": total * (years - base) / (end - base),
+            "reference_kind": kinds,
+            "unit": str(target["unit"].iloc[0]),
+        }
+    )
+
+
+def rate_trajectory(indicator_id: str = "subsidence_restoration_rate") -> pd.DataFrame:
+    """Return the reference values of a rate by year, interpolated linearly between plan years.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``year, reference, reference_kind, unit``; ``reference_kind`` is the plan's kind
+        (``baseline``, ``actual``, ``target``) or ``trajectory`` for interpolated years.
+
+    Examples
+    --------
+    >>> t = rate_trajectory("legacy_mine_restoration_rate").set_index("year")
+    >>> float(round(t.loc[2022, "reference"], 3)), t.loc[2022, "reference_kind"]
+    (0.39, 'trajectory')
+    """
+    return _rate_trajectory(_plan_rows(indicator_id))
+
+
+def _rate_trajectory(rows: pd.DataFrame) -> pd.DataFrame:
+    indicator_id = str(rows["indicator_id"].iloc[0])
+    rows = rows.dropna(subset=["year"])
+    known = rows.set_index(rows["year"].astype(int))
+    if known.index.duplicated().any():
+        raise PlanLookupError(f"{indicator_id!r} has several values for one year in the plan file.")
+    years = np.arange(known.index.min(), known.index.max() + 1)
+    reference = np.interp(years, known.index.to_numpy(), known["value"].to_numpy(float))
+    kinds = [str(known.loc[y, "kind"]) if y in known.index else "trajectory" for y in years]
+    return pd.DataFrame(
+        {
+            "year": years,
+            "reference": reference,
+            "reference_kind": kinds,
+            "unit": str(known["unit"].iloc[0]),
+        }
+    )
+
+
+def project_trend(
+    years: Sequence[int] | np.ndarray,
+    values: Sequence[float] | np.ndarray,
+    to_years: Iterable[int],
+    *,
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    """Extrapolate a yearly series with an OLS line and a Student-t prediction interval.
+
+    For a new year x0 the interval is ŷ ± t(1 - α/2, n - 2) · s · √(1 + 1/n + (x0 - x̄)² / Sxx),
+    with s the residual standard deviation: it covers next year's *value* (not only the line)
+    under a linear trend with independent normal noise. It needs n ≥ 3 years; with 2 years the
+    line is returned without an interval, with fewer no projection is made (``note`` says so).
+
+    Parameters
+    ----------
+    years, values
+        The observed series (NaN values are dropped).
+    to_years
+        Years to project to.
+    confidence
+        Coverage of the prediction interval.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``year, value, lower, upper, n_years, note``.
+
+    Examples
+    --------
+    >>> p = project_trend([2020, 2021, 2022], [0.0, 1.0, 2.0], [2024])
+    >>> p[["value", "lower", "upper"]].values.tolist()
+    [[4.0, 4.0, 4.0]]
+    """
+    x = np.asarray(years, dtype=float)
+    y = np.asarray(values, dtype=float)
+    keep = ~np.isnan(y)
+    x, y = x[keep], y[keep]
+    targets = np.asarray(list(to_years), dtype=float)
+    n = len(x)
+    nan = np.full(len(targets), np.nan)
+    if n < 2 or np.ptp(x) == 0:
+        note = f"no projection: {n} year(s) observed, a trend needs at least 2 different years"
+        return _projection(targets, nan, nan, nan, n, note)
+    # Centred years keep the fit exact to rounding (years ~2020 squared lose digits).
+    dx = x - x.mean()
+    sxx = np.sum(dx**2)
+    slope = np.sum(dx * (y - y.mean())) / sxx
+    fitted = y.mean() + slope * (targets - x.mean())
+    if n == 2:
+        note = "line through 2 years; no interval (needs at least 3 years)"
+        return _projection(targets, fitted, nan, nan, n, note)
+    residual = y - (y.mean() + slope * dx)
+    s = np.sqrt(np.sum(residual**2) / (n - 2))
+    half = (
+        stats.t.ppf(0.5 + confidence / 2, n - 2)
+        * s
+        * np.sqrt(1 + 1 / n + (targets - x.mean()) ** 2 / sxx)
+    )
+    note = (
+        f"OLS trend on {n} years ({int(x.min())}-{int(x.max())}), "
+        f"{confidence:.0%} prediction interval"
+    )
+    return _projection(targets, fitted, fitted - half, fitted + half, n, note)
+
+
+def _projection(
+    years: np.ndarray, value: np.ndarray, lower: np.ndarray, upper: np.ndarray, n: int, note: str
+) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "year": years.astype(int),
+            "value": value,
+            "lower": lower,
+            "upper": upper,
+            "n_years": n,
+            "note": note,
+        }
+    )
+
+
+def _status(value: np.ndarray, reference: np.ndarray, tolerance: np.ndarray) -> list[Any]:
+    out: list[Any] = []
+    for v, r, t in zip(value, reference, tolerance, strict=True):
+        if np.isnan(v) or np.isnan(r):
+            out.append(pd.NA)
+        elif v > r + t:
+            out.append("ahead")
+        elif v < r - t:
+            out.append("behind")
+        else:
+            out.append("on_track")
+    return out
+
+
+_COLUMNS = [
+    "indicator_id",
+    "name_zh",
+    "name_en",
+    "year",
+    "kind",
+    "value",
+    "lower",
+    "upper",
+    "unit",
+    "reference",
+    "reference_kind",
+    "margin",
+    "margin_mu",
+    "margin_pp",
+    "tolerance",
+    "status",
+    "zone_ids",
+    "note",
+]
+
+
+def _compare(
+    rows: pd.DataFrame,
+    reference: pd.DataFrame,
+    spec: Mapping[Any, Any],
+    tolerances: Mapping[str, float] | None,
+    members: list[str],
+    plan: pd.Series,
+) -> pd.DataFrame:
+    """Join observed/projected rows of one indicator with its reference values and rate them."""
+    ind = str(spec["indicator_id"])
+    out = rows.merge(reference.drop(columns="unit"), on="year", how="left")
+    ref = out["reference"].to_numpy(float)
+    if tolerances is not None and ind in tolerances:
+        tol = np.full(len(out), float(tolerances[ind]))
+    elif spec["tolerance_kind"] == "relative":
+        tol = float(spec["tolerance"]) * np.abs(ref)
+    elif spec["tolerance_kind"] == "absolute":
+        tol = np.full(len(out), float(spec["tolerance"]))
+    else:
+        raise SchemaError(f"{ind}: tolerance_kind must be 'relative' or 'absolute'.")
+    margin = out["value"].to_numpy(float) - ref
+    is_area = spec["measure"] == "treated_area"
+    out = out.assign(
+        indicator_id=ind,
+        name_zh=plan["name_zh"],
+        name_en=plan["name_en"],
+        unit=str(reference["unit"].iloc[0]),
+        margin=margin,
+        margin_mu=margin if is_area else np.nan,
+        margin_pp=np.nan if is_area else margin * 100,
+        tolerance=np.where(np.isnan(ref), np.nan, tol),
+        status=_status(out["value"].to_numpy(float), ref, tol),
+        zone_ids=";".join(members),
+    )
+    return out[_COLUMNS]
+
+
+def _check_classified(table: pd.DataFrame, column: str, function: str, what: str) -> None:
+    if column not in table.columns or "zone_id" not in table.columns:
+        raise SchemaError(
+            f"{what} must be a geo_revival.restoration.{function}(...) result with 'zone_id' "
+            f"and '{column}' columns; got columns {list(table.columns)}."
+        )
+
+
+def _observed(
+    measure: str,
+    groups: dict[str, str],
+    status: pd.DataFrame,
+    transitions: pd.DataFrame | None,
+    base_year: int,
+    rate_definition: str,
+    treated: str,
+) -> pd.Series:
+    """Yearly observed values of one indicator for one zone group."""
+    if measure == "restoration_rate" and rate_definition == "state":
+        rate = restoration_rate(aggregate_zones(status, groups))
+        return rate.set_index("year")["restoration_rate"]
+    assert transitions is not None  # checked by the caller
+    from_base = transitions[transitions["from_year"] == base_year]
+    if from_base.empty:
+        raise SchemaError(
+            f"no state transitions from the base year {base_year}; pass state_transitions of the "
+            f"year pairs ({base_year}, t) for every year t to measure progress since {base_year}."
+        )
+    aggregated = aggregate_zones(from_base, groups)
+    if measure == "restoration_rate":
+        rate = restoration_rate(aggregated, definition="baseline", base_year=base_year)
+        return rate.set_index("year")["restoration_rate"]
+    flows = reclaimed_area(aggregated).set_index("to_year")[f"{treated}_area_mu"]
+    return pd.concat([pd.Series({base_year: 0.0}), flows]).rename_axis("year")
+
+
+def progress(
+    status: pd.DataFrame,
+    transitions: pd.DataFrame | None,
+    zones: pd.DataFrame,
+    *,
+    indicators: Sequence[str] | None = None,
+    base_year: int | None = None,
+    rate_definition: Literal["state", "baseline"] = "state",
+    treated: Literal["reclaimed", "net_reclaimed"] = "reclaimed",
+    projection_years: Iterable[int] = (2025, 2027),
+    confidence: float = 0.95,
+    tolerances: Mapping[str, float] | None = None,
+) -> pd.DataFrame:
+    """Compare measured treated area and restoration rates with the plan targets.
+
+    Parameters
+    ----------
+    status
+        :func:`geo_revival.restoration.restoration_status` result (per ``zone_id`` and year).
+    transitions
+        :func:`geo_revival.restoration.state_transitions` result with the year pairs
+        ``(base_year, t)``; needed for treated area and for ``rate_definition="baseline"``.
+        ``None`` skips those indicators with a :class:`ProgressWarning`.
+    zones
+        Table with ``zone_id`` and ``category``; each indicator sums the areas of the zones of
+        its categories (``data/progress_indicators.csv``), so those zones must not overlap
+        each other (the plan's subsidence and mining zones do not).
+    indicators
+        Indicator ids to report (default: all of ``progress_indicators()``).
+    base_year
+        Year from which treated area is counted (default: the year before each target period,
+        2020 for the 14th FYP).
+    rate_definition
+        Passed to :func:`~geo_revival.restoration.restoration_rate`.
+    treated
+        ``"reclaimed"`` (damaged -> restored since the base year) or ``"net_reclaimed"``
+        (minus land newly damaged since).
+    projection_years
+        Years to project to; years up to the last observed year are not projected.
+    confidence
+        Coverage of the projection's prediction interval.
+    tolerances
+        ``{indicator_id: half-width}`` in the indicator's unit (mu or fraction), replacing the
+        shipped relative/absolute bands.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per indicator, year and ``kind`` (``observed`` / ``projected``):
+        ``indicator_id, name_zh, name_en, year, kind, value, lower, upper, unit, reference,
+        reference_kind, margin, margin_mu, margin_pp, tolerance, status, zone_ids, note``.
+        ``margin = value - reference``; ``margin_mu`` for areas, ``margin_pp`` (percentage points)
+        for rates; ``status`` is ``ahead``, ``on_track``, ``behind`` or NA (no reference).
+
+    Warns
+    -----
+    ProgressWarning
+        When an indicator has no zones, fewer zones than the plan lists for its categories, or
+        no transitions.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from geo_revival.restoration import restoration_status
+    >>> areas = pd.DataFrame({"zone_id": "mine", "year": [2020, 2021, 2022, 2023],
+    ...                       "generic_class": "forest", "area_m2": 1.0})
+    >>> damaged = areas.assign(generic_class="barren", area_m2=[3.0, 2.6, 2.2, 1.8])
+    >>> status = restoration_status(pd.concat([areas, damaged]), planned_use="forest")
+    >>> zones = pd.DataFrame({"zone_id": ["mine"], "category": ["industrial_mining_zone"]})
+    >>> p = progress(status, None, zones, indicators=["legacy_mine_restoration_rate"])
+    >>> p.loc[p["year"] == 2022, ["value", "reference", "status"]].values.tolist()
+    [[0.3125, 0.39, 'behind']]
+    """
+    _check_classified(status, "state", "restoration_status", "status")
+    if transitions is not None:
+        _check_classified(transitions, "from_state", "state_transitions", "transitions")
+    if not {"zone_id", "category"} <= set(zones.columns):
+        raise SchemaError("zones needs 'zone_id' and 'category' columns.")
+    projection_years = tuple(projection_years)
+    table = progress_indicators()
+    if indicators is not None:
+        unknown = sorted(set(indicators) - set(table["indicator_id"]))
+        if unknown:
+            raise PlanLookupError(
+                f"unknown indicator(s) {unknown}; progress measures {list(table['indicator_id'])}."
+            )
+        table = table[table["indicator_id"].isin(indicators)]
+    catalogue = zone_catalogue()
+    targets = plan_targets()  # read once for every indicator
+    parts = []
+    for spec in table.to_dict("records"):
+        ind = str(spec["indicator_id"])
+        categories = list(spec["zone_categories"])
+        members = sorted(zones.loc[zones["category"].isin(categories), "zone_id"])
+        planned = int(catalogue["category"].isin(categories).sum())
+        if not members:
+            warnings.warn(
+                f"{ind}: no zones of categories {categories}; indicator skipped.",
+                ProgressWarning,
+                stacklevel=2,
+            )
+            continue
+        if len(members) < planned:
+            warnings.warn(
+                f"{ind}: {len(members)} zone(s) of categories {categories} given, "
+                f"the plan lists {planned}; the plan-wide reference is compared with a part.",
+                ProgressWarning,
+                stacklevel=2,
+            )
+        needs_pairs = spec["measure"] == "treated_area" or rate_definition == "baseline"
+        if needs_pairs and transitions is None:
+            warnings.warn(
+                f"{ind}: needs state transitions from the base year; indicator skipped.",
+                ProgressWarning,
+                stacklevel=2,
+            )
+            continue
+        is_area = spec["measure"] == "treated_area"
+        plan_rows = _plan_rows(ind, targets)
+        reference = _treated_trajectory(plan_rows) if is_area else _rate_trajectory(plan_rows)
+        if base_year is not None:
+            base = base_year
+        elif is_area:  # the year before the target period
+            base = int(reference["year"].iloc[0])
+        elif transitions is not None:  # a "baseline" rate counts from the first transition year
+            base = int(transitions["from_year"].min())
+        else:  # "state" rates do not use a base year
+            base = int(status["year"].min())
+        observed = _observed(
+            str(spec["measure"]),
+            dict.fromkeys(members, ind),
+            status,
+            transitions,
+            base,
+            rate_definition,
+            treated,
+        )
+        rows = pd.DataFrame(
+            {
+                "year": observed.index.astype(int),
+                "kind": "observed",
+                "value": observed.to_numpy(float),
+                "lower": np.nan,
+                "upper": np.nan,
+                "note": f"{len(members)} zone(s)",
+            }
+        )
+        ahead = [y for y in projection_years if y > rows["year"].max()]
+        if ahead:
+            proj = project_trend(rows["year"], rows["value"], ahead, confidence=confidence)
+            bounds = (0.0, 1.0) if not is_area else (0.0, np.inf)
+            proj[["value", "lower", "upper"]] = proj[["value", "lower", "upper"]].clip(*bounds)
+            rows = pd.concat([rows, proj.drop(columns="n_years").assign(kind="projected")])
+        parts.append(_compare(rows, reference, spec, tolerances, members, plan_rows.iloc[0]))
+    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=_COLUMNS)
+    out.attrs["provenance"] = provenance(
+        "progress",
+        parameters={
+            "indicators": list(table["indicator_id"]),
+            "base_year": base_year,
+            "rate_definition": rate_definition,
+            "treated": treated,
+            "projection_years": list(projection_years),
+            "confidence": confidence,
+            "tolerances": dict(tolerances or {}),
+        },
+        inputs=[_INDICATORS],
+        legend=status.attrs.get("provenance", {}).get("legend"),
+        rule_set=status.attrs.get("provenance", {}).get("rule_set"),
+        rule_set_sha256=status.attrs.get("provenance", {}).get("rule_set_sha256"),
+        targets=targets.attrs.get("provenance"),
+        # The status's own record (and through it e.g. whether the land cover is simulated).
+        upstream=status.attrs.get("provenance") or None,
+    )
+    return out

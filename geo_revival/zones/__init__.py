@@ -1,0 +1,12 @@
+"""Zone layers: reading and validating boundary polygons, and the shipped district boundaries.
+
+Public front of the subpackage; ``_load`` reads user layers, ``_boundaries`` the bundled
+county-level outlines.
+"""
+
+from __future__ import annotations
+
+from geo_revival.zones._boundaries import DISTRICTS_FILE, load_districts
+from geo_revival.zones._load import PLANNED_USES, ZONE_CATEGORIES, load_zones
+
+__all__ = ["DISTRICTS_FILE", "PLANNED_USES", "ZONE_CATEGORIES", "load_districts", "load_zones"]
