@@ -1,8 +1,8 @@
 """A loopback HTTP server for fetch tests: Range requests, byte counting, injectable faults.
 
 Routes map URL paths (as in the products' real layouts) to local files or bytes. Faults per
-path: ``"404"``, ``"500"``, ``"drop"`` (headers, then half the body, then the connection is
-closed; ``drop_fraction`` of the body is sent first), ``"slow"`` (sleeps ``slow_seconds`` before answering).
+path: ``"404"``, ``"500"``, ``"drop"`` (headers, then ``drop_fraction`` of the body, then the
+connection is closed), ``"slow"`` (sleeps ``slow_seconds`` before answering).
 """
 
 from __future__ import annotations

@@ -33,7 +33,7 @@ __all__ = [
 
 
 def list_products() -> pd.DataFrame:
-    """The product table (one row per product version) as a DataFrame.
+    """Return the product table (one row per product version) as a DataFrame.
 
     Examples
     --------
@@ -46,7 +46,7 @@ def list_products() -> pd.DataFrame:
 
 
 def landcover_credit(attrs: Mapping[str, Any] | Any) -> str:
-    """The credit line a map or report must show for land cover with these ``attrs``.
+    """Return the credit line a map or report must show for land cover with ``attrs``.
 
     Fetched data carry the product's required attribution; other data get ``""`` (the caller
     keeps its own wording). Accepts an ``attrs`` mapping or an object with ``.attrs``.

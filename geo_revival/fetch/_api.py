@@ -38,7 +38,7 @@ Where = Any  # GeoDataFrame, path to a zone file, or (minx, miny, maxx, maxy) in
 
 
 def bbox_of(where: Where) -> BBox:
-    """The lon/lat (WGS84) bounding box of zones, a zone file or a 4-number box.
+    """Return the lon/lat (WGS84) bounding box of zones, a zone file or a 4-number box.
 
     Examples
     --------
@@ -73,13 +73,13 @@ def bbox_of(where: Where) -> BBox:
 
 def _key(bbox: BBox) -> str:
     text = ",".join(f"{v:.7f}" for v in bbox)
-    return "x" + hashlib.sha1(text.encode()).hexdigest()[:12]  # noqa: S324 - a name, not security
+    return "x" + hashlib.sha1(text.encode()).hexdigest()[:12]
 
 
 def prefetch_hint(product: str, bbox: BBox, years: Iterable[int]) -> str:
-    """The commands that fetch on a connected machine and use the result offline."""
+    """Return the commands that fetch on a connected machine, for use offline."""
     box = " ".join(f"{v:g}" for v in bbox)
-    ys = " ".join(str(y) for y in years)
+    ys = ",".join(str(y) for y in years)
     return (
         f"To work offline, fetch on a machine with network access: `geo-revival fetch "
         f"{product} --bbox {box} --years {ys} --to DIR`, copy DIR here, then pass "
@@ -179,10 +179,11 @@ def _archive_parts(run: _Run, row: Product, year: int, bbox: BBox) -> list[Path]
                 if not clips:
                     continue
                 meta = _cache.cached(archive) or {}
-                with _cache.atomic_file(dest, url=url, product=row.product, kind="window",
-                                        version=row.version, year=year, bbox=list(bbox),
-                                        source_checksum=meta.get("source_checksum", ""),
-                                        archive_sha256=meta.get("sha256", "")) as tmp:  # fmt: skip
+                record_meta = {"url": url, "product": row.product, "kind": "window",
+                               "version": row.version, "year": year, "bbox": list(bbox),
+                               "source_checksum": meta.get("source_checksum", ""),
+                               "archive_sha256": meta.get("sha256", "")}  # fmt: skip
+                with _cache.atomic_file(dest, **record_meta) as tmp:
                     mosaic(clips, tmp)
         meta = _cache.cached(dest) or {}
         run.note(dest, year, archive=name, source_checksum=meta.get("source_checksum", ""))
@@ -317,7 +318,7 @@ def fetch_landcover(
             "package_version": __version__,
             "function": "fetch_landcover",
             "parameters": {"product": product, "bbox": list(bbox), "years": wanted,
-                           "base_url": base_url, "record": record},  # fmt: skip
+                           "base_url": base_url, "record": record},
             "product_source_page": first.source_page,
             "citation": "; ".join(citations),
             "licence": first.licence,

@@ -27,7 +27,7 @@ _SIDECAR = ".json"
 
 
 def cache_dir(path: str | PathLike[str] | None = None) -> Path:
-    """The cache folder: ``path``, else ``$GEO_REVIVAL_CACHE``, else the user cache folder.
+    r"""Return the cache folder: ``path``, else ``$GEO_REVIVAL_CACHE``, else the user cache folder.
 
     The user cache folder is the platform's (``~/.cache/geo-revival`` on Linux,
     ``~/Library/Caches/geo-revival`` on macOS, ``%LOCALAPPDATA%\\geo-revival\\Cache`` on
@@ -49,12 +49,12 @@ def cache_dir(path: str | PathLike[str] | None = None) -> Path:
 
 
 def sidecar(path: Path) -> Path:
-    """The metadata file that marks ``path`` as complete."""
+    """Return the metadata file that marks ``path`` as complete."""
     return path.with_name(path.name + _SIDECAR)
 
 
 def cached(path: Path) -> dict[str, Any] | None:
-    """The sidecar record of ``path`` if the file is cached and complete, else ``None``."""
+    """Return the sidecar record of ``path`` if it is cached and complete, else ``None``."""
     meta_path = sidecar(path)
     if not path.is_file() or not meta_path.is_file():
         return None

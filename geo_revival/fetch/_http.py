@@ -29,7 +29,7 @@ def _user_agent() -> str:
 
 
 def _describe(exc: BaseException) -> str:
-    """A short, user-facing cause for a failed request."""
+    """Return a short, user-facing cause for a failed request."""
     if isinstance(exc, HTTPError):
         return f"the server answered HTTP {exc.code} {exc.reason}"
     reason = exc.reason if isinstance(exc, URLError) else exc
@@ -47,7 +47,7 @@ def _describe(exc: BaseException) -> str:
 def get_json(url: str, *, timeout: float = DEFAULT_TIMEOUT) -> Any:
     """GET ``url`` and parse JSON; :class:`FetchError` naming the URL on any failure."""
     try:
-        with urlopen(Request(url, headers={"User-Agent": _user_agent(),  # noqa: S310
+        with urlopen(Request(url, headers={"User-Agent": _user_agent(),
                                            "Accept": "application/json"}),
                      timeout=timeout) as resp:  # fmt: skip
             return json.loads(resp.read().decode("utf-8"))
@@ -78,7 +78,7 @@ def download(
     digest = hashlib.new(algorithm) if expected else None
     size = 0
     try:
-        with urlopen(Request(url, headers={"User-Agent": _user_agent()}),  # noqa: S310
+        with urlopen(Request(url, headers={"User-Agent": _user_agent()}),
                      timeout=timeout) as resp, open(dest, "wb") as fh:  # fmt: skip
             length = resp.headers.get("Content-Length")
             total = int(length) if length else None
@@ -132,7 +132,7 @@ _HTTP_CODE = re.compile(r"HTTP (?:response )?code:? ?(\d{3})", re.IGNORECASE)
 
 
 def describe_gdal_error(exc: BaseException) -> str:
-    """A user-facing cause for a failed ``/vsicurl/`` read (from the chain of GDAL errors)."""
+    """Return a user-facing cause for a failed ``/vsicurl/`` read (from GDAL's errors)."""
     chain: list[str] = []
     cur: BaseException | None = exc
     while cur is not None and len(chain) < 5:
@@ -149,6 +149,9 @@ def describe_gdal_error(exc: BaseException) -> str:
         return "the connection was refused (no network, or the host is down)"
     if "resolve" in low:
         return "the host name could not be resolved (no network?)"
+    if "not recognized as being in a supported file format" in low:
+        return ("the server's answer was not the GeoTIFF (empty or cut off: connection "
+                "dropped, or a mirror serving an error page)")
     if "transfer closed" in low or "partial" in low or "connection reset" in low:
         return "the connection dropped before the data were complete"
     return f"GDAL: {text}"

@@ -81,7 +81,7 @@ def product_names() -> list[str]:
 
 
 def product_for(name: str, year: int) -> Product:
-    """The table row that serves ``year`` of product ``name``.
+    """Return the table row that serves ``year`` of product ``name``.
 
     Raises
     ------
@@ -190,7 +190,7 @@ def with_base_url(url: str, base_url: str | None) -> str:
 
 def url_for(product: Product, year: int, tile: str, base_url: str | None,
             record: str | None = None) -> str:  # fmt: skip
-    """The URL of one file of ``product`` (after the mirror replacement)."""
+    """Return the URL of one file of ``product`` (after the mirror replacement)."""
     url = product.url_template.format(year=year, tile=tile, record=record or product.record_id)
     return with_base_url(url, base_url)
 
