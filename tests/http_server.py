@@ -7,7 +7,9 @@ connection is closed), ``"slow"`` (sleeps ``slow_seconds`` before answering).
 
 from __future__ import annotations
 
+import contextlib
 import re
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -52,6 +54,7 @@ class LoopbackServer:
         #: Share of the body sent before a "drop" closes the connection.
         self.drop_fraction = 0.0
         self.log = Log()
+        self._connections: set[socket.socket] = set()
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -59,6 +62,10 @@ class LoopbackServer:
 
             def log_message(self, *args: object) -> None:  # quiet
                 pass
+
+            def setup(self) -> None:
+                super().setup()
+                server._connections.add(self.connection)
 
             def do_HEAD(self) -> None:
                 self._serve(body=False)
@@ -134,8 +141,12 @@ class LoopbackServer:
         return self
 
     def stop(self) -> None:
+        """Stop serving and cut open (keep-alive) connections: the network is gone."""
         self._httpd.shutdown()
         self._httpd.server_close()
+        for conn in list(self._connections):
+            with contextlib.suppress(OSError):
+                conn.shutdown(socket.SHUT_RDWR)
 
 
 @contextmanager

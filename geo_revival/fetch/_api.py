@@ -111,7 +111,7 @@ def _cog_parts(run: _Run, row: Product, year: int, bbox: BBox) -> list[Path]:
         dest = run.root / row.product / row.version / str(year) / tile / name
         if _cache.cached(dest) is None:
             try:
-                with gdal_env(run.timeout, run.retries, url), _cache.atomic_file(
+                with gdal_env(run.timeout, run.retries), _cache.atomic_file(
                     dest, url=url, product=row.product, version=row.version, year=year,
                     tile=tile, bbox=list(bbox), kind="window",
                 ) as tmp:  # fmt: skip

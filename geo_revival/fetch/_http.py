@@ -104,16 +104,14 @@ def download(
     return size
 
 
-def gdal_env(timeout: float = DEFAULT_TIMEOUT, retries: int = 2, url: str = "") -> rasterio.Env:
-    """GDAL settings for windowed reads of the remote COG ``url`` through ``/vsicurl/``.
+def gdal_env(timeout: float = DEFAULT_TIMEOUT, retries: int = 2) -> rasterio.Env:
+    """GDAL settings for windowed reads of remote COGs through ``/vsicurl/``.
 
-    No directory listing on open (one request fewer per file); GDAL's process-wide cache of
-    the file's bytes is dropped when it is closed (so a read never serves stale bytes of a
-    file that changed, and byte counts are those of this read); consecutive ranges are
-    merged into one request.
+    No directory listing on open (one request fewer per file); consecutive ranges merged into
+    one request. GDAL also keeps the bytes it has read in a per-process cache, so reading the
+    same region of the same URL twice in one process asks the server only once.
     """
     return rasterio.Env(
-        CPL_VSIL_CURL_NON_CACHED="/vsicurl/" + url if url else "",
         GDAL_DISABLE_READDIR_ON_OPEN="EMPTY_DIR",
         CPL_VSIL_CURL_ALLOWED_EXTENSIONS=".tif,.tiff,.TIF",
         GDAL_HTTP_MERGE_CONSECUTIVE_RANGES="YES",
@@ -152,6 +150,6 @@ def describe_gdal_error(exc: BaseException) -> str:
     if "not recognized as being in a supported file format" in low:
         return ("the server's answer was not the GeoTIFF (empty or cut off: connection "
                 "dropped, or a mirror serving an error page)")
-    if "transfer closed" in low or "partial" in low or "connection reset" in low:
-        return "the connection dropped before the data were complete"
+    if any(k in low for k in ("transfer closed", "partial", "connection reset", "expected")):
+        return "the connection dropped: the data were cut off before they were complete"
     return f"GDAL: {text}"
