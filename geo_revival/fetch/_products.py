@@ -132,8 +132,9 @@ def worldcover_tiles(bbox: BBox) -> list[str]:
     ['N33E114', 'N33E117']
     """
     minx, miny, maxx, maxy = bbox
-    lats = range(math.floor(miny / 3) * 3, math.ceil(maxy / 3) * 3, 3)
-    lons = range(math.floor(minx / 3) * 3, math.ceil(maxx / 3) * 3, 3)
+    # floor before dividing: minx / 3 can underflow to -0.0 for a tiny negative minx
+    lats = range(math.floor(miny) // 3 * 3, math.ceil(maxy), 3)
+    lons = range(math.floor(minx) // 3 * 3, math.ceil(maxx), 3)
     return [_lat_lon_name(lat, lon) for lat in lats for lon in lons]
 
 
@@ -149,7 +150,7 @@ def glc_lon_bands(bbox: BBox) -> list[str]:
     """
     minx, _, maxx, _ = bbox
     names = []
-    for lon in range(math.floor(minx / 10) * 10, math.ceil(maxx / 10) * 10, 10):
+    for lon in range(math.floor(minx) // 10 * 10, math.ceil(maxx), 10):
         if lon >= 0:
             names.append(f"E{lon}-E{lon + 5}")
         else:  # west: named from the eastern edge, e.g. W5-W0 ... unconfirmed, see notes

@@ -31,8 +31,11 @@ from geo_revival.fetch import (
     list_products,
 )
 from geo_revival.fetch._products import with_base_url, worldcover_tiles
-from tests.fetch_fixtures import WC, WC_FILES, server, wc_path, wc_server, write_tif  # noqa: F401
+from tests import fetch_fixtures
+from tests.fetch_fixtures import WC, WC_FILES, wc_path, write_tif
 from tests.http_server import LoopbackServer
+
+server, wc_server = fetch_fixtures.server, fetch_fixtures.wc_server  # fixtures
 
 # A 0.1° box inside tile N00E006 (6-9 E, 0-3 N, 1/12000° pixels). By hand: columns
 # (6.5 - 6) * 12000 = 6000 to 7200, rows (3 - 0.3) * 12000 = 32400 to 33600.
