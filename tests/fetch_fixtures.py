@@ -55,6 +55,7 @@ def wc_server(server: LoopbackServer, shared_data: Path) -> LoopbackServer:
 def write_tif(path: Path, data: np.ndarray, transform: Affine, crs: str, nodata: int = 0) -> Path:
     """A small tiled GeoTIFF (bands first if 3-D)."""
     arr = data if data.ndim == 3 else data[None]
+    path.parent.mkdir(parents=True, exist_ok=True)
     with rasterio.open(
         path, "w", driver="GTiff", width=arr.shape[2], height=arr.shape[1], count=arr.shape[0],
         dtype=arr.dtype, crs=crs, transform=transform, nodata=nodata, tiled=True,

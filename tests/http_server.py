@@ -44,6 +44,11 @@ class Log:
             self.requests.clear()
 
 
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # clients that give up (timeouts, dropped connections) are part of the tests
+
+
 class LoopbackServer:
     """Serve ``routes`` ({path: file or bytes}) on 127.0.0.1 in a thread."""
 
@@ -130,7 +135,7 @@ class LoopbackServer:
                     self.close_connection = True
                     self.connection.shutdown(2)
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._httpd = _QuietServer(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True
         self.port = self._httpd.server_address[1]
         self.url = f"http://127.0.0.1:{self.port}"
