@@ -322,3 +322,20 @@ def test_sidecar_records_url_and_sha256(wc_server, tmp_path):
     assert meta["sha256"] == hashlib.sha256(data.read_bytes()).hexdigest()
     assert meta["size_bytes"] == data.stat().st_size
     assert meta["url"] == wc_server.url + wc_path(2021)
+
+
+def test_maps_carry_the_fetched_products_attribution():
+    from geo_revival.mapping import progress_map, static_map
+    from tests.unit import _mapping_data as md
+
+    lc = md.landcover(simulated=False)
+    lc.attrs["attribution"] = "© ESA WorldCover project 2021 / Contains modified Copernicus"
+    fig = static_map(md.zones(), md.rates(), landcover=lc)
+    texts = [t.get_text() for t in fig.texts]
+    assert any("© ESA WorldCover project 2021" in t for t in texts)
+    html = progress_map(md.zones(), md.rates(), landcover=lc).get_root().render()
+    assert 'attributionControl.addAttribution("Land cover' in html
+    assert "ESA WorldCover project 2021" in html
+    # land cover without a fetched product's attribution adds none
+    plain = progress_map(md.zones(), md.rates(), landcover=md.landcover(simulated=False))
+    assert 'attributionControl.addAttribution("Land cover' not in plain.get_root().render()
