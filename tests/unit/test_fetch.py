@@ -339,3 +339,21 @@ def test_maps_carry_the_fetched_products_attribution():
     # land cover without a fetched product's attribution adds none
     plain = progress_map(md.zones(), md.rates(), landcover=md.landcover(simulated=False))
     assert 'attributionControl.addAttribution("Land cover' not in plain.get_root().render()
+
+
+def test_zones_and_zone_files_give_their_lon_lat_bounding_box(wc_server, shared_data, tmp_path):
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    from geo_revival.fetch import bbox_of
+
+    # two zones whose union's box is BOX, stored in UTM 32N: the box comes back in lon/lat
+    zones = gpd.GeoDataFrame(
+        {"zone_id": ["a", "b"], "category": ["other", "other"]},
+        geometry=[box(6.5, 0.2, 6.55, 0.25), box(6.55, 0.25, 6.6, 0.3)], crs="EPSG:4326",
+    ).to_crs("EPSG:32632")  # fmt: skip
+    assert bbox_of(zones) == pytest.approx(BOX, abs=1e-9)
+    zones.to_file(tmp_path / "zones.gpkg")
+    assert bbox_of(tmp_path / "zones.gpkg") == pytest.approx(BOX, abs=1e-9)
+    da = _fetch(wc_server, tmp_path / "c", box=str(tmp_path / "zones.gpkg"))
+    np.testing.assert_array_equal(da.sel(year=2021).values, _reference(shared_data, 2021))
