@@ -27,11 +27,14 @@ class Log:
     """What the server sent: one entry per request (method, path, range, bytes of body)."""
 
     requests: list[tuple[str, str, str | None, int]] = field(default_factory=list)
+    #: The query string of each request, in the same order.
+    queries: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def add(self, method: str, path: str, rng: str | None, sent: int) -> None:
+    def add(self, method: str, path: str, rng: str | None, sent: int, query: str = "") -> None:
         with self.lock:
             self.requests.append((method, path, rng, sent))
+            self.queries.append(query)
 
     def bytes_for(self, suffix: str = "") -> int:
         return sum(n for _, p, _, n in self.requests if p.endswith(suffix) or suffix in p)
@@ -42,6 +45,7 @@ class Log:
     def clear(self) -> None:
         with self.lock:
             self.requests.clear()
+            self.queries.clear()
 
 
 class _QuietServer(ThreadingHTTPServer):
@@ -79,7 +83,7 @@ class LoopbackServer:
                 self._serve(body=True)
 
             def _serve(self, body: bool) -> None:
-                path = urlsplit(self.path).path
+                path, query = urlsplit(self.path).path, urlsplit(self.path).query
                 rng = self.headers.get("Range")
                 fault = server.faults.get(path)
                 if fault == "slow":
@@ -92,7 +96,7 @@ class LoopbackServer:
                     self.end_headers()
                     if body:
                         self.wfile.write(msg)
-                    server.log.add(self.command, path, rng, 0)
+                    server.log.add(self.command, path, rng, 0, query)
                     return
                 src = server.routes[path]
                 data = src if isinstance(src, bytes) else None
@@ -115,7 +119,7 @@ class LoopbackServer:
                 self.send_header("Content-Type", "application/octet-stream")
                 self.end_headers()
                 if not body:
-                    server.log.add(self.command, path, rng, 0)
+                    server.log.add(self.command, path, rng, 0, query)
                     return
                 if data is None:
                     with open(src, "rb") as fh:  # type: ignore[arg-type]
@@ -130,7 +134,7 @@ class LoopbackServer:
                     self.wfile.flush()
                 except (BrokenPipeError, ConnectionResetError):
                     pass
-                server.log.add(self.command, path, rng, len(chunk))
+                server.log.add(self.command, path, rng, len(chunk), query)
                 if fault == "drop":
                     self.close_connection = True
                     self.connection.shutdown(2)

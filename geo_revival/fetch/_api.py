@@ -16,7 +16,7 @@ from rasterio.errors import RasterioError
 from tqdm.std import tqdm
 
 from geo_revival.exceptions import FetchError, NoOverlapError, SchemaError
-from geo_revival.fetch import _cache
+from geo_revival.fetch import _cache, _stac
 from geo_revival.fetch._http import (
     DEFAULT_TIMEOUT,
     describe_gdal_error,
@@ -193,7 +193,10 @@ def _archive_parts(run: _Run, row: Product, year: int, bbox: BBox) -> list[Path]
 
 
 def _year_file(run: _Run, row: Product, year: int, bbox: BBox) -> Path:
-    if row.access == "cog_tiles":
+    if row.access == "stac":
+        found = _stac.year_file(run, row, year, bbox, _key(bbox))
+        parts = [found] if found is not None else []
+    elif row.access == "cog_tiles":
         parts = _cog_parts(run, row, year, bbox)
     else:
         parts = _archive_parts(run, row, year, bbox)
@@ -229,9 +232,10 @@ def fetch_landcover(
     """Real land cover for the bounding box of ``where``, from the product's public source.
 
     Reads only what the box needs and keeps it in a cache, so a second call makes no request.
-    ESA WorldCover tiles are Cloud-Optimized GeoTIFFs read as windows over HTTP (range
-    requests); CLCD and GLC_FCS30D archives are downloaded whole once from their Zenodo
-    record, verified against the md5 the record publishes, then clipped. Tiles are mosaicked
+    ESA WorldCover tiles and Esri LULC items (found by a STAC search) are Cloud-Optimized
+    GeoTIFFs read as windows over HTTP (range requests); CLCD and GLC_FCS30D archives are
+    downloaded whole once from their Zenodo record, verified against the md5 the record
+    publishes, then clipped. Tiles are mosaicked
     where the box spans several. Product facts (URLs, records, licence, citation) are in
     ``geo_revival/fetch/products.csv``; :func:`list_products` shows them.
 
@@ -239,8 +243,9 @@ def fetch_landcover(
     ----------
     product : str
         ``"esa_worldcover"`` (2020 v100, 2021 v200), ``"clcd"`` (1985, 1990-2022),
-        ``"glc_fcs30d"`` (1985, 1990, 1995, 2000-2022). ``"esri_lulc"``, ``"dynamic_world"``
-        and ``"modis_igbp_q1"`` raise an error that says how to get them.
+        ``"glc_fcs30d"`` (1985, 1990, 1995, 2000-2022), ``"esri_lulc"`` (2017-2023, through
+        the Planetary Computer STAC API and its anonymous token). ``"dynamic_world"`` and
+        ``"modis_igbp_q1"`` need an account: they raise an error that says how to get them.
     where : GeoDataFrame, path or (minx, miny, maxx, maxy)
         Zones (any CRS), a zone file, or a lon/lat (WGS84) box.
     years : int or iterable of int
@@ -294,6 +299,7 @@ def fetch_landcover(
         raise SchemaError("years is empty; give at least one year")
     rows = {y: product_for(product, y) for y in wanted}
     root = _cache.cache_dir(cache_dir)
+    # one step per tile and year (STAC products: per year)
     steps = sum(len(tiles_for(r, bbox)) for r in rows.values())
     show = sys.stderr.isatty() if progress is None else progress
     with tqdm(total=steps, desc=f"fetch {product}", unit="tile", file=sys.stderr,

@@ -10,7 +10,7 @@ from functools import cache
 from importlib import resources
 from urllib.parse import urlsplit, urlunsplit
 
-from geo_revival.exceptions import AccountRequiredError, FetchError, SchemaError
+from geo_revival.exceptions import AccountRequiredError, SchemaError
 
 #: Environment variable with a mirror that replaces the host of every product URL.
 BASE_URL_ENV = "GEO_REVIVAL_BASE_URL"
@@ -38,6 +38,7 @@ class Product:
     attribution: str
     source_page: str
     notes: str
+    sign_url: str
 
     def band_of(self, year: int) -> int | None:
         """Band (1-based) holding ``year`` in a multi-band member, ``None`` for single-band."""
@@ -66,7 +67,8 @@ def products() -> tuple[Product, ...]:
             Product(
                 **{k: row[k] for k in ("product", "version", "legend", "access", "url_template",
                                        "tile_scheme", "record_id", "member_pattern", "licence",
-                                       "citation", "attribution", "source_page", "notes")},
+                                       "citation", "attribution", "source_page", "notes",
+                                       "sign_url")},
                 years=_parse_years(row["years"]),
                 band_first_year=int(row["band_first_year"]) if row["band_first_year"] else None,
                 band_step=int(row["band_step"]) if row["band_step"] else None,
@@ -99,13 +101,6 @@ def product_for(name: str, year: int) -> Product:
             f"Export it yourself (see the README section 'Products that need an account'; "
             f"catalogue: {rows[0].source_page}) and open the GeoTIFFs with "
             f"open_landcover(..., legend={rows[0].legend!r})."
-        )
-    if rows[0].access == "stac":
-        raise FetchError(
-            f"{name} is served through a signed STAC API ({rows[0].url_template}), which "
-            "fetch_landcover does not read yet. Use geo_revival.open_landcover_stac (pip install "
-            "'geo-revival[stac]') with items signed by planetary_computer.sign; "
-            f"see {rows[0].source_page}."
         )
     for row in rows:
         if year in row.years:

@@ -250,7 +250,6 @@ def test_with_base_url_keeps_path_and_query():
     [
         ("dynamic_world", [2021], AccountRequiredError, "account holders.*Products that need"),
         ("modis_igbp_q1", [2019], AccountRequiredError, "lpdaac"),
-        ("esri_lulc", [2021], FetchError, "open_landcover_stac"),
         ("corine", [2018], SchemaError, "unknown product 'corine'"),
         ("esa_worldcover", [2019], SchemaError, "no year 2019.*2020, 2021"),
         ("esa_worldcover", [], SchemaError, "years is empty"),
