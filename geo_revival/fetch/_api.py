@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import sys
 import tempfile
+import warnings
 from collections.abc import Iterable
 from os import PathLike, fspath
 from pathlib import Path, PurePosixPath
@@ -15,7 +16,7 @@ import xarray as xr
 from rasterio.errors import RasterioError
 from tqdm.std import tqdm
 
-from geo_revival.exceptions import FetchError, NoOverlapError, SchemaError
+from geo_revival.exceptions import FetchError, GeoRevivalWarning, NoOverlapError, SchemaError
 from geo_revival.fetch import _cache, _stac
 from geo_revival.fetch._http import (
     DEFAULT_TIMEOUT,
@@ -311,7 +312,13 @@ def fetch_landcover(
             raise type(exc)(f"{exc} {prefetch_hint(product, bbox, wanted)}") from exc
     legends = {r.legend for r in rows.values()}
     legend = legends.pop() if len(legends) == 1 else product
-    da = open_landcover({y: str(p) for y, p in files.items()}, legend=legend)
+    with warnings.catch_warnings(record=True) as caught:
+        da = open_landcover({y: str(p) for y, p in files.items()}, legend=legend)
+    for w in caught:  # our warnings (ProductVersionWarning) point at the caller
+        if issubclass(w.category, GeoRevivalWarning):
+            warnings.warn(w.message, w.category, stacklevel=2)
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     first = rows[wanted[0]]
     citations = list(dict.fromkeys(r.citation for r in rows.values()))
     attributions = list(dict.fromkeys(r.attribution for r in rows.values()))

@@ -356,3 +356,22 @@ def test_zones_and_zone_files_give_their_lon_lat_bounding_box(wc_server, shared_
     assert bbox_of(tmp_path / "zones.gpkg") == pytest.approx(BOX, abs=1e-9)
     da = _fetch(wc_server, tmp_path / "c", box=str(tmp_path / "zones.gpkg"))
     np.testing.assert_array_equal(da.sel(year=2021).values, _reference(shared_data, 2021))
+
+
+@pytest.mark.parametrize(
+    ("given", "years"),
+    [(["2020,2021"], [2020, 2021]), (["2018-2020"], [2018, 2019, 2020]),
+     (["1985", "1990-1991"], [1985, 1990, 1991]), (None, [])],
+)  # fmt: skip
+def test_cli_years(given, years):
+    from geo_revival.cli._fetch import parse_years
+
+    assert parse_years(given) == years
+
+
+def test_version_warning_points_at_the_caller(wc_server, tmp_path):
+    with pytest.warns(ProductVersionWarning, match="different product versions") as rec:
+        fetch_landcover("esa_worldcover", BOX, [2020, 2021], cache_dir=tmp_path,
+                        base_url=wc_server.url, progress=False)  # fmt: skip
+    ours = [w for w in rec if issubclass(w.category, ProductVersionWarning)]
+    assert {Path(w.filename).name for w in ours} == {"test_fetch.py"}
