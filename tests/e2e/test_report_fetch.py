@@ -59,4 +59,7 @@ def test_report_fetches_landcover_and_credits_the_product(server, tmp_path):
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "Zanaga" in index and "SIMULATED" not in index
     assert "ESA WorldCover project 2021" in (out / "progress_map.html").read_text(encoding="utf-8")
+    assert "ESA WorldCover project 2021" in (out / "figures" / "map_landscape.svg").read_text(
+        encoding="utf-8"
+    )  # the print map's credit line
     assert not list(out.rglob("*simulated*"))
