@@ -122,7 +122,11 @@ def _cog_parts(run: _Run, row: Product, year: int, bbox: BBox) -> list[Path]:
             except NoOverlapError:
                 continue
             except RasterioError as exc:
-                raise FetchError(f"could not read {url}: {describe_gdal_error(exc)}.") from exc
+                cause = describe_gdal_error(exc)
+                if "HTTP 404" in cause:  # real 404s: tiles that would hold only open sea
+                    cause += (f" (no tile {tile}: {row.product} has none over open sea; if the "
+                              "box reaches the sea, shrink it)")  # fmt: skip
+                raise FetchError(f"could not read {url}: {cause}.") from exc
         run.note(dest, year, tile=tile)
         parts.append(dest)
         run.bar.update(1)
