@@ -156,7 +156,8 @@ def _archive_parts(run: _Run, row: Product, year: int, bbox: BBox) -> list[Path]
     for tile in tiles_for(row, bbox):
         url = url_for(row, year, tile, run.base_url, record)
         name = unquote(PurePosixPath(urlsplit(url).path).name)
-        folder = run.root / row.product / row.version
+        # the record is part of the path: another release may reuse the same file names
+        folder = run.root / row.product / row.version / f"record-{record}"
         dest = folder / str(year) / f"{row.product}_{row.version}_{Path(name).stem}_{key}.tif"
         if _cache.cached(dest) is None:
             archive = folder / "archives" / name
@@ -174,7 +175,13 @@ def _archive_parts(run: _Run, row: Product, year: int, bbox: BBox) -> list[Path]
                                              kind="archive") as tmp:  # fmt: skip
                     download(url, tmp, checksum=checksum, timeout=run.timeout,
                              on_bytes=on_bytes)  # fmt: skip
-            members = zip_members(archive, row.member_pattern.format(year=year))
+            pattern = row.member_pattern.format(year=year)
+            members = zip_members(archive, pattern)
+            if not members:
+                raise FetchError(
+                    f"{archive} (from {url}) holds no raster named like {pattern!r}; the "
+                    "record's layout may have changed: check products.csv against the record"
+                )
             with tempfile.TemporaryDirectory(dir=folder) as tmpdir:
                 clips = []
                 for i, member in enumerate(members):

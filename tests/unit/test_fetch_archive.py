@@ -36,10 +36,11 @@ def _origin() -> tuple[float, float]:
     return (np.floor(x / PX) * PX - 6000, np.floor(y / PX) * PX + 6000)
 
 
-def _clcd_zip(tmp_path, year: int) -> tuple[str, bytes, np.ndarray]:
+def _clcd_zip(tmp_path, year: int, codes_year: int | None = None) -> tuple[str, bytes, np.ndarray]:
     """A CLCD-like province archive: two provinces on one 400 x 400 px Albers grid, each with
-    data on its half only (0 = no data elsewhere), as the real per-province files have."""
-    truth = _truth((400, 400), year)
+    data on its half only (0 = no data elsewhere), as the real per-province files have.
+    ``codes_year`` shifts the codes as for another year (another release of the same year)."""
+    truth = _truth((400, 400), year if codes_year is None else codes_year)
     x0, y0 = _origin()
     t = Affine(PX, 0, x0, 0, -PX, y0)
     west, east = truth.copy(), truth.copy()
@@ -163,7 +164,7 @@ def test_an_interrupted_download_is_not_taken_as_cached(server, tmp_path):
     with pytest.raises(FetchError):
         _fetch(server, tmp_path / "cache", years=(2020,))
     # a crash could also leave a temporary file and a data file without its sidecar
-    archives = tmp_path / "cache" / "clcd" / "v01" / "archives"
+    archives = tmp_path / "cache" / "clcd" / "v01" / f"record-{RECORD}" / "archives"
     archives.mkdir(parents=True, exist_ok=True)
     (archives / "CLCD_v01_2020_albert_province.zip").write_bytes(b"PK\x03\x04 half a file")
     (archives / "CLCD_v01_2020_albert_province.zip.123.part").write_bytes(b"PK")
@@ -198,3 +199,28 @@ def test_glc_fcs30d_bands_are_years(server, tmp_path):
     for year, code in ((2000, GLC_CODES[0]), (2001, GLC_CODES[1]), (2022, GLC_CODES[22])):
         assert (da.sel(year=year).values == code).all()
     assert server.log.count(name) == 1  # one archive download for all three years
+
+
+def test_another_record_is_cached_apart(server, tmp_path):
+    # a newer release may reuse the file names: its archive must not be taken from the cache
+    _serve_clcd(server, tmp_path / "src", years=(2020,))
+    newer = "99999999"
+    name, data, truth = _clcd_zip(tmp_path / "newer", 2020, codes_year=2021)  # other codes
+    server.routes[f"/records/{newer}/files/{name}"] = data
+    server.routes[f"/api/records/{newer}"] = zenodo_record({name: data})
+    old = _fetch(server, tmp_path / "cache", years=(2020,))
+    new = _fetch(server, tmp_path / "cache", years=(2020,), record=newer)
+    assert server.log.count(f"/records/{newer}/files/{name}") == 1
+    np.testing.assert_array_equal(new.sel(year=2020).values,
+                                  _expected(new.sel(year=2020), truth))  # fmt: skip
+    assert not np.array_equal(old.values, new.values)
+
+
+def test_an_archive_without_matching_rasters_says_so(server, tmp_path):
+    name = "CLCD_v01_2020_albert_province.zip"
+    data = zip_bytes({"readme.txt": write_tif(tmp_path / "x.tif", np.ones((2, 2), "uint8"),
+                                              Affine(30, 0, 0, 0, -30, 0), CLCD_ALBERS)})
+    server.routes[f"/records/{RECORD}/files/{name}"] = data
+    server.routes[f"/api/records/{RECORD}"] = zenodo_record({name: data})
+    with pytest.raises(FetchError, match="holds no raster named like 'CLCD_v01_2020_albert_"):
+        _fetch(server, tmp_path / "cache", years=(2020,))
