@@ -167,7 +167,7 @@ def quick_steps(monkeypatch: pytest.MonkeyPatch) -> None:
             (folder / f"table_{i}.csv").write_text(f"new {i}", encoding="utf-8")
 
     monkeypatch.setattr(_bundle, "_compute", lambda inputs, rules, year: SimpleNamespace(
-        year=2020, rules=SimpleNamespace(name="default")))
+        year=2020, rules=SimpleNamespace(name="default"), reference=None))
     monkeypatch.setattr(_bundle, "_write_tables", tables)
     monkeypatch.setattr(_bundle, "_figures", lambda r, folder: {})
     monkeypatch.setattr(_bundle, "_interactive", lambda r, folder: folder)
