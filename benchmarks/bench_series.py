@@ -202,9 +202,18 @@ def child(method: str, paths: list[str], zones_path: str, out: str) -> None:
         lc = open_landcover(paths, legend="clcd", years=years, chunks=chunk)
         client = None
         if method.startswith("ours_cluster"):
+            import dask
             from distributed import Client, LocalCluster
 
             workers = int(method[-1])
+            # dask's nanny starts workers with MALLOC_TRIM_THRESHOLD_=65536, which switches off
+            # glibc's dynamic mmap threshold: every temporary over 128 kB is then a fresh mmap
+            # (page faults, zeroing) - measured 1.3-4x slower counting. docs/cluster.md
+            # recommends leaving it unset; BENCH_DASK_TRIM=1 keeps dask's default.
+            env = dict(dask.config.get("distributed.nanny.pre-spawn-environ"))
+            if os.environ.get("BENCH_DASK_TRIM") != "1":
+                env.pop("MALLOC_TRIM_THRESHOLD_", None)
+            dask.config.set({"distributed.nanny.pre-spawn-environ": env})
             cluster = LocalCluster(
                 n_workers=workers,
                 threads_per_worker=1,
