@@ -19,6 +19,7 @@ from geo_revival.landcover.legend import (
 )
 
 _LAZY = {
+    "as_landcover": "geo_revival.landcover._coerce",
     "check_codes": "geo_revival.landcover.io",
     "open_landcover": "geo_revival.landcover.io",
     "pixel_area": "geo_revival.landcover.io",
@@ -31,6 +32,7 @@ __all__ = [
     "GENERIC_CLASSES",
     "Legend",
     "LegendClass",
+    "as_landcover",
     "check_codes",
     "get_legend",
     "legend_from_csv",

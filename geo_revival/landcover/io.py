@@ -37,7 +37,7 @@ from geo_revival.exceptions import (
     UnsupportedCRSError,
 )
 from geo_revival.landcover import _codes
-from geo_revival.landcover._grid import Grid, differences, intersection_windows, same_lattice
+from geo_revival.grid import Grid, differences, intersection_windows, same_lattice
 from geo_revival.landcover._sources import (
     BandYears,
     Layer,
@@ -97,7 +97,7 @@ def _chunks_for(layer: Layer, chunks: Chunks) -> dict[str, int]:
 
 
 def _grid_of(layer: Layer, crs: RioCRS | None) -> Grid:
-    return Grid(crs if crs is not None else layer.crs, layer.transform, layer.width, layer.height)
+    return Grid(layer.transform, layer.height, layer.width, crs if crs is not None else layer.crs)
 
 
 def _open_layer(

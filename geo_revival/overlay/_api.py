@@ -100,7 +100,7 @@ class OverlayInputs:
     inside_area_m2: npt.NDArray[np.float64]
     landcover: xr.DataArray
     years: tuple[int, ...]
-    grid: engine.Grid
+    grid: Grid
     legend: Legend
     nodata: frozenset[int]
     area_constant: float | None
@@ -393,9 +393,9 @@ def prepare_overlay(
     lc = _check_landcover(landcover)
     raster_crs = CRS.from_user_input(lc.rio.crs)
     transform = lc.rio.transform(recalc=False)
-    grid = engine.Grid(transform, lc.sizes["y"], lc.sizes["x"])
+    grid = Grid(transform, lc.sizes["y"], lc.sizes["x"])
     geoms = _to_raster_crs(zones, raster_crs, grid)
-    extent = shapely.box(*grid.bounds(0, grid.height, 0, grid.width))
+    extent = shapely.box(*grid.bounds)
     zone_area = _area_m2(geoms, raster_crs)
     inside_area = _area_m2(shapely.intersection(geoms, extent), raster_crs)
     present = shapely.intersects(geoms, extent) & (inside_area > 0)
@@ -519,7 +519,7 @@ def _nodata(lc: xr.DataArray) -> frozenset[int]:
     return frozenset(codes)
 
 
-def _to_raster_crs(zones: gpd.GeoDataFrame, crs: CRS, grid: engine.Grid) -> npt.NDArray[Any]:
+def _to_raster_crs(zones: gpd.GeoDataFrame, crs: CRS, grid: Grid) -> npt.NDArray[Any]:
     """Zone geometries in the raster CRS; edges densified first so that they stay true."""
     zone_crs = CRS.from_user_input(zones.crs)
     geoms = zones.geometry.to_numpy()

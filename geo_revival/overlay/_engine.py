@@ -42,6 +42,7 @@ from dask.callbacks import Callback
 from rasterio.features import rasterize
 from tqdm.auto import tqdm
 
+from geo_revival.grid import Grid
 from geo_revival.landcover.io import skip_block_code_checks
 
 Coverage = Literal["centre", "exact"]
@@ -51,26 +52,6 @@ _MAX_BINS = 1 << 22
 #: Block edge (pixels) aimed at when the land cover is not dask-backed: large enough that
 #: per-block costs stay small, small enough to bound memory (years x 16 M pixels per block).
 DEFAULT_BLOCK = 4096
-
-
-@dataclass(frozen=True)
-class Grid:
-    """The raster grid: north-up affine transform and shape."""
-
-    transform: Affine
-    height: int
-    width: int
-
-    def window_transform(self, row: int, col: int) -> Affine:
-        """Transform of the window whose top-left pixel is (``row``, ``col``)."""
-        return self.transform @ Affine.translation(col, row)
-
-    def bounds(
-        self, row0: int, row1: int, col0: int, col1: int
-    ) -> tuple[float, float, float, float]:
-        """(xmin, ymin, xmax, ymax) of the pixel window rows [row0, row1), cols [col0, col1)."""
-        t = self.transform
-        return (t.c + col0 * t.a, t.f + row1 * t.e, t.c + col1 * t.a, t.f + row0 * t.e)
 
 
 @dataclass(frozen=True)
@@ -114,7 +95,7 @@ def plan_blocks(
         [(r0, r1, c0, c1) for r0, r1 in pairwise(row_edges) for c0, c1 in pairwise(col_edges)],
         dtype=np.intp,
     ).reshape(-1, 4)
-    boxes = shapely.box(*np.array([grid.bounds(*s) for s in spans]).T)
+    boxes = shapely.box(*np.array([grid.window_bounds(*s) for s in spans]).T)
     block_idx, zone_idx = shapely.STRtree(geoms).query(boxes, predicate="intersects")
     order = np.lexsort((zone_idx, block_idx))
     block_idx, zone_idx = block_idx[order], zone_idx[order]
@@ -136,7 +117,7 @@ def plan_blocks(
     ].astype(np.intp)
     keep = (win[:, 0] < win[:, 1]) & (win[:, 2] < win[:, 3])
     block_idx, zone_idx, win, block = block_idx[keep], zone_idx[keep], win[keep], block[keep]
-    win_boxes = shapely.box(*np.array([grid.bounds(*w) for w in win]).reshape(-1, 4).T)
+    win_boxes = shapely.box(*np.array([grid.window_bounds(*w) for w in win]).reshape(-1, 4).T)
     pieces = geoms[zone_idx].copy()
     big = shapely.get_num_coordinates(pieces) > _CLIP_VERTICES
     for i in np.flatnonzero(big):
@@ -328,7 +309,7 @@ def _coverage_fractions(
     from exactextract import exact_extract
     from exactextract.raster import NumPyRasterSource
 
-    xmin, ymin, xmax, ymax = grid.bounds(job.row0, job.row1, job.col0, job.col1)
+    xmin, ymin, xmax, ymax = grid.window_bounds(job.row0, job.row1, job.col0, job.col1)
     # exactextract only needs the grid here; the values are read by us.
     stand_in = NumPyRasterSource(np.zeros((h, w), np.uint8), xmin, ymin, xmax, ymax)
     features = [
