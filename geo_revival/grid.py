@@ -42,7 +42,7 @@ class Grid:
 
     @classmethod
     def of(cls, da: xr.DataArray) -> Grid:
-        """The grid of a rioxarray-aware DataArray (dims ending in ``y, x``)."""
+        """Return the grid of a rioxarray-aware DataArray (dims ending in ``y, x``)."""
         return cls(da.rio.transform(recalc=False), da.sizes["y"], da.sizes["x"], da.rio.crs)
 
     @property

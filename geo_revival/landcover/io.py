@@ -36,8 +36,8 @@ from geo_revival.exceptions import (
     SchemaError,
     UnsupportedCRSError,
 )
-from geo_revival.landcover import _codes
 from geo_revival.grid import Grid, differences, intersection_windows, same_lattice
+from geo_revival.landcover import _codes
 from geo_revival.landcover._sources import (
     BandYears,
     Layer,

@@ -4,8 +4,8 @@ Every function takes ``(zones, landcover, ...)``: zones as a GeoDataFrame with a
 column, or a file path / URL of one (:func:`~geo_revival.zones.as_zones`); land cover as
 :func:`~geo_revival.landcover.open_landcover` returns it or any rioxarray DataArray with a CRS
 (normalised by :func:`~geo_revival.landcover.as_landcover`, with ``legend=`` and ``years=`` when
-the array does not carry them). Results are tidy DataFrames with ``pixels``, ``area_m2``, ``area_ha`` and ``area_mu`` (and
-``coverage_fraction`` with ``coverage="exact"``).
+the array does not carry them). Results are tidy DataFrames with ``pixels``, ``area_m2``,
+``area_ha`` and ``area_mu`` (and ``coverage_fraction`` with ``coverage="exact"``).
 
 Zone semantics
 --------------
@@ -541,7 +541,7 @@ def _include(
         )
     values = pd.DataFrame(zones[columns]).set_axis(zones[id_column].to_numpy())
     extra = values.reindex(table["zone_id"].to_numpy()).reset_index(drop=True)
-    at = table.columns.get_loc("zone_id") + 1
+    at = list(table.columns).index("zone_id") + 1
     return pd.concat([table.iloc[:, :at], extra, table.iloc[:, at:]], axis=1)
 
 

@@ -37,7 +37,6 @@ import pandas as pd
 import rasterio
 import shapely
 import xarray as xr
-from affine import Affine
 from dask.callbacks import Callback
 from rasterio.features import rasterize
 from tqdm.auto import tqdm

@@ -25,8 +25,8 @@ import pandas as pd
 import xarray as xr
 from tqdm.std import tqdm  # not tqdm.auto: no ipywidgets dependency, no TqdmWarning
 
-from geo_revival.provenance import file_sha256
 from geo_revival.exceptions import OutputExistsError, SchemaError
+from geo_revival.provenance import file_sha256
 
 __all__ = ["ReportInputs", "build_report", "demo_inputs", "load_inputs"]
 
@@ -225,7 +225,6 @@ def _write_tables(r: _Results, folder: Path) -> None:
 
 
 def _figures(r: _Results, folder: Path) -> dict[str, Path]:
-    from geo_revival.zones import load_districts
     from geo_revival.mapping.charts import (
         rate_chart,
         transition_flow_chart,
@@ -233,6 +232,7 @@ def _figures(r: _Results, folder: Path) -> dict[str, Path]:
         zone_bar_chart,
     )
     from geo_revival.mapping.static import save_figure, static_map
+    from geo_revival.zones import load_districts
 
     figs = folder / "figures"
     figs.mkdir()
@@ -302,8 +302,8 @@ def _figures(r: _Results, folder: Path) -> dict[str, Path]:
 
 
 def _interactive(r: _Results, folder: Path) -> Path:
-    from geo_revival.zones import load_districts
     from geo_revival.mapping.interactive import progress_map, save_map
+    from geo_revival.zones import load_districts
 
     m = progress_map(
         r.inputs.zones,

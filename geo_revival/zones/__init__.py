@@ -6,8 +6,8 @@ county-level outlines.
 
 from __future__ import annotations
 
-from geo_revival.zones._coerce import as_zones
 from geo_revival.zones._boundaries import DISTRICTS_FILE, load_districts
+from geo_revival.zones._coerce import as_zones
 from geo_revival.zones._load import PLANNED_USES, ZONE_CATEGORIES, load_zones
 
 __all__ = [
