@@ -240,9 +240,10 @@ def coords_key(coords: Coords | str) -> Coords:
     >>> coords_key("GCJ-02")
     'gcj02'
     """
+    from geo_revival.validation import check_option  # validation imports this module
+
     key = str(coords).lower().replace("-", "").replace("_", "")
-    if key not in ("wgs84", "gcj02", "bd09"):
-        raise ValueError(f"Unknown coords={coords!r}; use 'wgs84', 'gcj02' or 'bd09'.")
+    check_option(key, ("wgs84", "gcj02", "bd09"), "coords")
     return key  # type: ignore[return-value]  # checked against the Literal's values above
 
 

@@ -48,6 +48,7 @@ from geo_revival.landcover._sources import (
 from geo_revival.landcover._write import write_landcover
 from geo_revival.landcover._zones import read_zone_windows
 from geo_revival.landcover.legend import Legend, get_legend, report_unknown
+from geo_revival.validation import check_option
 
 __all__ = [
     "check_codes",
@@ -86,10 +87,7 @@ def _chunks_for(layer: Layer, chunks: Chunks) -> dict[str, int]:
     if isinstance(chunks, str):
         if chunks == "blocks":
             return _block_chunks(layer)
-        if chunks != "auto":
-            raise SchemaError(
-                f"chunks must be 'auto', 'blocks', an int or a dict, not {chunks!r}"
-            )
+        check_option(chunks, ("auto", "blocks"), "chunks (or an int or a dict)")
         return _auto_chunks(layer)
     if isinstance(chunks, int):
         return {"band": 1, "y": chunks, "x": chunks}
@@ -270,9 +268,8 @@ def open_landcover(
     >>> da.sizes, da.attrs["version"]  # doctest: +SKIP
     ({'year': 2, 'y': 36000, 'x': 36000}, ['v100', 'v200'])
     """
-    if align not in ("error", "reproject", "intersect"):
-        # Checked up front: with matching grids a misspelt value would otherwise pass unseen.
-        raise SchemaError(f"align must be 'error', 'reproject' or 'intersect', not {align!r}")
+    # Checked up front: with matching grids a misspelt value would otherwise pass unseen.
+    check_option(align, ("error", "reproject", "intersect"), "align")
     leg = get_legend(legend)
     layers = resolve_layers(sources, years, band_years)
     user_crs = RioCRS.from_user_input(crs) if crs is not None else None
@@ -334,7 +331,7 @@ def open_landcover(
     elif mode == "lazy":
         out = out.copy(data=_codes.validated(out.data, known, leg.name, strict=strict))
     else:
-        raise SchemaError(f"code_check must be 'auto', 'eager' or 'lazy', not {code_check!r}")
+        check_option(code_check, ("auto", "eager", "lazy"), "code_check")
 
     out.attrs.update(
         legend=leg.name,

@@ -41,7 +41,7 @@ from geo_revival.mapping._furniture import (
 from geo_revival.mapping._raster import class_handles, mode_resample, show_classes
 from geo_revival.mapping.fonts import cjk_context, use_cjk_font
 from geo_revival.provenance import is_simulated
-from geo_revival.validation import require_columns, require_zones
+from geo_revival.validation import check_option, require_columns, require_zones
 
 __all__ = ["A4_INCHES", "save_figure", "static_map"]
 
@@ -198,8 +198,7 @@ def _draw(
     cmap: str,
 ) -> Figure:
     zones = require_zones(zones)
-    if layout not in A4_INCHES:
-        raise ValueError(f"layout must be 'landscape' or 'portrait', not {layout!r}")
+    check_option(layout, tuple(A4_INCHES), "layout")
     if simulated is None:
         simulated = is_simulated(landcover, results, zones)
     if crs is None:

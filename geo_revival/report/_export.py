@@ -26,6 +26,7 @@ import pandas as pd
 from geo_revival.crs import require_crs
 from geo_revival.exceptions import OutputExistsError, SchemaError
 from geo_revival.labels import UNITS, column_label, column_unit
+from geo_revival.validation import check_option
 
 __all__ = ["column_header", "to_csv", "to_geopackage", "to_xlsx"]
 
@@ -97,8 +98,8 @@ def to_csv(
     table = pd.DataFrame(df).drop(columns=[c for c in df.columns if _is_geometry(df[c])])
     if header == "bilingual":
         table = table.rename(columns={c: column_header(str(c)) for c in table.columns})
-    elif header != "names":
-        raise ValueError(f"header must be 'bilingual' or 'names', not {header!r}")
+    else:
+        check_option(header, ("bilingual", "names"), "header")
     table.to_csv(out, index=False, encoding="utf-8-sig")
     return out
 

@@ -27,6 +27,7 @@ from geo_revival.exceptions import (
     LegendError,
     MissingCRSError,
     NoOverlapError,
+    OptionError,
     OutputExistsError,
     ProductVersionWarning,
     ReadError,
@@ -417,7 +418,7 @@ def test_intersect_needs_overlap_and_same_lattice(tmp_path: Path) -> None:
 def test_misspelt_align_raises_even_when_grids_match(tmp_path: Path) -> None:
     a = make_tif(tmp_path / "lc_2020.tif", codes((4, 4)))
     b = make_tif(tmp_path / "lc_2021.tif", codes((4, 4)))
-    with pytest.raises(SchemaError, match="align must be 'error', 'reproject' or 'intersect'"):
+    with pytest.raises(OptionError, match="align must be one of 'error', 'reproject', 'intersect'"):
         open_landcover([a, b], legend="clcd", align="reprojet")  # type: ignore[arg-type]
 
 
