@@ -149,7 +149,7 @@ def test_to_wgs84_geometries_rejects_projected_layer():
 
 
 def test_to_wgs84_geometries_rejects_unknown_coords():
-    with pytest.raises(OptionError, match="coords must be one of 'wgs84', .*got 'wgs72'"):
+    with pytest.raises(OptionError, match=r"coords must be one of 'wgs84', .*got 'wgs72'"):
         to_wgs84_geometries(gpd.GeoSeries([Point(117, 34)]), "wgs72")
 
 
