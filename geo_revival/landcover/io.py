@@ -503,7 +503,7 @@ def pixel_area(da: xr.DataArray) -> xr.DataArray:
             f"pixel_area supports projected or geographic CRSs, not {crs.name!r}"
         )
     if t.b != 0 or t.d != 0:
-        raise UnsupportedCRSError(
+        raise GridMismatchError(
             "pixel_area does not support rotated lon/lat grids; warp the raster to a north-up grid"
         )
     to_rad = crs.axis_info[0].unit_conversion_factor  # radians per angular unit

@@ -28,6 +28,7 @@ from geo_revival.estimation import (
 from geo_revival.exceptions import (
     CRSMismatchError,
     EstimationError,
+    GridMismatchError,
     MissingCRSError,
     NoOverlapError,
     OutputExistsError,
@@ -237,7 +238,7 @@ def test_draw_sample_needs_crs_and_one_layer(strata: xr.DataArray) -> None:
 
 def test_draw_sample_map_on_another_grid(strata: xr.DataArray) -> None:
     other = raster(np.ones((5, 5), dtype=int))
-    with pytest.raises(CRSMismatchError, match="share the grid"):
+    with pytest.raises(GridMismatchError, match="share the grid"):
         draw_sample(strata, {1: 5, 2: 4, 3: 3}, seed=0, map_classes=other)
 
 
