@@ -93,6 +93,9 @@ from .landcover import (
     LegendClass as LegendClass,
 )
 from .landcover import (
+    as_landcover as as_landcover,
+)
+from .landcover import (
     check_codes as check_codes,
 )
 from .landcover import (
@@ -253,6 +256,9 @@ from .zones import (
 )
 from .zones import (
     ZONE_CATEGORIES as ZONE_CATEGORIES,
+)
+from .zones import (
+    as_zones as as_zones,
 )
 from .zones import (
     load_districts as load_districts,

@@ -15,7 +15,7 @@ import pandas as pd
 import rioxarray  # noqa: F401  (registers the .rio accessor)
 import xarray as xr
 
-from geo_revival.exceptions import MissingCRSError, SchemaError
+from geo_revival.exceptions import GridMismatchError, MissingCRSError, SchemaError
 from geo_revival.grid import Grid
 from geo_revival.landcover.legend import Legend, get_legend
 
@@ -99,6 +99,16 @@ def as_landcover(
             "landcover.rio.write_crs(...) (geo-revival never assumes a CRS)"
         )
     Grid.of(out).require_north_up()
+    # The stored transform survives slicing such as .isel(y=slice(None, None, -1)): the
+    # coordinates say how the rows really run.
+    for dim, step in (("y", -1), ("x", 1)):
+        values = out[dim].values if dim in out.coords else np.array([])
+        if values.size > 1 and np.sign(values[1] - values[0]) != step:
+            raise GridMismatchError(
+                f"landcover must be on a north-up grid ({dim} {'de' if step < 0 else 'in'}"
+                f"creasing), but its {dim} coordinates run the other way; flip it with "
+                f".isel({dim}=slice(None, None, -1))"
+            )
     return out.transpose("year", "y", "x")
 
 

@@ -21,7 +21,7 @@ def as_zones(zones: Any, **load_options: Any) -> gpd.GeoDataFrame:
     """Return ``zones`` as a GeoDataFrame: read paths and URLs with :func:`load_zones`.
 
     A GeoDataFrame passes through unchanged (the function using it checks what it needs:
-    CRS, id column, geometry); with ``load_options`` it goes through :func:`load_zones` too.
+    CRS, id column, geometry); files are read and validated by :func:`load_zones`.
 
     Parameters
     ----------
@@ -29,8 +29,8 @@ def as_zones(zones: Any, **load_options: Any) -> gpd.GeoDataFrame:
         Zone layer, or a file path, URL or GDAL virtual path (``/vsizip/...``, ``/vsicurl/...``)
         of one.
     **load_options
-        Keywords of :func:`load_zones`: ``coords``, ``crs``, ``id_column``, ``category_column``,
-        ``planned_use_column``, ``default_category``, ``layer``.
+        Keywords of :func:`load_zones` for reading files: ``coords``, ``crs``, ``id_column``,
+        ``category_column``, ``planned_use_column``, ``default_category``, ``layer``.
 
     Examples
     --------
@@ -39,10 +39,20 @@ def as_zones(zones: Any, **load_options: Any) -> gpd.GeoDataFrame:
     >>> as_zones(gdf) is gdf
     True
     """
-    if isinstance(zones, gpd.GeoDataFrame) and not load_options:
+    if isinstance(zones, gpd.GeoDataFrame):
         return zones
-    if isinstance(zones, (gpd.GeoDataFrame, str, PathLike)):
-        return load_zones(zones, **load_options)
+    if isinstance(zones, (str, PathLike)):
+        try:
+            return load_zones(zones, **load_options)
+        except SchemaError as exc:
+            if load_options:
+                raise
+            # Functions taking zones do not repeat load_zones' options: say where they are.
+            raise SchemaError(
+                f"{exc} (Functions taking zones read files with load_zones' defaults; for "
+                "other columns read them with geo_revival.load_zones(path, id_column=..., "
+                "category_column=..., default_category=...) and pass the GeoDataFrame.)"
+            ) from exc
     raise SchemaError(
         f"zones must be a GeoDataFrame or the path/URL of a zone file, not {type(zones).__name__}"
     )
