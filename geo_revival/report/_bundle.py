@@ -14,7 +14,7 @@ import platform
 import shutil
 import tempfile
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
@@ -98,12 +98,17 @@ def load_inputs(
     *,
     legend: str,
     years: Sequence[int] | None = None,
+    zone_options: Mapping[str, Any] | None = None,
 ) -> ReportInputs:
-    """Read the zones (:func:`load_zones`) and land cover (:func:`open_landcover`) from files."""
+    """Read the zones (:func:`load_zones`) and land cover (:func:`open_landcover`) from files.
+
+    ``zone_options`` are keywords of :func:`load_zones` (``coords``, ``id_column``,
+    ``category_column``, ``default_category``, ``planned_use_column``, ``layer``).
+    """
     from geo_revival.landcover.io import open_landcover
     from geo_revival.zones import load_zones
 
-    z = load_zones(zones)
+    z = load_zones(zones, **dict(zone_options or {}))
     lc = open_landcover(landcover, legend=legend, years=years)
     rasters = _landcover_files(lc)
     return ReportInputs(
@@ -551,6 +556,7 @@ def build_report(
     force: bool = False,
     rasters: bool = True,
     progress: bool = True,
+    zone_options: Mapping[str, Any] | None = None,
 ) -> Path:
     """Write the yearly monitoring report into the folder ``out``.
 
@@ -567,6 +573,10 @@ def build_report(
         Rule-set name (:func:`geo_revival.restoration.list_rule_sets`) or TOML path.
     year
         Report year (default: the latest land-cover year).
+    zone_options
+        Keywords of :func:`geo_revival.load_zones` for reading ``zones``: ``coords``,
+        ``id_column``, ``category_column``, ``default_category``, ``planned_use_column``,
+        ``layer`` (a boundary file without ``zone_id``/``category`` columns needs them).
     force
         Replace a non-empty ``out``.
     rasters
@@ -619,7 +629,9 @@ def build_report(
             else:
                 if legend is None:
                     raise SchemaError("pass legend= (e.g. 'clcd') with your land-cover files")
-                inputs = load_inputs(zones, landcover, legend=legend)  # type: ignore[arg-type]
+                inputs = load_inputs(
+                    zones, landcover, legend=legend, zone_options=zone_options  # type: ignore[arg-type]
+                )
         bar.update()
         bar.set_postfix_str("accounting and plan comparison")
         results = _compute(inputs, rules, year)
