@@ -144,3 +144,27 @@ def test_import_checks_can_fail(tmp_path: Path) -> None:
         ("geo_revival.restoration", "_state_maps", True),
         ("geo_revival.estimation._core", "x", False),
     ]
+
+
+def test_design_doc_table_agrees_with_the_tree() -> None:
+    # docs/design.md lists every subpackage, each path exists, each public name is there.
+    import importlib
+    import re
+
+    rows = [
+        [cell.strip() for cell in line.strip().strip("|").split("|")]
+        for line in (REPO / "docs" / "design.md").read_text(encoding="utf-8").splitlines()
+        if line.startswith("| `")
+    ]
+    listed = {}
+    for first, _, names in rows:
+        path = re.match(r"`([\w./]+)`", first)
+        assert path, first
+        listed[path.group(1)] = re.findall(r"`(\w+)`", names)
+    subpackages = {p.name + "/" for p in PACKAGE.iterdir() if (p / "__init__.py").is_file()}
+    assert subpackages <= set(listed), f"not in docs/design.md: {subpackages - set(listed)}"
+    for path, names in listed.items():
+        assert (PACKAGE / path).exists(), path
+        module = importlib.import_module("geo_revival." + path.rstrip("/").removesuffix(".py"))
+        missing = [n for n in names if not hasattr(module, n)]
+        assert not missing, f"docs/design.md lists {missing} under {path}"

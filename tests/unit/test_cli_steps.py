@@ -15,6 +15,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+import xarray as xr
 from shapely.geometry import box
 from typer.testing import CliRunner
 
@@ -28,7 +29,7 @@ ZONE_ARGS = ["--id-column", "code", "--default-category", "other", "--planned-us
 
 
 @pytest.fixture(scope="module")
-def landcover() -> gr.Legend:
+def landcover() -> xr.DataArray:
     rng = np.random.default_rng(12)
     first = rng.choice([1, 2, 5, 6], size=(60, 60))
     second = np.where(rng.random((60, 60)) < 0.3, rng.choice([1, 2, 5, 6], size=(60, 60)), first)
