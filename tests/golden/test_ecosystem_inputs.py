@@ -96,3 +96,23 @@ def test_same_through_the_accessor_and_dask_chunks(files: tuple[Path, Path]) -> 
     got = da.gr.class_areas(str(zones), legend=LEGEND, years=[2021])
     counts = {(z, c): n for z, c, n in zip(got.zone_id, got.class_code, got.pixels, strict=True)}
     assert counts == _independent_counts(zones, tif)
+
+
+def test_same_through_the_command_line(files: tuple[Path, Path], tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from geo_revival.cli import app
+
+    zones, tif = files
+    out = tmp_path / "areas.csv"
+    result = CliRunner().invoke(app, [
+        "class-areas", str(zones), str(tif), "--legend", LEGEND, "-o", str(out),
+        "--header", "names",
+    ])
+    assert result.exit_code == 0, result.output
+    import pandas as pd
+
+    got = pd.read_csv(out, encoding="utf-8-sig")
+    assert set(got["year"]) == {2021}  # from the file name
+    counts = {(z, c): n for z, c, n in zip(got.zone_id, got.class_code, got.pixels, strict=True)}
+    assert counts == _independent_counts(zones, tif)
