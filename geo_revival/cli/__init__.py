@@ -16,6 +16,7 @@ from geo_revival.cli import (  # noqa: F401  (register their commands)
     _account,
     _data,
     _estimate,
+    _fetch,
     _overlay,
     _report,
 )

@@ -27,6 +27,7 @@ from pyproj import CRS
 
 from geo_revival.crs import local_projected_crs, require_crs
 from geo_revival.exceptions import SchemaError
+from geo_revival.fetch import landcover_credit
 from geo_revival.labels import column_label
 from geo_revival.landcover.legend import Legend, get_legend
 from geo_revival.mapping._classify import NO_DATA_COLOR, classify
@@ -316,6 +317,9 @@ def _draw(
         )
 
     credit = source or _default_source(simulated, leg, crs)
+    lc_credit = landcover_credit(landcover) if landcover is not None and not source else ""
+    if lc_credit:  # fetched products require their attribution
+        credit = f"{credit} · {lc_credit}"
     fig.text(0.01, 0.012, credit, ha="left", va="bottom", fontsize=7, color="#333", wrap=True)
     return fig
 

