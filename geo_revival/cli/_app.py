@@ -7,6 +7,7 @@ exists (use ``--force``), 1 anything else.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -253,8 +254,19 @@ def exit_codes() -> Iterator[None]:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(3) from None
     except (GeoRevivalError, FileNotFoundError) as exc:
-        typer.echo(f"error: {exc}", err=True)
+        typer.echo(f"error: {_as_flags(str(exc))}", err=True)
         raise typer.Exit(2) from None
+
+
+#: Library keywords that the commands offer as options, named as the user types them.
+_FLAGS = re.compile(r"\b(id_column|category_column|default_category|planned_use_column|layer"
+                    r"|coords|legend|years|pairs|coverage)=")
+
+
+def _as_flags(message: str) -> str:
+    """Name the command-line options in messages written for the Python keywords."""
+    return _FLAGS.sub(lambda m: "--" + m.group(1).replace("_", "-").replace("years", "year") + " ",
+                      message)
 
 
 def done(paths: Sequence[Path], what: str) -> None:

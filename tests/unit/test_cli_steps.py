@@ -96,7 +96,7 @@ def test_existing_output_exits_3_and_force_replaces(files, tmp_path) -> None:
     [
         (["-o", "areas.txt"], "the --out suffix must be one of '.csv', '.xlsx', '.gpkg'"),
         (["-o", "areas.csv", "--legend", "nope", "--id-column", "code"], "unknown legend"),
-        (["-o", "areas.csv", "--id-column", "zone_id"], "id_column"),
+        (["-o", "areas.csv", "--id-column", "zone_id"], "Pass --id-column ... naming the column"),
     ],
 )
 def test_invalid_input_exits_2_naming_the_problem(files, tmp_path, extra, message) -> None:
