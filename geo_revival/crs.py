@@ -31,7 +31,11 @@ import pandas as pd
 import shapely
 from pyproj import CRS
 
-from geo_revival.exceptions import CRSMismatchError, MissingCRSError, UnsupportedCRSError
+from geo_revival.exceptions import (
+    CRSMismatchError,
+    MissingCRSError,
+    UnsupportedCRSError,
+)
 
 __all__ = [
     "CHINA_BOUNDS",

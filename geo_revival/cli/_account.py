@@ -39,14 +39,13 @@ ProjectsOpt = Annotated[
 RulesOpt = Annotated[str, Opt(help="Rule set name or TOML file.")]
 
 
-def read_projects(path: str | None, coords: object) -> object:
+def read_projects(path: str | None, coords: str | None) -> object:
     """Read the projects layer (category ``project``), if given."""
     if path is None:
         return None
     from geo_revival.zones import load_zones
 
-    value = getattr(coords, "value", None)
-    return load_zones(path, coords=value, default_category="project")
+    return load_zones(path, coords=coords, default_category="project")
 
 
 @app.command("account")

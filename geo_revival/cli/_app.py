@@ -97,14 +97,6 @@ Opt = typer.Option
 
 
 # -- options shared by the commands that read the user's files -------------------------------
-class Coords(str, Enum):
-    """What the zone file's lon/lat are (see geo_revival.load_zones)."""
-
-    wgs84 = "wgs84"
-    gcj02 = "gcj02"
-    bd09 = "bd09"
-
-
 class Coverage(str, Enum):
     """Pixel rule of the overlay."""
 
@@ -153,9 +145,9 @@ YearsOpt = Annotated[
 CoverageOpt = Annotated[Coverage, Opt(help="Pixel rule: centre (pixel centre in zone) or exact.")]
 HeaderOpt = Annotated[Header, Opt(help="CSV headers: bilingual with units, or plain names.")]
 CoordsOpt = Annotated[
-    Coords | None,
-    Opt(help="Coordinates of lon/lat zone files: wgs84 (true), gcj02 (AMap/Tencent) or "
-        "bd09 (Baidu); the last two are converted to WGS84.", show_default=False),
+    str | None,
+    Opt(help="What the zone file's lon/lat are: wgs84 (true), gcj02 (AMap/Tencent) or bd09 "
+        "(Baidu); the last two are converted to WGS84.", show_default=False),
 ]
 IdColumnOpt = Annotated[str, Opt(help="Zone file column with unique zone ids.")]
 CategoryColumnOpt = Annotated[str, Opt(help="Zone file column with the zone category.")]
@@ -174,7 +166,7 @@ LayerOpt = Annotated[
 
 def read_zones(
     path: str,
-    coords: Coords | None,
+    coords: str | None,
     id_column: str,
     category_column: str,
     default_category: str | None,
@@ -186,7 +178,7 @@ def read_zones(
 
     return load_zones(
         path,
-        coords=None if coords is None else coords.value,
+        coords=coords,
         id_column=id_column,
         category_column=category_column,
         default_category=default_category,
@@ -253,7 +245,7 @@ def exit_codes() -> Iterator[None]:
     except OutputExistsError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(3) from None
-    except (GeoRevivalError, FileNotFoundError) as exc:
+    except (GeoRevivalError, FileNotFoundError, PermissionError) as exc:
         typer.echo(f"error: {_as_flags(str(exc))}", err=True)
         raise typer.Exit(2) from None
 

@@ -65,13 +65,14 @@ def report(
 ) -> None:
     """Write the yearly report: tables, GeoPackage, maps, charts, HTML/PDF summary.
 
-    Exit codes: 0 written; 2 invalid input; 3 output folder not empty (use --force); 1 other.
+    Exit codes: 0 written; 2 invalid input or unwritable output folder; 3 output folder not
+    empty (use --force); 143 stopped by SIGTERM (the partial report is removed); 1 other.
     """
     from geo_revival.report import build_report
 
     sources = None if not landcover else landcover[0] if len(landcover) == 1 else landcover
     zone_options = {
-        "coords": None if coords is None else coords.value,
+        "coords": coords,
         "id_column": id_column,
         "category_column": category_column,
         "default_category": default_category,

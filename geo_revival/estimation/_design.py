@@ -243,7 +243,7 @@ def allocate_sample(
     check_option(method, sorted(DEFAULT_MIN_PER_STRATUM), "method")
     floor = DEFAULT_MIN_PER_STRATUM[method] if min_per_stratum is None else int(min_per_stratum)
     if floor < 0:
-        raise ValueError(f"min_per_stratum must be >= 0, got {min_per_stratum!r}.")
+        raise SchemaError(f"min_per_stratum must be >= 0, got {min_per_stratum!r}.")
     if n < floor * len(areas):
         raise EstimationError(
             f"n = {n} cannot give {len(areas)} strata at least {floor} units each; "

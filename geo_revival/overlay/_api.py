@@ -71,7 +71,7 @@ from geo_revival.overlay import _engine as engine
 from geo_revival.provenance import provenance
 from geo_revival.units import add_area_columns
 from geo_revival.validation import check_option, check_zone_ids, renamed_keywords, require_columns
-from geo_revival.zones import as_zones
+from geo_revival.zones import as_zones, check_coordinates
 
 __all__ = [
     "OverlayInputs",
@@ -156,7 +156,8 @@ def class_areas(
         ``include_cols``), so the result needs no merge that would lose its provenance.
     coverage : {"centre", "exact"}
         Pixel-centre rule, or fractional pixel coverage: ``pixels`` then counts the pixels
-        the zone touches with a coverage fraction above 0, the added ``coverage_fraction``
+        the zone touches with a coverage fraction above 1e-9 (floating-point noise of
+        edges along pixel boundaries is not coverage), the added ``coverage_fraction``
         column sums their fractions, and areas are weighted by the fractions.
     on_missing : {"raise", "warn"}
         Zones that miss the raster: raise :class:`NoOverlapError`, or warn and leave them out.
@@ -481,6 +482,12 @@ def prepare_overlay(
     zone_area = _area_m2(geoms, raster_crs)
     inside_area = _area_m2(shapely.intersection(geoms, extent), raster_crs)
     present = shapely.intersects(geoms, extent) & (inside_area > 0)
+    if not present.all():
+        # Coordinates that cannot be in the zones' CRS are the cause, not the location (the
+        # area of use is not checked: small test grids near 0, 0 are legitimate here).
+        check_coordinates(
+            zones[~present], [str(i) for i in ids[~present]], "zones", area_of_use=False
+        )
     if not present.all() and not quiet:
         missing = ", ".join(map(str, ids[~present][:10]))
         msg = (
@@ -746,6 +753,7 @@ def _provenance(function: str, setup: OverlayInputs, **parameters: Any) -> dict[
         legend=setup.legend.name,
         landcover_source=attrs.get("source"),
         landcover_version=attrs.get("version"),
+        **({"landcover_value_cast": attrs["value_cast"]} if attrs.get("value_cast") else {}),
         simulated=bool(attrs.get("simulated", False)),
         crs=CRS.from_user_input(setup.landcover.rio.crs).to_string(),
     )

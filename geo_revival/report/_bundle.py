@@ -3,16 +3,15 @@
 :func:`build_report` runs the accounting (:func:`geo_revival.restoration.account`) and the plan
 comparison (:func:`geo_revival.plan.progress`) and hands their tables to the exporters,
 maps and charts. It computes nothing itself. The folder is written next to its destination
-and moved into place only when complete, so a failure leaves nothing half-written.
+and moved into place only when complete, so a failure leaves nothing half-written; an existing
+report replaced with ``force`` is swapped out atomically (see :mod:`geo_revival.report._folder`).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import platform
 import shutil
-import tempfile
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -27,6 +26,7 @@ from tqdm.std import tqdm  # not tqdm.auto: no ipywidgets dependency, no TqdmWar
 
 from geo_revival.exceptions import OutputExistsError, SchemaError
 from geo_revival.provenance import file_sha256
+from geo_revival.report._folder import clean_stale, handle_sigterm, new_partial, swap_into_place
 
 __all__ = ["ReportInputs", "build_report", "demo_inputs", "load_inputs"]
 
@@ -106,6 +106,16 @@ def demo_inputs(data_dir: PathLikeStr | None = None) -> ReportInputs:
     )
 
 
+def _zone_options(options: Mapping[str, Any] | None, coords: str | None) -> dict[str, Any]:
+    """``options`` for :func:`load_zones`, with ``coords`` filled in when given on its own."""
+    out = dict(options or {})
+    if coords is not None:
+        if out.get("coords") not in (None, coords):
+            raise SchemaError(f"coords={coords!r} contradicts zone_options {out['coords']!r}")
+        out["coords"] = coords
+    return out
+
+
 def load_inputs(
     zones: PathLikeStr,
     landcover: PathLikeStr | Sequence[PathLikeStr],
@@ -113,16 +123,18 @@ def load_inputs(
     legend: str,
     years: Sequence[int] | None = None,
     zone_options: Mapping[str, Any] | None = None,
+    coords: str | None = None,
 ) -> ReportInputs:
     """Read the zones (:func:`load_zones`) and land cover (:func:`open_landcover`) from files.
 
     ``zone_options`` are keywords of :func:`load_zones` (``coords``, ``id_column``,
-    ``category_column``, ``default_category``, ``planned_use_column``, ``layer``).
+    ``category_column``, ``default_category``, ``planned_use_column``, ``layer``); ``coords``
+    alone may also be given as its own argument.
     """
     from geo_revival.landcover.io import open_landcover
     from geo_revival.zones import load_zones
 
-    z = load_zones(zones, **dict(zone_options or {}))
+    z = load_zones(zones, **_zone_options(zone_options, coords))
     lc = open_landcover(landcover, legend=legend, years=years)
     rasters = _landcover_files(lc)
     return ReportInputs(
@@ -153,12 +165,6 @@ def _check_destination(out: Path, force: bool) -> None:
         raise OutputExistsError(
             f"refusing to replace {out}: it is the root, home or current folder (or contains it)"
         )
-
-
-def _move_into_place(tmp: Path, out: Path) -> None:
-    if out.exists():
-        shutil.rmtree(out)
-    os.replace(tmp, out)
 
 
 # -- steps -----------------------------------------------------------------------------------
@@ -659,6 +665,7 @@ def build_report(
     zone_options: Mapping[str, Any] | None = None,
     reference: PathLikeStr | pd.DataFrame | None = None,
     adjusted: bool = True,
+    coords: str | None = None,
 ) -> Path:
     """Write the yearly monitoring report into the folder ``out``.
 
@@ -680,7 +687,9 @@ def build_report(
         ``id_column``, ``category_column``, ``default_category``, ``planned_use_column``,
         ``layer`` (a boundary file without ``zone_id``/``category`` columns needs them).
     force
-        Replace a non-empty ``out``.
+        Replace a non-empty ``out``: the new report is written beside it and swapped in
+        atomically (old moved aside, new moved in, old deleted); on any failure, or SIGINT or
+        SIGTERM, the old report stays as it was and the partial one is removed.
     rasters
         Write the land cover as COGs with the legend's colour table (``landcover/``, a few
         MB per year); ``False`` leaves them out.
@@ -693,6 +702,9 @@ def build_report(
         its shipped SIMULATED sample unless ``adjusted=False``.
     adjusted
         ``False`` ignores any reference sample: every figure is an unadjusted map count.
+    coords
+        What the zone file's lon/lat are: ``"wgs84"``, ``"gcj02"`` or ``"bd09"`` (see
+        :func:`geo_revival.zones.load_zones`).
 
     Returns
     -------
@@ -707,6 +719,8 @@ def build_report(
     ------
     OutputExistsError
         ``out`` is not empty and ``force`` is false.
+    OutputError
+        ``out`` or its parent folder cannot be written (read-only, permissions).
     GeoRevivalError
         Invalid inputs (missing CRS, unknown legend or rule set, year not in the data …).
 
@@ -725,11 +739,9 @@ def build_report(
     if rasters:
         steps.insert(5, "rasters")
     bar = tqdm(total=len(steps), desc="report", unit="step", disable=not progress)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.partial-", dir=out_dir.parent))
-    umask = os.umask(0)
-    os.umask(umask)
-    tmp.chmod(0o777 & ~umask)  # mkdtemp makes the folder private; a report is meant to be shared
+    clean_stale(out_dir)  # partial folders of killed runs
+    tmp = new_partial(out_dir)
+    restore_sigterm = handle_sigterm()  # SIGTERM cleans up like Ctrl-C
     try:
         bar.set_postfix_str("reading inputs")
         if inputs is None:
@@ -739,7 +751,8 @@ def build_report(
                 if legend is None:
                     raise SchemaError("pass legend= (e.g. 'clcd') with your land-cover files")
                 inputs = load_inputs(
-                    zones, landcover, legend=legend, zone_options=zone_options  # type: ignore[arg-type]
+                    zones, landcover, legend=legend, zone_options=zone_options,  # type: ignore[arg-type]
+                    coords=coords,
                 )
         if reference is not None:  # a copy: the caller's inputs stay as they are
             ref = reference if isinstance(reference, pd.DataFrame) else Path(reference)
@@ -791,10 +804,11 @@ def build_report(
         )
         _summary_pdf(results, figures, tmp / "summary.pdf")
         bar.update()
-        _move_into_place(tmp, out_dir)
+        swap_into_place(tmp, out_dir)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     finally:
+        restore_sigterm()
         bar.close()
     return out_dir

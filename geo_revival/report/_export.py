@@ -161,7 +161,7 @@ def to_xlsx(
     from openpyxl.utils import get_column_letter
 
     if not tables:
-        raise ValueError("no tables to write")
+        raise SchemaError("no tables to write: pass a {sheet name: DataFrame} mapping")
     out = _target(path, force)
     taken: set[str] = set()
     columns_rows: list[dict[str, Any]] = []

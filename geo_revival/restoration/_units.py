@@ -5,7 +5,7 @@ project's use, in the rest of the zone with the zone's. Each zone becomes the pi
 ``zone ∩ project`` (one per project it meets, ``unit_id = "<zone_id>/<project_id>"``) and the
 remainder ``zone − projects`` (``unit_id = "<zone_id>/remainder"``). Zones may overlap each other
 (each is split on its own, as the overlay counts a pixel in every zone that holds it); projects
-must not overlap each other. The overlay engine counts the units (``zone_id="unit_id"``) and
+must not overlap each other. The overlay engine counts the units (``id_column="unit_id"``) and
 :func:`attach_units` gives each row its zone and planned use back. Re-exported by
 :mod:`geo_revival.restoration`.
 """
@@ -143,7 +143,7 @@ def attach_units(table: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
     Parameters
     ----------
     table
-        ``overlay.class_areas``/``transitions`` result computed with ``zone_id="unit_id"``
+        ``overlay.class_areas``/``transitions`` result computed with ``id_column="unit_id"``
         (its ``zone_id`` column holds unit ids).
     units
         The :func:`accounting_units` result the table was computed on.
@@ -170,7 +170,7 @@ def attach_units(table: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
     if unknown:
         raise SchemaError(
             f"table ids {unknown[:10]} are not units; compute the table on the same units with "
-            "zone_id='unit_id'."
+            "id_column='unit_id'."
         )
     out = table.rename(columns={"zone_id": "unit_id"})
     out = out.join(lookup, on="unit_id")

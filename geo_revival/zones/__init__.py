@@ -9,12 +9,14 @@ from __future__ import annotations
 from geo_revival.zones._boundaries import DISTRICTS_FILE, load_districts
 from geo_revival.zones._coerce import as_zones
 from geo_revival.zones._load import PLANNED_USES, ZONE_CATEGORIES, load_zones
+from geo_revival.zones._plausible import check_coordinates
 
 __all__ = [
     "DISTRICTS_FILE",
     "PLANNED_USES",
     "ZONE_CATEGORIES",
     "as_zones",
+    "check_coordinates",
     "load_districts",
     "load_zones",
 ]

@@ -36,18 +36,20 @@ from geo_revival.grid import Grid
 from geo_revival.validation import check_option
 from tests.overlay_fixtures import make_landcover, make_zones
 
+# Zone files are checked against their CRS's area of use: place the grid inside EPSG:4548's.
+X0, Y0 = 500_000.0, 3_800_000.0
 Y2020 = [[1, 1, 2], [1, 5, 2], [0, 5, 5]]
 Y2021 = [[1, 8, 2], [1, 5, 5], [5, 5, 0]]
 
 
 @pytest.fixture
 def canonical() -> xr.DataArray:
-    return make_landcover({2020: Y2020, 2021: Y2021})
+    return make_landcover({2020: Y2020, 2021: Y2021}, origin=(X0, Y0 + 30))
 
 
 @pytest.fixture
 def zones() -> gpd.GeoDataFrame:
-    return make_zones({"a": box(0, 0, 30, 30), "b": box(0, 10, 20, 30)})
+    return make_zones({"a": box(X0, Y0, X0 + 30, Y0 + 30), "b": box(X0, Y0 + 10, X0 + 20, Y0 + 30)})
 
 
 def _bare(da: xr.DataArray) -> xr.DataArray:
@@ -173,7 +175,7 @@ def test_path_without_category_names_load_zones(tmp_path: Path, zones) -> None:
     path = tmp_path / "plain.gpkg"
     zones.to_file(path)
     with pytest.raises(SchemaError, match=r"Category column.*geo_revival.load_zones\(path"):
-        gr.class_areas(path, make_landcover({2020: Y2020}))
+        gr.class_areas(path, make_landcover({2020: Y2020}, origin=(X0, Y0 + 30)))
 
 
 def test_vsizip_path(tmp_path: Path, zones) -> None:
@@ -262,7 +264,7 @@ def test_id_column_is_the_one_name_and_old_names_warn(canonical, zones) -> None:
 
 
 def test_old_argument_order_still_works_with_a_warning(canonical) -> None:
-    zones = make_zones({"z": box(0, 0, 30, 30)}).assign(planned_use="cropland")
+    zones = make_zones({"z": box(X0, Y0, X0 + 30, Y0 + 30)}).assign(planned_use="cropland")
     new = _quiet(gr.state_map, zones, canonical)
     with pytest.warns(DeprecationWarning, match=r"state_map\(zones, landcover"):
         old = _quiet(gr.state_map, canonical, zones)
@@ -297,7 +299,7 @@ def test_option_error_is_a_value_error_and_a_geo_revival_error() -> None:
 def test_grid_of_an_array_and_its_windows(canonical) -> None:
     grid = Grid.of(canonical)
     assert (grid.height, grid.width) == (3, 3)
-    assert grid.bounds == (0.0, 0.0, 30.0, 30.0)
-    assert grid.window_bounds(1, 3, 0, 2) == (0.0, 0.0, 20.0, 20.0)
-    assert grid.window_transform(1, 2) == Affine(10, 0, 20, 0, -10, 20)
-    assert grid.offset_in(Grid(Affine(10, 0, -10, 0, -10, 40), 5, 5)) == (1.0, 1.0)
+    assert grid.bounds == (X0, Y0, X0 + 30, Y0 + 30)
+    assert grid.window_bounds(1, 3, 0, 2) == (X0, Y0, X0 + 20, Y0 + 20)
+    assert grid.window_transform(1, 2) == Affine(10, 0, X0 + 20, 0, -10, Y0 + 20)
+    assert grid.offset_in(Grid(Affine(10, 0, X0 - 10, 0, -10, Y0 + 40), 5, 5)) == (1.0, 1.0)
