@@ -5,6 +5,7 @@ from .io import check_codes as check_codes
 from .io import open_landcover as open_landcover
 from .io import pixel_area as pixel_area
 from .io import read_zone_windows as read_zone_windows
+from .io import write_classified as write_classified
 from .io import write_landcover as write_landcover
 from .legend import GENERIC_CLASSES as GENERIC_CLASSES
 from .legend import Legend as Legend

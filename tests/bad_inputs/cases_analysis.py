@@ -63,7 +63,7 @@ def _states() -> object:
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return state_map(landcover(years=(2020, 2021)), zones(planned_use=["forest"]))
+        return state_map(zones(planned_use=["forest"]), landcover(years=(2020, 2021)))
 
 
 CASES = [
@@ -200,8 +200,8 @@ CASES = [
                    category=["project"] * 2, planned_use=["forest", "water"])),
          SchemaError, "overlap"),
     Case("state-map-unknown-code", "state_map of a raster with a code outside the legend",
-         lambda t: state_map(landcover(np.where(CODES == 8, 42, CODES)),
-                             zones(planned_use=["forest"])),
+         lambda t: state_map(zones(planned_use=["forest"]),
+                             landcover(np.where(CODES == 8, 42, CODES))),
          LegendError, "42"),
     Case("change-classes-not-states", "change_classes of raw land cover",
          lambda t: change_classes(landcover(years=(2020, 2021)), 2020, 2021), SchemaError,
