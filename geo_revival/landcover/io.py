@@ -26,7 +26,7 @@ from pyproj import CRS, Proj, Transformer
 from rasterio.crs import CRS as RioCRS
 from rasterio.enums import Resampling
 
-from geo_revival.crs import planar_area_factor
+from geo_revival.crs import planar_area_factor, quiet_cf_conversion
 from geo_revival.exceptions import (
     AreaDistortionWarning,
     GridMismatchError,
@@ -179,6 +179,7 @@ def _align(layers: list[Layer], align: Align, crs: RioCRS | None) -> tuple[Grid 
     )
 
 
+@quiet_cf_conversion()
 def open_landcover(
     sources: Sources,
     *,

@@ -31,7 +31,7 @@ from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 from pyproj import CRS
 
-from geo_revival.crs import local_projected_crs
+from geo_revival.crs import local_projected_crs, quiet_cf_conversion
 from geo_revival.labels import column_label
 from geo_revival.landcover.legend import Legend
 from geo_revival.mapping._classify import DEFAULT_CMAP, NO_DATA_COLOR, Classes, classify
@@ -136,7 +136,7 @@ def static_map(
     11.69
     """
     # Text is measured while the figure is built, so the CJK font must be active already.
-    with cjk_context():
+    with cjk_context(), quiet_cf_conversion():
         fig = _draw(
             zones=zones,
             results=results,
@@ -373,18 +373,16 @@ def _stack(
         col, (x, bottom, w, h) = 0, columns[0]
         top, fits = bottom + h, True
         for block in blocks:
-            while True:
-                drawn = block(fig, r, x, top, w, scale)
-                low = min((_bbox(a, r).y0 / fig.bbox.height for a in drawn), default=top)
-                if low >= bottom or top == columns[col][1] + columns[col][3]:
-                    break
+            drawn = block(fig, r, x, top, w, scale)
+            low = _lowest(drawn, r, fig, top)
+            if low < bottom and col + 1 < len(columns) and top < bottom + h:
                 for a in drawn:  # does not fit under the previous blocks: next column
                     a.remove()
-                if col + 1 == len(columns):
-                    break
                 col += 1
                 x, bottom, w, h = columns[col]
                 top = bottom + h
+                drawn = block(fig, r, x, top, w, scale)
+                low = _lowest(drawn, r, fig, top)
             artists += drawn
             fits = fits and low >= bottom
             top = low - gap
@@ -392,6 +390,10 @@ def _stack(
             return
         for a in artists:
             a.remove()
+
+
+def _lowest(artists: list[Artist], r: RendererBase, fig: Figure, default: float) -> float:
+    return min((_bbox(a, r).y0 / fig.bbox.height for a in artists), default=default)
 
 
 def _bbox(artist: Artist, r: RendererBase) -> Bbox:
@@ -418,11 +420,12 @@ def credit_line(
     parts = ["模拟数据 SIMULATED data, not observations"] if simulated else []
     parts.append(f"Zones 区块: {_source_of(zones) or 'as supplied'}")
     if drawn.legend is not None and landcover is not None:
-        product = landcover.attrs.get("product") or drawn.legend.title or drawn.legend.name
+        legend_name = drawn.legend.title or drawn.legend.name
+        product = landcover.attrs.get("product") or legend_name
         text = f"Land cover 土地覆盖 {drawn.landcover_year}: {product}"
         citation = landcover.attrs.get("citation")
         text += f" ({citation})" if citation else ""
-        text += f", legend {drawn.legend.title or drawn.legend.name}"
+        text += f", legend {legend_name}" if product != legend_name else ""
         text += "; water = its water classes" if drawn.water else ""
         parts.append(text)
     if drawn.districts is not None and len(drawn.districts):
