@@ -75,8 +75,12 @@ def quiet_cf_conversion() -> Iterator[None]:
     ...     _ = CRS.from_epsg(2056).to_cf()
     """
     with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=r".*lost in conversion to CF", category=UserWarning)
+        warnings.filterwarnings(
+            "ignore", message=r".*lost in conversion to CF", category=UserWarning
+        )
         yield
+
+
 ArrayLike = npt.ArrayLike
 FloatArray = npt.NDArray[np.float64]
 G = TypeVar("G", gpd.GeoDataFrame, gpd.GeoSeries)

@@ -33,7 +33,7 @@ _TIANDITU = {
 
 
 def is_gcj02(provider: str) -> bool:
-    """Whether tiles of ``provider`` are in GCJ-02 (AMap/Gaode, Tencent).
+    """Tell whether tiles of ``provider`` are in GCJ-02 (AMap/Gaode, Tencent).
 
     Examples
     --------
@@ -44,7 +44,7 @@ def is_gcj02(provider: str) -> bool:
 
 
 def tile_provider(name: str, *, key: str | None = None) -> Any:
-    """The xyzservices ``TileProvider`` called ``name`` (Tianditu layers need ``key``).
+    """Return the xyzservices ``TileProvider`` called ``name`` (Tianditu needs ``key``).
 
     Raises
     ------
@@ -84,7 +84,7 @@ def tile_provider(name: str, *, key: str | None = None) -> Any:
 
 
 def shift_to_gcj02(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """The layer with every vertex moved from WGS84 to GCJ-02 (result in EPSG:4326 numbers).
+    """Return the layer with every vertex moved from WGS84 to GCJ-02 (EPSG:4326 numbers).
 
     Used to lay WGS84 overlays on AMap/Tencent tiles; the input is not modified.
 

@@ -1,5 +1,4 @@
-"""Map furniture for print maps: scale bar, north arrow, graticule, district names, zone key,
-inset locator map."""
+"""Map furniture for print maps: scale bar, arrow, graticule, district names, key, inset."""
 
 from __future__ import annotations
 
@@ -168,12 +167,15 @@ def name_districts(
     """
     frame = ax.get_window_extent(renderer)
     view = box(frame.x0 + 3, frame.y0 + 3, frame.x1 - 3, frame.y1 - 3)
-    zones = shapely.union_all([shapely.transform(g, ax.transData.transform) for g in parts.geometry])
+    zones = shapely.union_all(
+        [shapely.transform(g, ax.transData.transform) for g in parts.geometry]
+    )
     blocked = [box(b.x0 - 2, b.y0 - 2, b.x1 + 2, b.y1 + 2) for b in taken]
     written = 0
     for row in districts.itertuples():
         text = "\n".join(
-            v for v in (getattr(row, "name_zh", None), _short_en(getattr(row, "name_en", None)))
+            v
+            for v in (getattr(row, "name_zh", None), _short_en(getattr(row, "name_en", None)))
             if isinstance(v, str) and v
         )
         if not text:
@@ -181,15 +183,30 @@ def name_districts(
         area = shapely.transform(row.geometry, ax.transData.transform).intersection(view)
         if area.is_empty:
             continue
-        t = ax.text(0, 0, text, fontsize=7, color="#555", ha="center", va="center",
-                    linespacing=1.0, zorder=2.5, path_effects=HALO, style="italic")
+        t = ax.text(
+            0,
+            0,
+            text,
+            fontsize=7,
+            color="#555",
+            ha="center",
+            va="center",
+            linespacing=1.0,
+            zorder=2.5,
+            path_effects=HALO,
+            style="italic",
+        )
         ext = t.get_window_extent(renderer)
         w, h = ext.width + 2, ext.height + 2
         for x, y in _interior_points(area):
             cand = box(x - w / 2, y - h / 2, x + w / 2, y + h / 2)
-            if (view.contains(cand) and not cand.intersects(zones)
-                    and not any(cand.intersects(b) for b in blocked)):
-                t.set_position(ax.transData.inverted().transform((x, y)))
+            if (
+                view.contains(cand)
+                and not cand.intersects(zones)
+                and not any(cand.intersects(b) for b in blocked)
+            ):
+                dx, dy = ax.transData.inverted().transform((x, y))
+                t.set_position((float(dx), float(dy)))
                 blocked.append(cand)
                 written += 1
                 break
@@ -249,7 +266,9 @@ def inset_map(
         return None
     pad = 0.04 * max(cx1 - cx0, cy1 - cy0)
     cx0, cy0, cx1, cy1 = cx0 - pad, cy0 - pad, cx1 + pad, cy1 + pad
-    fw, fh = fig.get_figure(root=True).get_size_inches()  # type: ignore[union-attr]
+    root = fig.get_figure(root=True)
+    assert root is not None
+    fw, fh = root.get_size_inches()
     w, h = size
     shape = (cy1 - cy0) / (cx1 - cx0) * fw / fh  # height / width in figure fractions
     w, h = (w, w * shape) if w * shape <= h else (h / shape, h)

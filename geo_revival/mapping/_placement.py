@@ -37,7 +37,7 @@ _GAP_PT = 1.5  # free space kept around every label box
 
 
 def _letters(i: int) -> str:
-    """``0 -> 'a'``, ``25 -> 'z'``, ``26 -> 'aa'`` …"""
+    """Letter(s) of part ``i``: ``0 -> 'a'``, ``25 -> 'z'``, ``26 -> 'aa'``."""
     s = ""
     i += 1
     while i:
@@ -131,7 +131,9 @@ def place_labels(
     for i in order:
         part = display[i]
         w, h = _text_size(ax, texts[i], renderer, style)
-        inside = _inside_spot(part, w, h, lambda c, i=i: allowed(c, i) and part.contains(c))
+        inside = _inside_spot(
+            part, w, h, lambda c, i=i, part=part: allowed(c, i) and part.contains(c)
+        )
         if inside is not None:
             centre, callout = inside, False
         else:
@@ -162,17 +164,17 @@ def _anchor(part: BaseGeometry) -> tuple[float, float]:
     return float(q.x), float(q.y)
 
 
-def _inside_spot(
-    part: BaseGeometry, w: float, h: float, ok: Any
-) -> tuple[float, float] | None:
-    """A box centre inside ``part`` (pole of inaccessibility first, then a grid), or None."""
+def _inside_spot(part: BaseGeometry, w: float, h: float, ok: Any) -> tuple[float, float] | None:
+    """Find a box centre inside ``part`` (pole of inaccessibility first, then a grid), or None."""
     if part.area < 2 * w * h:
         return None
     x0, y0, x1, y1 = part.bounds
     cands = [_anchor(part)]
     xs, ys = np.linspace(x0, x1, 9)[1:-1], np.linspace(y0, y1, 9)[1:-1]
     cx, cy = cands[0]
-    grid = sorted(((x, y) for x in xs for y in ys), key=lambda p: (p[0] - cx) ** 2 + (p[1] - cy) ** 2)
+    grid = sorted(
+        ((x, y) for x in xs for y in ys), key=lambda p: (p[0] - cx) ** 2 + (p[1] - cy) ** 2
+    )
     for x, y in [*cands, *grid]:
         if ok(box(x - w / 2, y - h / 2, x + w / 2, y + h / 2)):
             return (x, y)
@@ -182,7 +184,7 @@ def _inside_spot(
 def _callout_spot(
     part: BaseGeometry, w: float, h: float, px: float, ok: Any
 ) -> tuple[float, float] | None:
-    """The nearest free box centre on rings around ``part`` (upper right preferred)."""
+    """Find the nearest free box centre on rings around ``part`` (upper right preferred)."""
     for r in _RADII_PT:
         ring = part.buffer(r * px + max(w, h) / 2, quad_segs=4).exterior
         pts = [ring.interpolate(f, normalized=True) for f in np.linspace(0, 1, _DIRECTIONS, False)]
@@ -203,18 +205,16 @@ def _draw(
     style: dict[str, Any],
 ) -> None:
     to_data = ax.transData.inverted()
-    xy = to_data.transform(centre)
+    x, y = (float(v) for v in to_data.transform(centre))
     bbox = {"boxstyle": f"round,pad={style['pad']}", "fc": "white", "ec": "#222", "lw": 0.5}
     if anchor is not None:
-        end = to_data.transform(anchor)
+        ex, ey = (float(v) for v in to_data.transform(anchor))
         ax.annotate(
             "",
-            xy=end,
-            xytext=xy,
+            xy=(ex, ey),
+            xytext=(x, y),
             arrowprops={"arrowstyle": "-", "lw": 0.6, "color": "#222", "shrinkA": 0, "shrinkB": 0},
             zorder=5,
         )
-        ax.plot(*end, "o", ms=2.2, color="#222", zorder=5)
-    ax.text(
-        *xy, text, ha="center", va="center", fontsize=style["fontsize"], bbox=bbox, zorder=6
-    )
+        ax.plot(ex, ey, "o", ms=2.2, color="#222", zorder=5)
+    ax.text(x, y, text, ha="center", va="center", fontsize=style["fontsize"], bbox=bbox, zorder=6)

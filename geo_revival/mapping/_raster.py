@@ -61,7 +61,7 @@ def _lab_to_srgb(lab: np.ndarray) -> np.ndarray:
 
 
 def muted_color(color: str, *, water: bool = False) -> str:
-    """A pale, greyish version of a land-cover colour, to draw under a choropleth.
+    """Return a pale, greyish version of a land-cover colour, to draw under a choropleth.
 
     Lightness is squeezed into CIELAB L* 62-98 and chroma cut to 40 % (at most 16), so that
     land-cover classes stay distinguishable from each other but never look like a class of
@@ -80,7 +80,8 @@ def muted_color(color: str, *, water: bool = False) -> str:
     chroma = float(np.hypot(lab[1], lab[2]))
     scale = min(0.4 * chroma, 16.0) / chroma if chroma > 0 else 0.0
     muted = np.array([62 + 0.36 * lab[0], lab[1] * scale, lab[2] * scale])
-    return str(to_hex(_lab_to_srgb(muted)))
+    r, g, b = (float(v) for v in _lab_to_srgb(muted))
+    return str(to_hex((r, g, b)))
 
 
 def legend_palette(legend: Legend, *, muted: bool = False) -> np.ndarray:

@@ -131,8 +131,9 @@ def draw_zone_map(
         d = require_crs(districts, what="districts")
         d = _on_tiles(d, gcj02) if basemap is not None else d.to_crs(crs)
         d = d[d.intersects(_frame_box(x0, x1, y0, y1))]
-        d.boundary.plot(ax=ax, color="#666", lw=0.7, ls="--", zorder=2)
-        out.districts = d
+        if len(d):  # districts elsewhere (e.g. the bundled Xuzhou ones) are not drawn nor credited
+            d.boundary.plot(ax=ax, color="#666", lw=0.7, ls="--", zorder=2)
+            out.districts = d
     # Large zones first, so that zones lying inside them stay visible.
     by_size = z.iloc[np.argsort(-z.geometry.area.to_numpy(), kind="stable")]
     by_size.plot(ax=ax, color=by_size["_color"], edgecolor="#222", linewidth=0.6, zorder=3)

@@ -33,7 +33,13 @@ from geo_revival.plan import rate_trajectory, treated_trajectory
 from geo_revival.provenance import is_simulated
 from geo_revival.validation import require_columns
 
-__all__ = ["rate_chart", "transition_flow_chart", "treated_area_chart", "zone_bar_chart"]
+__all__ = [
+    "coverage_note",
+    "rate_chart",
+    "transition_flow_chart",
+    "treated_area_chart",
+    "zone_bar_chart",
+]
 
 _SIZE = (8.0, 4.8)
 _OBSERVED = "#1b7837"
@@ -43,18 +49,83 @@ _BAR = "#3d8b55"  # the observed green, lightened so that white value labels rea
 STATE_COLORS = {"damaged": "#a6611a", "restored": "#1b7837", "neutral": "#bdbdbd"}
 
 
-def _figure(size: tuple[float, float] = _SIZE) -> tuple[Figure, Axes]:
+def _figure(size: tuple[float, float] = _SIZE, ax: Axes | None = None) -> tuple[Figure, Axes]:
+    if ax is not None:
+        fig = ax.get_figure(root=True)
+        assert isinstance(fig, Figure)
+        return fig, ax
     fig = Figure(figsize=size, dpi=100, layout="constrained")
     FigureCanvasAgg(fig)
     return fig, fig.add_subplot()
 
 
-def _finish(fig: Figure, title: str, simulated: bool | None, *data: object) -> Figure:
-    """Title the figure, marked simulated when ``simulated`` is true (or, if None, the data are)."""
+def _finish(
+    fig: Figure,
+    title: str,
+    simulated: bool | None,
+    *data: object,
+    covers: str | None = None,
+    ax: Axes | None = None,
+    own: bool = True,
+) -> Figure:
+    """Title the chart, marked simulated when ``simulated`` is true (or, if None, the data are).
+
+    ``covers`` (the zones the chart sums) goes under the title. A chart drawn on a caller's
+    axes (``own=False``) gets an axes title instead of a figure title.
+    """
     if simulated or (simulated is None and is_simulated(*data)):
         title += "\n模拟数据 — simulated data"
-    fig.suptitle(title, fontsize=12)
+    if own:
+        fig.suptitle(title, fontsize=12)
+        if covers and ax is not None:
+            ax.set_title(covers, fontsize=8, loc="left", color="#333")
+    elif ax is not None:
+        ax.set_title(title + (f"\n{covers}" if covers else ""), fontsize=8, loc="left")
     return use_cjk_font(fig)
+
+
+def _ranges(numbers: list[int]) -> str:
+    """``[1, 2, 3, 5]`` -> ``"1–3, 5"``."""
+    out: list[str] = []
+    for n in sorted(numbers):
+        if out and n == int(out[-1].split("–")[-1]) + 1:
+            out[-1] = f"{out[-1].split('–')[0]}–{n}"
+        else:
+            out.append(str(n))
+    return ", ".join(out)
+
+
+def coverage_note(zone_ids: Sequence[str], zones: pd.DataFrame | None = None) -> str:
+    """Which zones a chart sums: their numbers on the map (with ``zones``) or their ids.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> z = pd.DataFrame({"zone_id": ["a", "b", "c", "d"]})
+    >>> coverage_note(["a", "b", "d"], z)
+    '区块 Zones 1–2, 4 (3 of 4, numbered as on the map)'
+    >>> coverage_note(["a"])
+    '区块 Zones: a'
+    """
+    ids = [str(z) for z in dict.fromkeys(zone_ids)]
+    if zones is not None and "zone_id" in zones.columns:
+        order = {str(z): i + 1 for i, z in enumerate(zones["zone_id"])}
+        numbers = [order[z] for z in ids if z in order]
+        if len(numbers) == len(ids):
+            return (
+                f"区块 Zones {_ranges(numbers)} ({len(ids)} of {len(order)}, "
+                "numbered as on the map)"
+            )
+    return textwrap.shorten("区块 Zones: " + ", ".join(ids), 160, placeholder=" …")
+
+
+def _progress_zone_ids(rows: pd.DataFrame) -> list[str]:
+    if "zone_ids" not in rows.columns:
+        return []
+    ids: list[str] = []
+    for value in rows["zone_ids"].dropna().astype(str):
+        ids += [z for z in value.split(";") if z]
+    return list(dict.fromkeys(ids))
 
 
 def _indicator_rows(table: pd.DataFrame, indicator: str) -> pd.DataFrame:
@@ -121,6 +192,8 @@ def treated_area_chart(
     *,
     simulated: bool | None = None,
     title: str | None = None,
+    zones: pd.DataFrame | None = None,
+    ax: Axes | None = None,
 ) -> Figure:
     """Cumulative treated area since 2020 against the plan's linear trajectories.
 
@@ -136,6 +209,11 @@ def treated_area_chart(
         ``attrs``, provenance included).
     title
         Chart title.
+    zones
+        The zones table, to name the zones summed by their numbers on the map (the progress
+        table's ``zone_ids``); without it their ids are listed.
+    ax
+        Axes to draw on (e.g. a page with several charts); default a new figure.
 
     Examples
     --------
@@ -146,11 +224,14 @@ def treated_area_chart(
     >>> fig.axes[0].get_ylabel().splitlines()
     ['累计治理面积（亩）', 'Cumulative treated area (mu)']
     """
+    own = ax is None
     with cjk_context():
-        fig, ax = _figure()
+        fig, ax = _figure(ax=ax)
         colors = [_OBSERVED, "#2166ac", "#762a83"]
+        ids: list[str] = []
         for ind, color in zip(indicators, colors, strict=False):
             rows = _indicator_rows(progress_table, ind)
+            ids += _progress_zone_ids(rows)
             name = rows["name_zh"].iloc[0] if "name_zh" in rows else ind
             plan = treated_trajectory(ind)
             # A projection past the plan period has nothing to be compared with.
@@ -183,6 +264,9 @@ def treated_area_chart(
             title or "沉陷区治理面积 Treated subsidence land, 2021–2025",
             simulated,
             progress_table,
+            covers=coverage_note(ids, zones) if ids else None,
+            ax=ax,
+            own=own,
         )
 
 
@@ -192,10 +276,13 @@ def rate_chart(
     *,
     simulated: bool | None = None,
     title: str | None = None,
+    zones: pd.DataFrame | None = None,
+    ax: Axes | None = None,
 ) -> Figure:
     """Draw a restoration rate against the plan's values (75.2 % in 2024 → 78 % in 2027).
 
     Plan years are marked by kind (actual, target); the projection carries its interval.
+    ``zones`` and ``ax`` as in :func:`treated_area_chart`.
 
     Examples
     --------
@@ -206,8 +293,9 @@ def rate_chart(
     >>> [x.get_text() for x in fig.axes[0].texts][-1]
     '78 %'
     """
+    own = ax is None
     with cjk_context():
-        fig, ax = _figure()
+        fig, ax = _figure(ax=ax)
         rows = _indicator_rows(progress_table, indicator)
         name = rows["name_zh"].iloc[0] if "name_zh" in rows else indicator
         plan = rate_trajectory(indicator)
@@ -243,7 +331,16 @@ def rate_chart(
         ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=None))
         _year_axes(ax, "restoration_rate", legend_loc="best")
         ax.margins(x=0.08, y=0.15)
-        return _finish(fig, title or f"{name}", simulated, progress_table)
+        ids = _progress_zone_ids(rows)
+        return _finish(
+            fig,
+            title or f"{name}",
+            simulated,
+            progress_table,
+            covers=coverage_note(ids, zones) if ids else None,
+            ax=ax,
+            own=own,
+        )
 
 
 def zone_bar_chart(
@@ -255,6 +352,8 @@ def zone_bar_chart(
     simulated: bool | None = None,
     title: str | None = None,
     reference: Mapping[str, float] | None = None,
+    zone_ids: Sequence[str] | None = None,
+    ax: Axes | None = None,
 ) -> Figure:
     """One horizontal bar per zone: ``value`` in ``year`` (default the latest), sorted.
 
@@ -265,7 +364,12 @@ def zone_bar_chart(
     zones
         Optional table with ``zone_id``, ``name_zh``, ``name_en`` for the bar labels.
     reference
-        Vertical reference lines ``{label: value}``, e.g. the plan's rate for the year.
+        Vertical reference lines ``{label: value}``: the plan's figure for the indicator these
+        zones count towards (draw one chart per indicator, each with its own reference).
+    zone_ids
+        Zones to draw (default: all in ``results``).
+    ax
+        Axes to draw on; default a new figure.
 
     Examples
     --------
@@ -279,6 +383,8 @@ def zone_bar_chart(
     )
     year = int(results["year"].max()) if year is None else int(year)
     rows = results[results["year"] == year].sort_values(value)
+    if zone_ids is not None:
+        rows = rows[rows["zone_id"].astype(str).isin([str(z) for z in zone_ids])]
     if rows.empty:
         raise ValueError(f"results have no rows for year {year}")
     names = {}
@@ -290,8 +396,9 @@ def zone_bar_chart(
             ) or str(z["zone_id"])
     labels = [names.get(str(z), str(z)) for z in rows["zone_id"]]
     rate = value.endswith("_rate")
+    own = ax is None
     with cjk_context():
-        fig, ax = _figure((8.0, max(3.0, 0.5 * len(rows) + 1.8)))
+        fig, ax = _figure((8.0, max(3.0, 0.5 * len(rows) + 1.8)), ax=ax)
         vals = rows[value].to_numpy(float)
         ax.barh(range(len(rows)), np.nan_to_num(vals), color=_BAR)
         ax.set_yticks(range(len(rows)), labels, fontsize=8)
@@ -318,8 +425,10 @@ def zone_bar_chart(
             ax.axvline(
                 ref, color=_PLAN, ls=("--", ":", "-.")[k % 3], lw=1.2, label=label, zorder=2
             )
-        if reference:
+        if reference and own:
             fig.legend(fontsize=8, loc="outside lower center", ncols=len(reference), frameon=False)
+        elif reference:
+            ax.legend(fontsize=7, loc="lower right")
         if rate:
             ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
             ax.set_xlim(0, 1.08)
@@ -330,7 +439,8 @@ def zone_bar_chart(
         ax.grid(axis="x", alpha=0.3)
         name = f"{column_label(value, 'zh', unit=False)} {column_label(value, unit=False)}"
         head = title or f"{name} · {year}"
-        return _finish(fig, head, simulated, results, zones)
+        covers = coverage_note(list(rows["zone_id"].astype(str)), zones)
+        return _finish(fig, head, simulated, results, zones, covers=covers, ax=ax, own=own)
 
 
 def _node_colors(
@@ -376,7 +486,8 @@ def _node_labels(
     dx = -0.06 if side == 0 else 0.06
     for (name, value), centre, y in zip(sums, centres, ys, strict=True):
         ax.annotate(
-            f"{names.get(name, name)}  {value:,.0f}",
+            # Long class names (CORINE has 80-character ones) wrap instead of leaving the page.
+            textwrap.fill(f"{names.get(name, name)}  {value:,.0f}", 34),
             (x + dx * 0.6, centre),
             xytext=(x + dx, y),
             ha="right" if side == 0 else "left",
@@ -429,6 +540,7 @@ def transition_flow_chart(
     simulated: bool | None = None,
     title: str | None = None,
     min_share: float = 0.002,
+    zones: pd.DataFrame | None = None,
 ) -> Figure:
     """Sankey-style chart of land moving between classes (or restoration states).
 
@@ -443,7 +555,9 @@ def transition_flow_chart(
     from_year, to_year
         The year pair (default: the widest pair in the table).
     zone_ids
-        Zones to include (default: all, summed).
+        Zones to include (default: all, summed); the chart says which zones it sums.
+    zones
+        The zones table, to name the zones summed by their numbers on the map.
     legend
         Legend for class colours (default: none; states have fixed colours).
     min_share
@@ -492,7 +606,8 @@ def transition_flow_chart(
     gap = 0.02 * total
     height = max(s.sum() for s in sides) + gap * max(len(s) for s in sides)
     with cjk_context():
-        fig, ax = _figure((8.0, 5.6))
+        nodes = max(len(s) for s in sides)
+        fig, ax = _figure((9.0, max(5.6, 0.36 * nodes + 1.6)))
         pos: dict[tuple[int, str], list[float]] = {}
         for side, (sums, x) in enumerate(zip(sides, (0.0, 1.0), strict=True)):
             y, centres = 0.0, []
@@ -503,7 +618,9 @@ def transition_flow_chart(
                 centres.append(y + value / 2)
                 pos[(side, name)] = [y, y]  # running offset of the ribbons within the bar
                 y += value + gap
-            _node_labels(ax, x, side, list(sums.items()), centres, names, 0.045 * height)
+            _node_labels(
+                ax, x, side, list(sums.items()), centres, names, min(0.045, 0.8 / nodes) * height
+            )
         ordered = flows.sort_index(level=[0, 1], key=lambda s: s.map(order.index))
         for (a, b), value in ordered.items():
             la, rb = pos[(0, a)], pos[(1, b)]
@@ -511,8 +628,8 @@ def transition_flow_chart(
                 _band(ax, 0.03, 0.97, (la[1], la[1] + value), (rb[1], rb[1] + value), colors[a])
             la[1] += value
             rb[1] += value
-        ax.set_xlim(-0.5, 1.5)
-        ax.set_ylim(-gap, height)
+        ax.set_xlim(-0.75, 1.75)
+        ax.set_ylim(-3 * gap, height)
         ax.invert_yaxis()
         ax.set_axis_off()
         ax.text(0, -gap / 2, str(from_year), ha="center", va="bottom", fontsize=11)
@@ -520,4 +637,7 @@ def transition_flow_chart(
         unit = column_label(area, "zh", unit=True).replace(column_label(area, "zh", unit=False), "")
         kind = "状态转移 State flows" if source == "from_state" else "土地覆盖转移 Land-cover flows"
         head = title or f"{kind} {from_year}→{to_year} {unit.strip('（）()') or area}"
-        return _finish(fig, head, simulated, transitions)
+        covers = coverage_note(list(t["zone_id"].astype(str).unique()), zones) if (
+            "zone_id" in t.columns
+        ) else None
+        return _finish(fig, head, simulated, transitions, covers=covers, ax=ax)

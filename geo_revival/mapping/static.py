@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import xarray as xr
 from matplotlib.artist import Artist
@@ -233,9 +232,7 @@ def _draw(
         )
     blocks = _blocks(zones, drawn, classes, value, labels, districts, ax)
     _stack(fig, renderer, blocks, [_mm(fig, c) for c in boxes["columns"]])
-    credit = source or credit_line(
-        drawn, zones=zones, landcover=landcover, simulated=simulated
-    )
+    credit = source or credit_line(drawn, zones=zones, landcover=landcover, simulated=simulated)
     _credit_text(fig, renderer, credit, width_mm=w_mm - 2 * MARGIN_MM)
     return fig
 
@@ -256,10 +253,12 @@ def _blocks(
     ax: Axes,
 ) -> list[Block]:
     out: list[Block] = []
-    if districts is not None:
+    if districts is not None and drawn.districts is not None:
         frame = (*ax.get_xlim(), *ax.get_ylim())
 
-        def inset(fig: Figure, r: RendererBase, x: float, top: float, w: float, s: float) -> list[Artist]:
+        def inset(
+            fig: Figure, r: RendererBase, x: float, top: float, w: float, s: float
+        ) -> list[Artist]:
             size = (w, 38 * s / (fig.get_figheight() * 25.4))
             title_room = 4.5 * s / (fig.get_figheight() * 25.4)
             a = inset_map(fig, (x, top - title_room), size, districts, frame, drawn.crs)
@@ -310,7 +309,9 @@ def _wrap(text: str, max_px: float, probe: Text, r: RendererBase) -> str:
 
 
 def _legend_block(handles: list[Artist], title: str, *, max_cols: int) -> Block:
-    def draw(fig: Figure, r: RendererBase, x: float, top: float, w: float, s: float) -> list[Artist]:
+    def draw(
+        fig: Figure, r: RendererBase, x: float, top: float, w: float, s: float
+    ) -> list[Artist]:
         size = 8.0 * s
         width_px = w * fig.bbox.width
         probe = fig.text(0, 0, "", fontsize=size)
@@ -321,10 +322,21 @@ def _legend_block(handles: list[Artist], title: str, *, max_cols: int) -> Block:
             text_px = col_px - 2.8 * size * fig.dpi / 72
             labels = [_wrap(str(h.get_label()), text_px, probe, r) for h in handles]
             leg = fig.legend(
-                handles=handles, labels=labels, title=_wrap(title, width_px, probe, r),
-                loc="upper left", bbox_to_anchor=(x, top), ncols=ncols, fontsize=size,
-                title_fontsize=size + 0.5, frameon=False, borderaxespad=0, borderpad=0,
-                alignment="left", columnspacing=1.2, handlelength=2.0, handletextpad=0.8,
+                handles=handles,
+                labels=labels,
+                title=_wrap(title, width_px, probe, r),
+                loc="upper left",
+                bbox_to_anchor=(x, top),
+                ncols=ncols,
+                fontsize=size,
+                title_fontsize=size + 0.5,
+                frameon=False,
+                borderaxespad=0,
+                borderpad=0,
+                alignment="left",
+                columnspacing=1.2,
+                handlelength=2.0,
+                handletextpad=0.8,
                 labelspacing=0.35,
             )
             box = leg.get_window_extent(r)
@@ -339,7 +351,9 @@ def _legend_block(handles: list[Artist], title: str, *, max_cols: int) -> Block:
 
 
 def _key_block(zones: gpd.GeoDataFrame, drawn: ZoneMap, lang: str) -> Block:
-    def draw(fig: Figure, r: RendererBase, x: float, top: float, w: float, s: float) -> list[Artist]:
+    def draw(
+        fig: Figure, r: RendererBase, x: float, top: float, w: float, s: float
+    ) -> list[Artist]:
         size = 7.0 * s
         probe = fig.text(0, 0, "", fontsize=size)
         width_px = w * fig.bbox.width
@@ -352,8 +366,13 @@ def _key_block(zones: gpd.GeoDataFrame, drawn: ZoneMap, lang: str) -> Block:
         hb = head.get_window_extent(r)
         y = top - (hb.height + 3 * s) / fig.bbox.height
         body = fig.text(
-            x, y, "\n".join(e.replace("\n", "\n    ") for e in entries), fontsize=size,
-            va="top", ha="left", linespacing=1.25,
+            x,
+            y,
+            "\n".join(e.replace("\n", "\n    ") for e in entries),
+            fontsize=size,
+            va="top",
+            ha="left",
+            linespacing=1.25,
         )
         return [head, body]
 
@@ -410,7 +429,7 @@ def credit_line(
     landcover: xr.DataArray | None,
     simulated: bool,
 ) -> str:
-    """The source line of a map: only what is drawn on it, each with its source.
+    """Build the source line of a map: only what is drawn on it, each with its source.
 
     Sources come from the data's ``attrs`` (``source``, ``citation``, ``product`` or the
     provenance record's ``source``); layers without one are "as supplied".
@@ -449,10 +468,11 @@ def _source_of(obj: Any) -> str | None:
 
 
 def _credit_text(fig: Figure, r: RendererBase, text: str, *, width_mm: float) -> Text:
-    """The credit line at the bottom margin, wrapped at `` · `` to ``width_mm``."""
+    """Write the credit line at the bottom margin, wrapped at `` · `` to ``width_mm``."""
     w_mm, h_mm = fig.get_size_inches() * 25.4
-    t = fig.text(MARGIN_MM / w_mm, MARGIN_MM / h_mm, "", fontsize=6.5, color="#333",
-                 ha="left", va="bottom")
+    t = fig.text(
+        MARGIN_MM / w_mm, MARGIN_MM / h_mm, "", fontsize=6.5, color="#333", ha="left", va="bottom"
+    )
     max_px = width_mm / w_mm * fig.bbox.width
     lines: list[str] = []
     line = ""

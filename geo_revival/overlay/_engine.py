@@ -40,8 +40,9 @@ import xarray as xr
 from affine import Affine
 from dask.callbacks import Callback
 from rasterio.features import rasterize
-from tqdm.auto import tqdm
+from tqdm.std import tqdm
 
+from geo_revival._bars import progress_bar
 from geo_revival.landcover.io import skip_block_code_checks
 
 Coverage = Literal["centre", "exact"]
@@ -397,7 +398,7 @@ def run(
         )
         for j in jobs
     ]
-    bar = tqdm(total=len(tasks), desc="overlay blocks", unit="block", disable=not progress)
+    bar = progress_bar(total=len(tasks), desc="overlay blocks", unit="block", enabled=progress)
     with bar:
         if client is not None:
             from distributed import as_completed

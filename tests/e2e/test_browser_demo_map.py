@@ -34,8 +34,9 @@ OVERLAPS = """(function () {
 CLICK = """(function () {
   var path = document.querySelectorAll('path.gr-zone')[0];
   var r = path.getBoundingClientRect();
+  var id = 'xz_jiawang_resource_depleted_city';
   var layer = window.geoRevivalMap.zones.getLayers()
-    .find(function (l) { return l.feature.properties.zone_id === 'xz_jiawang_resource_depleted_city'; });
+    .find(function (l) { return l.feature.properties.zone_id === id; });
   layer.fire('mouseover', {latlng: layer.getBounds().getCenter()});
   layer.openTooltip(layer.getBounds().getCenter());
   layer.getElement().dispatchEvent(new MouseEvent('click', {bubbles: true,

@@ -28,7 +28,9 @@ FIGURES = [
     "map_portrait",
     "treated_area",
     "restoration_rate_plan",
-    "zone_rates",
+    "zone_rates_subsidence_restoration_rate",
+    "zone_rates_legacy_mine_restoration_rate",
+    "zone_rates_other",
     "state_flows",
     "transitions",
 ]
@@ -60,7 +62,9 @@ def report(tmp_path_factory) -> Path:
     done = _cli("--out", "report", cwd=work)
     assert done.returncode == 0, done.stderr
     assert "index.html" in done.stdout
-    assert "report" in done.stderr  # the progress bar
+    # stderr is a pipe, not a terminal: no progress bar, no carriage-return redraws in logs
+    assert "\r" not in done.stderr and "step/s" not in done.stderr
+    assert "lost in conversion to CF" not in done.stderr
     return work / "report"
 
 
@@ -196,6 +200,66 @@ def test_summary_page_in_chromium(report: Path) -> None:
     )
     assert result.errors == [] and result.network_requests == []
     assert len(result.values["images"]) >= 6 and all(result.values["images"])
+
+
+@pytest.mark.slow
+def test_summary_pdf_is_one_page_with_vector_charts(report: Path, tmp_path: Path) -> None:
+    import re
+    import shutil
+
+    pdf = (report / "summary.pdf").read_bytes()
+    # matplotlib writes uncompressed object dictionaries: pages and images can be counted.
+    assert len(re.findall(rb"/Type\s*/Page\b", pdf)) == 1
+    images = [
+        (int(w), int(h))
+        for w, h in re.findall(rb"/Subtype\s*/Image[^>]*?/Width\s+(\d+)[^>]*?/Height\s+(\d+)", pdf)
+    ]
+    # One raster only, the land cover under the map; charts, table and text are vector.
+    assert len(images) == 1, images
+    assert len(re.findall(rb"/Subtype\s*/Image", pdf)) == 1
+    if shutil.which("pdftoppm"):
+        subprocess.run(
+            ["pdftoppm", "-r", "50", "-png", str(report / "summary.pdf"), str(tmp_path / "p")],
+            check=True,
+        )
+        pages = sorted(tmp_path.glob("p*.png"))
+        assert len(pages) == 1
+        with Image.open(pages[0]) as im:
+            assert (abs(im.width - 413) <= 1, abs(im.height - 585) <= 1) == (True, True)  # A4
+    html = (report / "index.html").read_text(encoding="utf-8")
+    assert "summary.pdf" in html
+
+
+@pytest.mark.slow
+def test_csv_tables_have_no_float_noise(report: Path) -> None:
+    import re
+
+    noise = re.compile(r"\d\.\d{7,}")  # areas keep 2 decimals, rates 4, others <= 6
+    for path in (report / "tables").glob("*.csv"):
+        text = path.read_text(encoding="utf-8-sig")
+        found = noise.findall(text)
+        assert not found, f"{path.name}: {found[:3]}"
+        header = text.splitlines()[0].split(",")
+        assert len(header) == len(set(header)), f"{path.name}: duplicate columns"
+        for h in header:  # Chinese and English in every header
+            assert re.search(r"[\u4e00-\u9fff]", h) and re.search(r"[A-Za-z]", h), h
+
+
+@pytest.mark.slow
+def test_every_numeric_cell_has_a_number_format(report: Path) -> None:
+    wb = openpyxl.load_workbook(report / "tables" / "tables_simulated.xlsx")
+    for ws in wb.worksheets:
+        for row in ws.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
+                    assert cell.number_format != "General", (ws.title, cell.coordinate)
+    progress = wb["progress"]
+    headers = [c.value for c in progress[1]]
+    unit_col = next(i for i, h in enumerate(headers) if h.startswith("单位"))
+    value_col = next(i for i, h in enumerate(headers) if h.startswith("数值"))
+    for row in progress.iter_rows(min_row=2):
+        fmt = row[value_col].number_format
+        assert fmt == ("0.0%" if row[unit_col].value == "fraction" else "#,##0.00")
 
 
 # -- failure modes: exit codes, clear messages, nothing half-written ---------------------------

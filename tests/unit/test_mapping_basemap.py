@@ -101,10 +101,13 @@ def test_interactive_overlays_shifted_for_amap() -> None:
     html = m.get_root().render()
     assert "autonavi" in html
     cfg = json.loads(html.split("var cfg = ", 1)[1].split(";\n", 1)[0])
-    lon, lat = _sorted(np.asarray(
-        next(f for f in cfg["zones"]["features"] if f["properties"]["zone_id"] == "z3")
-        ["geometry"]["coordinates"][0][:4]
-    )).T
+    lon, lat = _sorted(
+        np.asarray(
+            next(f for f in cfg["zones"]["features"] if f["properties"]["zone_id"] == "z3")[
+                "geometry"
+            ]["coordinates"][0][:4]
+        )
+    ).T
     back = _sorted(np.column_stack(gcj02_to_wgs84(lon, lat)))
     assert np.allclose(back, _z3_corners(), atol=2e-5)  # 5 decimals in the page
     assert not np.allclose(np.column_stack([lon, lat]), _z3_corners(), atol=1e-3)

@@ -33,8 +33,9 @@ def _seen(color: str, vision: str) -> np.ndarray:
 
 def _delta(a: str, b: str, vision: str) -> float:
     return float(
-        cs.deltaE(_seen(a, vision), _seen(b, vision), input_space="sRGB1",
-                  uniform_space="CAM02-UCS")
+        cs.deltaE(
+            _seen(a, vision), _seen(b, vision), input_space="sRGB1", uniform_space="CAM02-UCS"
+        )
     )
 
 
@@ -62,9 +63,7 @@ def test_neighbouring_rate_classes_are_clearly_different(vision: str) -> None:
 @pytest.mark.parametrize("legend", ["clcd", "corine", "esa_worldcover", "dynamic_world"])
 @pytest.mark.parametrize("vision", VISION)
 def test_rate_classes_never_look_like_muted_land_cover(legend: str, vision: str) -> None:
-    worst = min(
-        _delta(r, m, vision) for r in _rate_colors() for m in _muted(legend)
-    )
+    worst = min(_delta(r, m, vision) for r in _rate_colors() for m in _muted(legend))
     assert worst > 7, f"{legend}, {vision}: a rate class is ΔE {worst:.1f} from a land cover"
 
 

@@ -107,7 +107,9 @@ def corine_case() -> tuple[gpd.GeoDataFrame, xr.DataArray]:
     """SIMULATED: a municipality-like zone in Swiss LV95 (EPSG:2056) and 21 CORINE classes."""
     ang = np.linspace(0, 2 * np.pi, 40, endpoint=False)
     r = 4000 + 900 * np.sin(3 * ang)
-    zone = Polygon(np.column_stack([2_600_000 + r * np.cos(ang), 1_200_000 + 0.8 * r * np.sin(ang)]))
+    zone = Polygon(
+        np.column_stack([2_600_000 + r * np.cos(ang), 1_200_000 + 0.8 * r * np.sin(ang)])
+    )
     zones = gpd.GeoDataFrame(
         {"zone_id": ["m"], "name_en": ["Simulated municipality"], "category": ["other"]},
         geometry=[zone],
