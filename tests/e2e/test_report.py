@@ -15,6 +15,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import openpyxl
 import pandas as pd
 import pyogrio
@@ -212,20 +213,26 @@ def test_summary_pdf_is_one_page_with_vector_charts(report: Path, tmp_path: Path
     assert len(re.findall(rb"/Type\s*/Page\b", pdf)) == 1
     images = [
         (int(w), int(h))
-        for w, h in re.findall(rb"/Subtype\s*/Image[^>]*?/Width\s+(\d+)[^>]*?/Height\s+(\d+)", pdf)
+        for w, h in re.findall(
+            rb"/Subtype\s*/Image[^>]*?/Width\s+(\d+)[^>]*?/Height\s+(\d+)", pdf
+        )
     ]
     # One raster only, the land cover under the map; charts, table and text are vector.
     assert len(images) == 1, images
     assert len(re.findall(rb"/Subtype\s*/Image", pdf)) == 1
-    if shutil.which("pdftoppm"):
-        subprocess.run(
-            ["pdftoppm", "-r", "50", "-png", str(report / "summary.pdf"), str(tmp_path / "p")],
-            check=True,
-        )
-        pages = sorted(tmp_path.glob("p*.png"))
-        assert len(pages) == 1
-        with Image.open(pages[0]) as im:
-            assert (abs(im.width - 413) <= 1, abs(im.height - 585) <= 1) == (True, True)  # A4
+    assert shutil.which("pdftoppm"), "pdftoppm (poppler-utils) renders it; .ci/run installs it"
+    subprocess.run(
+        ["pdftoppm", "-r", "50", "-png", str(report / "summary.pdf"), str(tmp_path / "p")],
+        check=True,
+    )
+    pages = sorted(tmp_path.glob("p*.png"))
+    assert len(pages) == 1
+    with Image.open(pages[0]) as im:
+        assert abs(im.width - 413) <= 1 and abs(im.height - 585) <= 1  # A4 at 50 dpi
+        ink = np.argwhere(np.asarray(im.convert("L")) < 250)
+        (top, left), (bottom, right) = ink.min(0), ink.max(0)
+        mm = 25.4 / 50
+        assert min(left, top, im.width - 1 - right, im.height - 1 - bottom) * mm >= 5
     html = (report / "index.html").read_text(encoding="utf-8")
     assert "summary.pdf" in html
 

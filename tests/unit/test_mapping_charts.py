@@ -111,7 +111,6 @@ def test_state_flow_chart_names_the_states_in_both_languages() -> None:
 
 def test_every_chart_says_which_zones_it_sums() -> None:
     import pandas as pd
-
     from matplotlib.patches import Rectangle
 
     from geo_revival.mapping.charts import transition_flow_chart, zone_bar_chart
@@ -135,7 +134,9 @@ def test_every_chart_says_which_zones_it_sums() -> None:
     bars = [p for p in fig.axes[0].patches if isinstance(p, Rectangle)]
     heights = sorted(round(p.get_height()) for p in bars)
     assert heights == [30, 70, 100]
-    r = pd.DataFrame({"zone_id": ["a", "b", "c"], "year": 2024, "restoration_rate": [0.5, 0.6, 0.9]})
+    r = pd.DataFrame(
+        {"zone_id": ["a", "b", "c"], "year": 2024, "restoration_rate": [0.5, 0.6, 0.9]}
+    )
     fig = zone_bar_chart(r, zones, zone_ids=["c"], reference={"plan": 0.6})
     assert fig.axes[0].get_title(loc="left") == "区块 Zones 3 (1 of 3, numbered as on the map)"
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["C"]
