@@ -23,7 +23,7 @@ SCRIPT = r"""
   var images = {};
   cfg.landcover.images.forEach(function (im) {
     images[im.year] = L.imageOverlay(im.url, im.bounds,
-      {pane: lcPane, opacity: 0.6, interactive: false, className: 'gr-lc gr-lc-' + im.year});
+      {pane: lcPane, opacity: 0.9, interactive: false, className: 'gr-lc gr-lc-' + im.year});
   });
   var landcover = L.layerGroup();
   var before = null;
@@ -31,7 +31,7 @@ SCRIPT = r"""
     var b = cfg.landcover.images.filter(function (im) {
       return im.year === cfg.landcover.base_year;
     })[0];
-    before = L.imageOverlay(b.url, b.bounds, {pane: beforePane, opacity: 0.6, interactive: false,
+    before = L.imageOverlay(b.url, b.bounds, {pane: beforePane, opacity: 0.9, interactive: false,
                                              className: 'gr-lc-before'});
   }
 

@@ -202,7 +202,7 @@ def class_handles(
 
 
 def landcover_png(
-    da: xr.DataArray, legend: Legend, *, max_size: int = 1024
+    da: xr.DataArray, legend: Legend, *, max_size: int = 1024, muted: bool = False
 ) -> tuple[str, list[list[float]], list[int]]:
     """Render one year of land cover as a palette PNG ``data:`` URL in Web Mercator.
 
@@ -214,6 +214,8 @@ def landcover_png(
         Legend that gives the colours; nodata and codes outside the legend are transparent.
     max_size
         Longest side of the image in pixels.
+    muted
+        Pale colours (:func:`muted_color`), as under the choropleth of the print maps.
 
     Returns
     -------
@@ -225,7 +227,7 @@ def landcover_png(
     codes = np.asarray(merc.values)
     present = [c for c in legend.codes if np.any(codes == c)]
     img = Image.fromarray(class_index(codes, legend), mode="P")
-    img.putpalette(legend_palette(legend)[:, :3].ravel().tolist())
+    img.putpalette(legend_palette(legend, muted=muted)[:, :3].ravel().tolist())
     buf = io.BytesIO()
     img.save(buf, format="PNG", optimize=True, transparency=0)
     url = "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")

@@ -41,7 +41,7 @@ from geo_revival.mapping._basemap import is_gcj02, shift_to_gcj02, tile_provider
 from geo_revival.mapping._classify import DEFAULT_CMAP, NO_DATA_COLOR, classify
 from geo_revival.mapping._placement import zone_parts
 from geo_revival.mapping._progress_map_js import CSS, SCRIPT
-from geo_revival.mapping._raster import landcover_png
+from geo_revival.mapping._raster import landcover_png, muted_color
 from geo_revival.mapping.fonts import cjk_webfont_css
 from geo_revival.provenance import is_simulated
 from geo_revival.validation import require_columns, require_zones
@@ -165,7 +165,10 @@ def _landcover_config(
     images: list[dict[str, Any]] = []
     present: dict[int, list[int]] = {}
     for y in landcover["year"].values:
-        url, bounds, codes = landcover_png(landcover.sel(year=y), legend, max_size=max_size)
+        # Muted as on the print map: the land cover must not look like a class of the zones.
+        url, bounds, codes = landcover_png(
+            landcover.sel(year=y), legend, max_size=max_size, muted=True
+        )
         if gcj02:  # image corners moved to GCJ-02 (the offset varies by metres across it)
             from geo_revival.crs import wgs84_to_gcj02
 
@@ -177,7 +180,7 @@ def _landcover_config(
     classes = [
         {
             "code": c.code,
-            "color": c.color,
+            "color": muted_color(c.color, water=c.generic_class == "water"),
             "label": html.escape(class_label(legend, c.code)),
             "years": present[c.code],
         }
