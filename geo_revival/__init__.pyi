@@ -83,6 +83,9 @@ from .estimation import (
 )
 from .exceptions import GeoRevivalError as GeoRevivalError
 from .exceptions import GeoRevivalWarning as GeoRevivalWarning
+from .fetch import (
+    fetch_landcover as fetch_landcover,
+)
 from .landcover import (
     GENERIC_CLASSES as GENERIC_CLASSES,
 )

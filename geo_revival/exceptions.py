@@ -8,10 +8,13 @@ not know this package. Messages say what is wrong and how to fix it.
 from __future__ import annotations
 
 __all__ = [
+    "AccountRequiredError",
     "AreaDistortionWarning",
     "CRSMismatchError",
+    "ChecksumError",
     "CoverageWarning",
     "EstimationError",
+    "FetchError",
     "GeoRevivalError",
     "GeoRevivalWarning",
     "GridMismatchError",
@@ -79,6 +82,18 @@ class EstimationError(GeoRevivalError, ValueError):
 
 class ReadError(GeoRevivalError, OSError):
     """A file is missing, unreadable, or not of the expected kind."""
+
+
+class FetchError(GeoRevivalError, OSError):
+    """Data could not be fetched from a product's distribution (HTTP error, timeout, offline)."""
+
+
+class ChecksumError(FetchError):
+    """A downloaded file does not match the checksum its archive publishes; nothing was cached."""
+
+
+class AccountRequiredError(GeoRevivalError, PermissionError):
+    """The product is distributed only to account holders (Earth Engine, Earthdata)."""
 
 
 class OutputExistsError(GeoRevivalError, FileExistsError):

@@ -12,7 +12,7 @@ Examples
 
 from __future__ import annotations
 
-from geo_revival.cli import _data, _report  # noqa: F401  (register their commands)
+from geo_revival.cli import _data, _fetch, _report  # noqa: F401  (register their commands)
 from geo_revival.cli._app import app
 
 __all__ = ["app"]

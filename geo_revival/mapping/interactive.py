@@ -27,6 +27,7 @@ from folium.template import Template
 
 from geo_revival.crs import geodesic_area, quiet_cf_conversion, require_crs
 from geo_revival.exceptions import SchemaError
+from geo_revival.fetch import landcover_credit
 from geo_revival.labels import (
     UNITS,
     class_label,
@@ -412,7 +413,24 @@ def _progress_map(
         Element(f"<style>{font}\n{CSS}</style>"), name="geo_revival_css"
     )
     _ProgressLayer(config).add_to(m)
+    credit = landcover_credit(landcover) if landcover is not None else ""
+    if credit:  # fetched products require their attribution on maps
+        _Attribution(credit).add_to(m)
     return m
+
+
+class _Attribution(MacroElement):
+    """Adds a credit to the map's attribution control (bottom right)."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "{{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text|tojson }});"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
 
 
 class _ProgressLayer(MacroElement):

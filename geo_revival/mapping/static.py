@@ -442,8 +442,10 @@ def credit_line(
         legend_name = drawn.legend.title or drawn.legend.name
         product = landcover.attrs.get("product") or legend_name
         text = f"Land cover 土地覆盖 {drawn.landcover_year}: {product}"
-        citation = landcover.attrs.get("citation")
-        text += f" ({citation})" if citation else ""
+        # A fetched product's required attribution (attrs["attribution"]) and a citation.
+        for key in ("attribution", "citation"):
+            extra = landcover.attrs.get(key)
+            text += f" ({extra})" if extra else ""
         text += f", legend {legend_name}" if product != legend_name else ""
         text += "; water = its water classes" if drawn.water else ""
         parts.append(text)

@@ -9,12 +9,16 @@ Any error in any cell fails the test.
 from __future__ import annotations
 
 import ast
+import contextlib
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
 import pytest
+
+from tests.http_server import LoopbackServer, serving
 
 NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
@@ -23,6 +27,7 @@ EXPECTED = [
     "02_landcover_overlay",
     "03_restoration_progress",
     "04_area_estimation",
+    "05_real_data",
 ]
 CELL_TIMEOUT_S = 600  # generous: a hung cell must fail, a slow CI machine must not
 
@@ -65,6 +70,18 @@ def execute(path: Path, **parameters: object) -> nbformat.NotebookNode:
     )
     client.execute()
     return nb
+
+
+@contextlib.contextmanager
+def _worldcover_mirror() -> Iterator[LoopbackServer]:
+    """The two real WorldCover tiles of ../shared/data at their real URL paths."""
+    from tests.conftest import SHARED_DATA
+    from tests.fetch_fixtures import WC, WC_FILES, wc_path
+
+    with serving() as server:
+        for year, (_, name) in WC_FILES.items():
+            server.routes[wc_path(year)] = SHARED_DATA / WC / name
+        yield server
 
 
 def test_all_notebooks_present() -> None:
@@ -111,7 +128,12 @@ def test_says_when_data_are_simulated(path: Path) -> None:
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_runs(path: Path, tmp_path: Path) -> None:
     before = sorted(NOTEBOOK_DIR.rglob("*"))
-    nb = execute(path, OUTPUT_DIR=str(tmp_path / "output"))
+    with contextlib.ExitStack() as stack:
+        parameters: dict[str, object] = {"OUTPUT_DIR": str(tmp_path / "output")}
+        if path.stem == "05_real_data":  # real WorldCover tiles from a loopback mirror
+            parameters.update(BASE_URL=stack.enter_context(_worldcover_mirror()).url,
+                              CACHE_DIR=str(tmp_path / "cache"))  # fmt: skip
+        nb = execute(path, **parameters)
     errors = [
         o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
         if o.get("output_type") == "error"

@@ -308,7 +308,7 @@ def test_long_edges_are_densified_before_reprojection():
     import geopandas as gpd
     from pyproj import CRS
 
-    from geo_revival.overlay import _to_raster_crs  # private, but the property is public
+    from geo_revival.overlay._api import _to_raster_crs  # private, but the property is public
 
     zones = gpd.GeoDataFrame({"zone_id": ["z"]}, geometry=[box(116, 34, 118, 35)], crs=4490)
     lc = make_landcover({2020: np.ones((2, 2))}, res=30.0, origin=(500000.0, 3800000.0))

@@ -120,7 +120,7 @@ def test_trajectories_follow_the_data_file(monkeypatch: pytest.MonkeyPatch) -> N
     # Targets are read from the plan file, never typed in: change the file, the trajectory follows.
     changed = plan_targets()
     changed.loc[changed["indicator_id"] == "key_subsidence_treated_area", "value"] = 1000.0
-    monkeypatch.setattr("geo_revival.plan.plan_targets", lambda: changed)
+    monkeypatch.setattr("geo_revival.plan._progress.plan_targets", lambda: changed)
     assert treated_trajectory("key_subsidence_treated_area")["reference"].iloc[-1] == 1000.0
 
 
@@ -328,9 +328,9 @@ def test_progress_with_too_few_years_is_honest() -> None:
 def test_docstring_examples() -> None:
     import doctest
 
-    import geo_revival.plan
+    import geo_revival.plan._progress
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ProgressWarning)
-        result = doctest.testmod(geo_revival.plan)
+        result = doctest.testmod(geo_revival.plan._progress)
     assert result.attempted > 0 and result.failed == 0

@@ -420,7 +420,11 @@ def test_account_without_projects_reads_the_zone_use_everywhere(landcover: xr.Da
 
 @pytest.mark.parametrize(
     "module",
-    ["geo_revival.restoration", "geo_revival.restoration._rules", "geo_revival.restoration._units"],
+    [
+        "geo_revival.restoration._accounting",
+        "geo_revival.restoration._rules",
+        "geo_revival.restoration._units",
+    ],
 )
 def test_docstring_examples(module: str) -> None:
     import doctest
