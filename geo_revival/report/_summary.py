@@ -58,8 +58,8 @@ def verdict_table(progress_table: pd.DataFrame, year: int) -> pd.DataFrame:
     >>> t = pd.DataFrame({"indicator_id": ["r"], "name_zh": ["率"], "name_en": ["Rate"],
     ...     "year": [2024], "kind": ["observed"], "value": [0.74], "unit": ["fraction"],
     ...     "reference": [0.752], "reference_kind": ["actual"], "status": ["behind"]})
-    >>> verdict_table(t, 2024).iloc[0].tolist()
-    ['率 Rate', 2024, '监测 observed', '74.0 %', '75.2 % (actual)', '滞后 behind']
+    >>> [str(v) for v in verdict_table(t, 2024).iloc[0]]
+    ['率 Rate', '2024', '监测 observed', '74.0 %', '75.2 % (actual)', '滞后 behind']
     """
     t = progress_table
     out: list[dict[str, Any]] = []
