@@ -11,7 +11,6 @@ a credit line naming what is drawn ("simulated" when the data are). All ink stay
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date
 from os import PathLike
 from pathlib import Path
 from typing import Any, Literal
@@ -26,7 +25,6 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 from pyproj import CRS
 
@@ -34,6 +32,7 @@ from geo_revival.crs import local_projected_crs, quiet_cf_conversion
 from geo_revival.labels import column_label
 from geo_revival.landcover.legend import Legend
 from geo_revival.mapping._classify import DEFAULT_CMAP, NO_DATA_COLOR, Classes, classify
+from geo_revival.mapping._credits import MARGIN_MM, credit_line, credit_text, wrap_text
 from geo_revival.mapping._furniture import inset_map, zone_key
 from geo_revival.mapping._raster import class_handles
 from geo_revival.mapping._zone_map import ZoneMap, draw_zone_map, zone_colors, zone_values
@@ -45,8 +44,6 @@ __all__ = ["A4_INCHES", "MARGIN_MM", "credit_line", "save_figure", "static_map"]
 
 #: A4 paper (210 x 297 mm) in inches, (width, height) per orientation.
 A4_INCHES = {"landscape": (297 / 25.4, 210 / 25.4), "portrait": (210 / 25.4, 297 / 25.4)}
-#: No ink closer than this to any edge of the paper (printers cut or cannot print ~3-5 mm).
-MARGIN_MM = 8.0
 #: Page boxes in mm, (left, bottom, width, height): the map and the legend columns.
 _BOXES: dict[str, dict[str, Any]] = {
     "landscape": {"map": (20, 26, 172, 148), "columns": [(202, 26, 87, 158)], "title": 202},
@@ -106,7 +103,9 @@ def static_map(
     layout
         A4 ``"landscape"`` or ``"portrait"``.
     labels
-        Zone labels in Chinese, English, both or none.
+        Language of the zone key: Chinese, English or both; ``"none"`` draws no zone numbers
+        and no key. Every zone part is numbered (``8a``, ``8b`` … for multi-part zones), with
+        callouts for parts too small to hold their number.
     crs
         Map projection (default: the land cover's projected CRS, else the local CGCS2000
         Gauss–Krüger zone of the zones).
@@ -233,7 +232,7 @@ def _draw(
     blocks = _blocks(zones, drawn, classes, value, labels, districts, ax)
     _stack(fig, renderer, blocks, [_mm(fig, c) for c in boxes["columns"]])
     credit = source or credit_line(drawn, zones=zones, landcover=landcover, simulated=simulated)
-    _credit_text(fig, renderer, credit, width_mm=w_mm - 2 * MARGIN_MM)
+    credit_text(fig, renderer, credit, width_mm=w_mm - 2 * MARGIN_MM)
     return fig
 
 
@@ -284,30 +283,6 @@ def _blocks(
     return out
 
 
-def _wrap(text: str, max_px: float, probe: Text, r: RendererBase) -> str:
-    """Wrap ``text`` at spaces (or inside long CJK runs) so no line is wider than ``max_px``."""
-    out_lines = []
-    for para in text.split("\n"):
-        line = ""
-        for word in para.split(" "):
-            trial = f"{line} {word}".strip()
-            probe.set_text(trial)
-            if line and probe.get_window_extent(r).width > max_px:
-                out_lines.append(line)
-                line = word
-            else:
-                line = trial
-        while line:  # a single word wider than the column is cut (CJK has no spaces)
-            probe.set_text(line)
-            if probe.get_window_extent(r).width <= max_px or len(line) < 4:
-                out_lines.append(line)
-                break
-            cut = max(3, int(len(line) * max_px / probe.get_window_extent(r).width) - 1)
-            out_lines.append(line[:cut])
-            line = line[cut:]
-    return "\n".join(out_lines)
-
-
 def _legend_block(handles: list[Artist], title: str, *, max_cols: int) -> Block:
     def draw(
         fig: Figure, r: RendererBase, x: float, top: float, w: float, s: float
@@ -320,11 +295,11 @@ def _legend_block(handles: list[Artist], title: str, *, max_cols: int) -> Block:
             # handle (2 em) + pad (0.8 em) per column, column spacing 1.2 em
             col_px = (width_px - (ncols - 1) * 1.2 * size * fig.dpi / 72) / ncols
             text_px = col_px - 2.8 * size * fig.dpi / 72
-            labels = [_wrap(str(h.get_label()), text_px, probe, r) for h in handles]
+            labels = [wrap_text(str(h.get_label()), text_px, probe, r) for h in handles]
             leg = fig.legend(
                 handles=handles,
                 labels=labels,
-                title=_wrap(title, width_px, probe, r),
+                title=wrap_text(title, width_px, probe, r),
                 loc="upper left",
                 bbox_to_anchor=(x, top),
                 ncols=ncols,
@@ -358,7 +333,7 @@ def _key_block(zones: gpd.GeoDataFrame, drawn: ZoneMap, lang: str) -> Block:
         probe = fig.text(0, 0, "", fontsize=size)
         width_px = w * fig.bbox.width
         entries = [
-            _wrap(e.replace("\n    ", " "), width_px, probe, r)
+            wrap_text(e.replace("\n    ", " "), width_px, probe, r)
             for e in zone_key(zones, drawn.parts, lang, width=10_000)
         ]
         probe.remove()
@@ -419,76 +394,6 @@ def _bbox(artist: Artist, r: RendererBase) -> Bbox:
     if isinstance(artist, Axes):
         return artist.get_tightbbox(r) or artist.get_window_extent(r)
     return artist.get_window_extent(r)
-
-
-# -- credits ---------------------------------------------------------------------------------
-def credit_line(
-    drawn: ZoneMap,
-    *,
-    zones: gpd.GeoDataFrame,
-    landcover: xr.DataArray | None,
-    simulated: bool,
-) -> str:
-    """Build the source line of a map: only what is drawn on it, each with its source.
-
-    Sources come from the data's ``attrs`` (``source``, ``citation``, ``product`` or the
-    provenance record's ``source``); layers without one are "as supplied".
-    """
-    from geo_revival import __version__
-
-    parts = ["模拟数据 SIMULATED data, not observations"] if simulated else []
-    parts.append(f"Zones 区块: {_source_of(zones) or 'as supplied'}")
-    if drawn.legend is not None and landcover is not None:
-        legend_name = drawn.legend.title or drawn.legend.name
-        product = landcover.attrs.get("product") or legend_name
-        text = f"Land cover 土地覆盖 {drawn.landcover_year}: {product}"
-        # A fetched product's required attribution (attrs["attribution"]) and a citation.
-        for key in ("attribution", "citation"):
-            extra = landcover.attrs.get(key)
-            text += f" ({extra})" if extra else ""
-        text += f", legend {legend_name}" if product != legend_name else ""
-        text += "; water = its water classes" if drawn.water else ""
-        parts.append(text)
-    if drawn.districts is not None and len(drawn.districts):
-        parts.append(f"Boundaries 区县界: {_source_of(drawn.districts) or 'as supplied'}")
-    if drawn.basemap_attribution:
-        parts.append(f"Basemap 底图: {drawn.basemap_attribution}")
-    parts.append(f"Projection 投影: {drawn.crs.name}")
-    parts.append(f"geo-revival {__version__}, {date.today().isoformat()}")
-    return "Source 来源: " + " · ".join(parts)
-
-
-def _source_of(obj: Any) -> str | None:
-    attrs = getattr(obj, "attrs", {}) or {}
-    for key in ("source", "citation"):
-        if isinstance(attrs.get(key), str) and attrs[key]:
-            return str(attrs[key])
-    prov = attrs.get("provenance")
-    if isinstance(prov, dict) and isinstance(prov.get("source"), str):
-        return str(prov["source"])
-    return None
-
-
-def _credit_text(fig: Figure, r: RendererBase, text: str, *, width_mm: float) -> Text:
-    """Write the credit line at the bottom margin, wrapped at `` · `` to ``width_mm``."""
-    w_mm, h_mm = fig.get_size_inches() * 25.4
-    t = fig.text(
-        MARGIN_MM / w_mm, MARGIN_MM / h_mm, "", fontsize=6.5, color="#333", ha="left", va="bottom"
-    )
-    max_px = width_mm / w_mm * fig.bbox.width
-    lines: list[str] = []
-    line = ""
-    for piece in text.split(" · "):
-        trial = f"{line} · {piece}" if line else piece
-        t.set_text(trial)
-        if line and t.get_window_extent(r).width > max_px:
-            lines.append(line)
-            line = piece
-        else:
-            line = trial
-    lines.append(line)
-    t.set_text(_wrap("\n".join(lines), max_px, t, r))
-    return t
 
 
 def save_figure(
