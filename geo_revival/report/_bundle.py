@@ -105,6 +105,7 @@ def load_inputs(
     from geo_revival.zones import load_zones
 
     z = load_zones(zones)
+    z.attrs.setdefault("source", Path(zones).name)  # named in the maps' credit line
     lc = open_landcover(landcover, legend=legend, years=years)
     rasters = _landcover_files(lc)
     return ReportInputs(
