@@ -436,8 +436,14 @@ def _charts(
         slots.append(("zones", lambda ax: zone_bar_chart(
             rates, zones, year=year, simulated=simulated, ax=ax)))
     height = top - 50
-    for i, (_, draw) in enumerate(slots):
-        ax: Axes = fig.add_axes(_box(_M + 14 + i * 98, 52, 80, height - 14))
+    for i, (kind, draw) in enumerate(slots):
+        if kind == "zones":  # bar labels (zone names) need the left third of the page
+            rows = len(rates.loc[rates["year"] == year])
+            h = min(height - 14, 14 + 7 * rows)
+            rect = _box(_M + 60, 52 + (height - 14 - h), _W - 2 * _M - 64, h)
+        else:
+            rect = _box(_M + 14 + i * 98, 52, 80, height - 14)
+        ax: Axes = fig.add_axes(rect)
         draw(ax)
         ax.tick_params(labelsize=5.5)
         ax.xaxis.label.set_fontsize(6)
