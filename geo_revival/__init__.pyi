@@ -49,6 +49,9 @@ from .estimation import (
     allocate_sample as allocate_sample,
 )
 from .estimation import (
+    design_reference_sample as design_reference_sample,
+)
+from .estimation import (
     draw_sample as draw_sample,
 )
 from .estimation import (
@@ -64,6 +67,9 @@ from .estimation import (
     estimate_reclaimed_area as estimate_reclaimed_area,
 )
 from .estimation import (
+    expected_ci as expected_ci,
+)
+from .estimation import (
     read_response_sheet as read_response_sheet,
 )
 from .estimation import (
@@ -74,6 +80,12 @@ from .estimation import (
 )
 from .estimation import (
     sample_size as sample_size,
+)
+from .estimation import (
+    stratified_ratio as stratified_ratio,
+)
+from .estimation import (
+    stratified_total as stratified_total,
 )
 from .estimation import (
     stratum_areas as stratum_areas,
@@ -165,7 +177,16 @@ from .overlay import (
     transitions as transitions,
 )
 from .plan import (
+    built_up_land_per_gdp as built_up_land_per_gdp,
+)
+from .plan import (
+    forest_cover_rate as forest_cover_rate,
+)
+from .plan import (
     get_target as get_target,
+)
+from .plan import (
+    p_target_met as p_target_met,
 )
 from .plan import (
     plan_targets as plan_targets,
@@ -181,6 +202,9 @@ from .plan import (
 )
 from .plan import (
     rate_trajectory as rate_trajectory,
+)
+from .plan import (
+    read_reference as read_reference,
 )
 from .plan import (
     treated_trajectory as treated_trajectory,

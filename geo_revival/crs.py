@@ -34,7 +34,12 @@ import pandas as pd
 import shapely
 from pyproj import CRS
 
-from geo_revival.exceptions import CRSMismatchError, MissingCRSError, UnsupportedCRSError
+from geo_revival.exceptions import (
+    CRSMismatchError,
+    MissingCRSError,
+    SchemaError,
+    UnsupportedCRSError,
+)
 
 __all__ = [
     "CHINA_BOUNDS",
@@ -270,7 +275,9 @@ def coords_key(coords: Coords | str) -> Coords:
     """
     key = str(coords).lower().replace("-", "").replace("_", "")
     if key not in ("wgs84", "gcj02", "bd09"):
-        raise ValueError(f"Unknown coords={coords!r}; use 'wgs84', 'gcj02' or 'bd09'.")
+        raise SchemaError(
+            f"Unknown coords={coords!r}; use 'wgs84', 'gcj02' or 'bd09' (command line: --coords)."
+        )
     return key  # type: ignore[return-value]  # checked against the Literal's values above
 
 

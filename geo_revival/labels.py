@@ -43,8 +43,10 @@ UNITS: dict[str, tuple[str, str]] = {
 #: from 10-30 m pixels: more digits would only carry floating-point noise.
 DECIMALS: dict[str, int] = {"mu": 2, "ha": 4, "m2": 0, "km2": 6, "rate": 4, "pp": 2}
 #: Columns whose unit is given per row by a ``unit`` column (long tables such as progress).
-_ROW_UNIT_COLUMNS = ("value", "lower", "upper", "reference", "tolerance", "estimate",
-                     "ci_low", "ci_high", "se")
+_ROW_UNIT_COLUMNS = (
+    *("value", "lower", "upper", "reference", "tolerance", "map_value", "se"),
+    *("estimate", "ci_low", "ci_high"),
+)
 #: Row unit names (``unit`` column) -> unit keys of :data:`DECIMALS`.
 _ROW_UNITS = {"mu": "mu", "ha": "ha", "m2": "m2", "km2": "km2", "fraction": "rate", "rate": "rate"}
 

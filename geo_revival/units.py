@@ -21,6 +21,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from geo_revival.exceptions import SchemaError
+
 __all__ = [
     "M2_PER_UNIT",
     "AreaUnit",
@@ -57,7 +59,7 @@ def _unit(name: str) -> str:
     key = name.lower()  # the aliases are lower case
     key = _ALIASES.get(key, key)
     if key not in M2_PER_UNIT:
-        raise ValueError(
+        raise SchemaError(
             f"Unknown area unit {name!r}; use one of {sorted(M2_PER_UNIT)} "
             "(aliases such as 'km²', '亩', 'hectare' are accepted)."
         )

@@ -26,6 +26,10 @@ def report(
             "(esa_worldcover, clcd ...) to fetch for the zones."),
     ] = None,
     legend: Annotated[str | None, Opt(help="Legend of the land cover, e.g. clcd.")] = None,
+    coords: Annotated[
+        str | None,
+        Opt(help="What the zone file's lon/lat are: wgs84, gcj02 (AMap/Tencent) or bd09 (Baidu)."),
+    ] = None,
     rules: Annotated[str, Opt(help="Rule set name or TOML file.")] = "default",
     year: Annotated[int | None, Opt(help="Report year (default: the latest).")] = None,
     force: Annotated[bool, Opt("--force", help="Replace a non-empty output folder.")] = False,
@@ -33,6 +37,14 @@ def report(
         bool, Opt("--rasters/--no-rasters", help="Write the land cover as COGs.")
     ] = True,
     quiet: Annotated[bool, Opt("--quiet", "-q", help="No progress bar.")] = False,
+    reference: Annotated[
+        str | None,
+        Opt(help="Filled-in reference sample (response sheet CSV/GeoPackage): error-adjusted "
+            "estimates with 95 % CIs next to the map counts."),
+    ] = None,
+    unadjusted: Annotated[
+        bool, Opt("--unadjusted", help="Ignore any reference sample (also the demo's).")
+    ] = False,
     years: Annotated[
         list[str] | None, Opt(help="Years to fetch with --landcover PRODUCT (2020,2021).")
     ] = None,
@@ -41,7 +53,8 @@ def report(
 ) -> None:
     """Write the yearly report: tables, GeoPackage, maps, charts, HTML/PDF summary.
 
-    Exit codes: 0 written; 2 invalid input; 3 output folder not empty (use --force); 1 other.
+    Exit codes: 0 written; 2 invalid input or unwritable output folder; 3 output folder not
+    empty (use --force); 143 stopped by SIGTERM (the partial report is removed); 1 other.
     """
     from geo_revival.exceptions import GeoRevivalError, OutputExistsError
     from geo_revival.report import build_report
@@ -50,15 +63,18 @@ def report(
     try:
         inputs = None
         if isinstance(sources, str) and zones is not None and _is_product(sources):
-            inputs = fetched_inputs(zones, sources, years, cache_dir, base_url, not quiet)
+            inputs = fetched_inputs(
+                zones, sources, years, cache_dir, base_url, not quiet, coords=coords
+            )
         path = build_report(
             out, inputs=inputs, zones=zones, landcover=sources, legend=legend, rules=rules,
-            year=year, force=force, rasters=rasters, progress=not quiet,
+            year=year, force=force, rasters=rasters, progress=not quiet, reference=reference,
+            adjusted=not unadjusted, coords=coords,
         )
     except OutputExistsError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(3) from None
-    except (GeoRevivalError, FileNotFoundError) as exc:
+    except (GeoRevivalError, FileNotFoundError, PermissionError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
     typer.echo(f"report written to {path}/ (open {path / 'index.html'})")
@@ -73,7 +89,8 @@ def _is_product(name: str) -> bool:
 
 
 def fetched_inputs(zones: str, product: str, years: list[str] | None, cache_dir: str | None,
-                   base_url: str | None, progress: bool) -> ReportInputs:  # fmt: skip
+                   base_url: str | None, progress: bool,
+                   coords: str | None = None) -> ReportInputs:  # fmt: skip
     """Report inputs from a zone file and land cover fetched for its bounding box."""
     from pathlib import Path
 
@@ -88,7 +105,7 @@ def fetched_inputs(zones: str, product: str, years: list[str] | None, cache_dir:
         table = list_products()
         have = table.loc[table["product"] == product, "years"].tolist()
         raise SchemaError(f"--landcover {product} needs --years (it has {', '.join(have)})")
-    z = load_zones(zones)
+    z = load_zones(zones, coords=coords)
     lc = fetch_landcover(product, z, wanted, cache_dir=cache_dir, base_url=base_url,
                          progress=progress)  # fmt: skip
     urls = sorted({s["url"] for s in lc.attrs["provenance"]["sources"] if s.get("url")})

@@ -22,19 +22,37 @@ from geo_revival.estimation._api import (
     write_response_sheet,
 )
 from geo_revival.estimation._change import estimate_reclaimed_area
+from geo_revival.estimation._monitoring import (
+    ReferenceDesign,
+    design_reference_sample,
+    expected_ci,
+)
+from geo_revival.estimation._ratio import (
+    Estimate,
+    interval_multiplier,
+    stratified_ratio,
+    stratified_total,
+)
 
 __all__ = [
+    "Estimate",
+    "ReferenceDesign",
     "accuracy_assessment",
     "allocate_sample",
+    "design_reference_sample",
     "draw_sample",
     "error_matrix",
     "estimate_areas",
     "estimate_change_area",
     "estimate_reclaimed_area",
+    "expected_ci",
+    "interval_multiplier",
     "read_response_sheet",
     "reference_from_raster",
     "sample_from_counts",
     "sample_size",
+    "stratified_ratio",
+    "stratified_total",
     "stratum_areas",
     "write_response_sheet",
 ]

@@ -111,6 +111,54 @@ def _codes(values: pd.Series, categories: list, what: str, ids: pd.Series) -> np
     return np.asarray(codes, dtype=np.intp)
 
 
+def _legend_codes(sample: pd.DataFrame) -> tuple[str, set[int]] | None:
+    """Legend recorded with the sample (draw_sample / read_response_sheet provenance) and codes."""
+    record = sample.attrs.get("provenance", {})
+    name = record.get("legend") or (record.get("sample") or {}).get("legend")
+    if not name:
+        return None
+    from geo_revival.landcover import get_legend  # the front; estimation does not need it else
+
+    try:
+        leg = get_legend(name)
+    except KeyError:  # a legend of another session, not registered here: nothing to check
+        return None
+    return leg.name, set(leg.codes)
+
+
+def _as_code(label: Any) -> int | None:
+    try:
+        value = float(str(label).strip())
+    except ValueError:
+        return None
+    return int(value) if value.is_integer() else None
+
+
+def _check_legend(
+    sample: pd.DataFrame, mapped: pd.Series, reference: pd.Series, ids: pd.Series
+) -> None:
+    """Refuse reference labels outside the legend recorded with the sample, as the sheet does.
+
+    Checked only when the map classes are codes of that legend (strata of a change map use
+    their own codes).
+    """
+    found = _legend_codes(sample)
+    if found is None:
+        return
+    name, codes = found
+    if not all(_as_code(m) in codes for m in pd.unique(mapped)):
+        return
+    outside = np.array([_as_code(r) not in codes for r in reference])
+    if outside.any():
+        bad = sorted(map(str, pd.unique(reference[outside])))
+        raise EstimationError(
+            f"reference classes {bad} (sample units {_first(ids[outside])}) are not classes of "
+            f"legend {name!r} recorded with the sample (codes {sorted(codes)}): they would become "
+            "new classes of their own. Fix the labels (a typo?), or pass classes= listing every "
+            "class if the reference really uses other classes."
+        )
+
+
 def _first(ids: pd.Series, k: int = 5) -> str:
     shown = ", ".join(map(str, ids.iloc[:k]))
     return shown + (f", … ({len(ids)} in all)" if len(ids) > k else "")
@@ -169,6 +217,8 @@ def _prepare(
             "standard error, Olofsson eqs. 5-7, 10) is undefined with fewer than 2 units per "
             "stratum. Add sample units or merge the stratum."
         )
+    if classes is None:
+        _check_legend(sample, mapped, reference, ids)
     labels = pd.concat([mapped, reference], ignore_index=True)
     order = _class_order(areas.index, labels, classes)
     i = _codes(mapped, order, "map classes", ids)

@@ -240,12 +240,12 @@ def allocate_sample(
     """
     areas = as_strata_series(strata_areas, "strata_areas")
     if method not in DEFAULT_MIN_PER_STRATUM:
-        raise ValueError(
+        raise SchemaError(
             f"method must be one of {sorted(DEFAULT_MIN_PER_STRATUM)}, got {method!r}."
         )
     floor = DEFAULT_MIN_PER_STRATUM[method] if min_per_stratum is None else int(min_per_stratum)
     if floor < 0:
-        raise ValueError(f"min_per_stratum must be >= 0, got {min_per_stratum!r}.")
+        raise SchemaError(f"min_per_stratum must be >= 0, got {min_per_stratum!r}.")
     if n < floor * len(areas):
         raise EstimationError(
             f"n = {n} cannot give {len(areas)} strata at least {floor} units each; "

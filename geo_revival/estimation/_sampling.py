@@ -475,7 +475,14 @@ def read_response_sheet(
         table = gpd.read_file(p)
     else:
         raise ReadError(f"{p} is neither .csv nor .gpkg.")
-    table = table.rename(columns={c: c.split(" (")[0].strip() for c in table.columns})
+    names = [str(c).split(" (")[0].strip() for c in table.columns]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise SchemaError(
+            f"response sheet {p.name} has the columns {repeated} twice (e.g. 'reference_class' "
+            "added beside 'reference_class (参考类别)'); keep one of each and fill that one."
+        )
+    table = table.set_axis(names, axis=1)
     table = table.drop(columns=[c for c in ("instructions",) if c in table.columns])
     for col in ("sample_id", reference_column):
         if col not in table.columns:

@@ -14,7 +14,8 @@ from typing import Any, TypeAlias
 import rasterio
 from affine import Affine
 from rasterio.crs import CRS
-from rasterio.errors import RasterioIOError
+from rasterio.enums import MaskFlags
+from rasterio.errors import RasterioError
 
 from geo_revival.exceptions import ProductVersionWarning, ReadError, SchemaError
 from geo_revival.landcover.legend import Legend
@@ -47,6 +48,8 @@ class Layer:
     dtype: str
     nodata: float | None
     block_shape: tuple[int, int]
+    #: The band has a GDAL mask band (internal, ``.msk`` sidecar or alpha) and no nodata value.
+    masked: bool = False
 
 
 def year_from_name(path: str) -> int | None:
@@ -118,9 +121,17 @@ def _read_meta(path: str) -> dict[str, Any]:
                 "nodata": src.nodata,
                 "tags": tags,
                 "block_shape": tuple(src.block_shapes[0]),
+                "masked": [_has_mask_band(flags) for flags in src.mask_flag_enums],
             }
-    except RasterioIOError as exc:
+    except RasterioError as exc:
         raise ReadError(f"{path} is not a readable raster: {exc}") from exc
+
+
+def _has_mask_band(flags: Sequence[MaskFlags]) -> bool:
+    """Whether a band's validity comes from a mask band rather than a nodata value."""
+    return MaskFlags.nodata not in flags and (
+        MaskFlags.per_dataset in flags or MaskFlags.alpha in flags
+    )
 
 
 def _is_simulated(path: str, tags: Mapping[str, str]) -> bool:
@@ -200,8 +211,12 @@ def resolve_layers(
                     "year per band, or a {year: band} mapping with bands 1.."
                     f"{meta['count']}"
                 )
-            layers.extend(Layer(year=y, band=b, **common) for y, b in mapping.items())
+            layers.extend(
+                Layer(year=y, band=b, **{**common, "masked": meta["masked"][b - 1]})
+                for y, b in mapping.items()
+            )
             continue
+        common["masked"] = meta["masked"][0]
         if meta["count"] != 1:
             raise SchemaError(
                 f"{path} has {meta['count']} bands; if they are years, pass "

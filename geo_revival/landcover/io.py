@@ -16,15 +16,13 @@ import contextlib
 import math
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 import numpy as np
-import rioxarray
 import xarray as xr
 from affine import Affine
 from pyproj import CRS, Proj, Transformer
 from rasterio.crs import CRS as RioCRS
-from rasterio.enums import Resampling
 
 from geo_revival.crs import planar_area_factor, quiet_cf_conversion
 from geo_revival.exceptions import (
@@ -38,6 +36,7 @@ from geo_revival.exceptions import (
 )
 from geo_revival.landcover import _codes
 from geo_revival.landcover._grid import Grid, differences, intersection_windows, same_lattice
+from geo_revival.landcover._read import FROM_FILES, open_layer, resolve_nodata
 from geo_revival.landcover._sources import (
     BandYears,
     Layer,
@@ -100,46 +99,6 @@ def _grid_of(layer: Layer, crs: RioCRS | None) -> Grid:
     return Grid(crs if crs is not None else layer.crs, layer.transform, layer.width, layer.height)
 
 
-def _open_layer(
-    layer: Layer,
-    chunks: dict[str, int],
-    crs: RioCRS | None,
-    target: Grid | None,
-    nodata: float | None,
-) -> xr.DataArray:
-    """Open one band lazily; warp it onto ``target`` (nearest neighbour) when given."""
-    with warnings.catch_warnings():
-        # rioxarray converts chunk dicts internally and warns about its own call style.
-        warnings.simplefilter("ignore", FutureWarning)
-        if target is None:
-            da = rioxarray.open_rasterio(
-                layer.path, chunks=chunks, lock=False, mask_and_scale=False, cache=False
-            )
-        else:
-            import rasterio
-            from rasterio.vrt import WarpedVRT
-
-            with rasterio.open(layer.path) as src:
-                vrt_kwargs: dict[str, Any] = {
-                    "crs": target.crs,
-                    "transform": target.transform,
-                    "width": target.width,
-                    "height": target.height,
-                    "resampling": Resampling.nearest,  # categorical data: never interpolate
-                }
-                if crs is not None:
-                    vrt_kwargs["src_crs"] = crs
-                # Pixels outside the source get the nodata code, never a class code.
-                fill = layer.nodata if layer.nodata is not None else nodata
-                if fill is not None:
-                    vrt_kwargs["nodata"] = fill
-                with WarpedVRT(src, **vrt_kwargs) as vrt:
-                    da = rioxarray.open_rasterio(
-                        vrt, chunks=chunks, lock=False, mask_and_scale=False, cache=False
-                    )
-    return cast(xr.DataArray, da).sel(band=layer.band, drop=True)
-
-
 def _align(layers: list[Layer], align: Align, crs: RioCRS | None) -> tuple[Grid | None, list[Any]]:
     """Check grids; return the target grid for warping and per-layer (rows, cols) slices."""
     grids = [_grid_of(la, crs) for la in layers]
@@ -192,6 +151,7 @@ def open_landcover(
     crs: Any = None,
     product: str | None = None,
     code_check: CodeCheck = "auto",
+    nodata: float | str | None = FROM_FILES,
 ) -> xr.DataArray:
     """Open annual land-cover rasters as one lazily loaded ``(year, y, x)`` DataArray.
 
@@ -232,6 +192,20 @@ def open_landcover(
         that reads only part of the raster checks only that part); ``"auto"`` is eager up to
         :data:`EAGER_CHECK_MAX_PIXELS` pixels and lazy beyond. Use :func:`check_codes` for a
         full report on a large raster.
+    nodata : int, None or "file"
+        The series' nodata code. ``"file"`` (default): the value the files declare, else the
+        legend's nodata code. A declared value that is one of the legend's classes raises
+        :class:`SchemaError` (e.g. Dynamic World exported with nodata 0 = water). An int
+        replaces the files' declarations (like ``crs=``); ``None`` ignores them (every value
+        is a class). Pixels a GDAL mask band (internal, ``.msk`` sidecar or alpha) marks invalid
+        and NaN of float files get this code; without any, the largest code of the data type
+        that is no class (e.g. 255).
+
+    Float files are accepted when every value is a whole class code or NaN (checked block by
+    block as the blocks are read); they are cast to the smallest integer type holding the
+    legend's codes, and ``attrs["value_cast"]`` (one text per year) records the cast, as it
+    records applied mask bands. Every read failure (a truncated or damaged file), at open time
+    or later when dask reads a block, raises :class:`ReadError` naming the file.
 
     Returns
     -------
@@ -246,10 +220,10 @@ def open_landcover(
     Raises
     ------
     ReadError
-        A file is missing or not a raster, or a pattern matches nothing.
+        A file is missing, not a raster, truncated or damaged, or a pattern matches nothing.
     SchemaError
-        Years missing, ambiguous or duplicated; float rasters; multi-band files without
-        ``band_years``.
+        Years missing, ambiguous or duplicated; float rasters with non-integral values;
+        multi-band files without ``band_years``; a declared nodata value that is a class.
     MissingCRSError
         A raster has no CRS and ``crs`` was not given.
     GridMismatchError
@@ -278,11 +252,6 @@ def open_landcover(
     layers = resolve_layers(sources, years, band_years)
     user_crs = RioCRS.from_user_input(crs) if crs is not None else None
     for la in layers:
-        if np.dtype(la.dtype).kind not in "iu":
-            raise SchemaError(
-                f"{la.path} holds {la.dtype} values, but legend {leg.name!r} is categorical "
-                "(integer codes). Convert the raster to integer codes first."
-            )
         if la.crs is None and user_crs is None:
             raise MissingCRSError(
                 f"{la.path} has no CRS; pass crs=... (e.g. crs='EPSG:4326') if you know it"
@@ -290,24 +259,20 @@ def open_landcover(
     check_versions({la.year: la.version for la in layers}, leg)
     target, windows = _align(layers, align, user_crs)
 
-    nodata = next((la.nodata for la in layers if la.nodata is not None), None)
-    if nodata is None and leg.nodata:
-        nodata = leg.nodata[0]
-    if target is not None and nodata is None:
+    series_nodata = resolve_nodata(layers, leg, nodata)
+    if target is not None and series_nodata.code is None:
         # Warping fills pixels no source covers; without a nodata code GDAL writes 0, which
         # may be a class (dynamic_world: 0 = water).
         raise SchemaError(
             f"align='reproject' needs a nodata code for pixels the warped years do not cover, "
             f"but neither the files nor legend {leg.name!r} declare one. Set it on the files "
-            "(e.g. gdal_edit.py -a_nodata 255 file.tif) or use a legend with a nodata code."
+            "(e.g. gdal_edit.py -a_nodata 255 file.tif), pass nodata=<code> or use a legend "
+            "with a nodata code."
         )
     arrays = []
     for la, (rows, cols) in zip(layers, windows, strict=True):
-        da = _open_layer(la, _chunks_for(la, chunks), user_crs, target, nodata)
+        da = open_layer(la, _chunks_for(la, chunks), user_crs, target, series_nodata)
         da = da.isel(y=rows, x=cols)
-        if la.nodata is not None and nodata is not None and la.nodata != nodata:
-            # One nodata code for the whole series; a typed scalar keeps the integer dtype.
-            da = da.where(da != la.nodata, da.dtype.type(nodata))
         arrays.append(da.drop_vars("spatial_ref", errors="ignore"))
 
     out = xr.concat(
@@ -322,10 +287,12 @@ def open_landcover(
     rows0, cols0 = windows[0]
     base = target.transform if target is not None else layers[0].transform
     out = out.rio.write_transform(base @ Affine.translation(cols0.start or 0, rows0.start or 0))
-    if nodata is not None:
-        out = out.rio.write_nodata(nodata, encoded=False)
+    out.encoding.pop("_FillValue", None)  # the files' nodata, replaced by the series' code
+    out.attrs.pop("_FillValue", None)
+    if series_nodata.code is not None:
+        out = out.rio.write_nodata(series_nodata.code, encoded=False)
 
-    known = _codes.known_codes(leg, nodata)
+    known = _codes.known_codes(leg, series_nodata.code)
     mode = code_check
     if mode == "auto":
         mode = "eager" if out.size <= EAGER_CHECK_MAX_PIXELS else "lazy"
@@ -344,6 +311,9 @@ def open_landcover(
         source=[la.path for la in layers],
         simulated=any(la.simulated for la in layers),
     )
+    notes = [series_nodata.notes(la) for la in layers]
+    if any(notes):  # float codes cast or mask bands applied: said in the provenance
+        out.attrs["value_cast"] = notes
     return out
 
 

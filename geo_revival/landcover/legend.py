@@ -275,14 +275,27 @@ class Legend:
         return unknown
 
 
+#: Codes that GIS software commonly writes for missing data (data-type limits, -9999).
+TYPICAL_NODATA = (255, 127, -128, 65535, 32767, -32768, -9999, -1, 2147483647, -2147483648)
+
+
 def unknown_message(unknown: Iterable[int], legend_name: str, known: Iterable[int]) -> str:
     """Error text for codes absent from a legend (``known``: its codes incl. nodata)."""
-    return (
-        f"codes {sorted(int(u) for u in unknown)} are not in legend {legend_name!r} "
+    unknown = sorted(int(u) for u in unknown)
+    text = (
+        f"codes {unknown} are not in legend {legend_name!r} "
         f"(known codes incl. nodata: {sorted(int(k) for k in known)}). Check that the raster is "
         "the product this legend describes, pass the right legend=, or register a legend that "
         "includes these codes (legend_from_csv + register_legend); strict=False only warns."
     )
+    typical = [u for u in unknown if u in TYPICAL_NODATA]
+    if typical:
+        text += (
+            f" {typical[0]} is a typical nodata value: if it marks missing data, the file's "
+            f"nodata value is probably unset. Set it (gdal_edit.py -a_nodata {typical[0]} "
+            f"FILE.tif) or pass nodata={typical[0]} to open_landcover."
+        )
+    return text
 
 
 def report_unknown(

@@ -67,7 +67,22 @@ def _indicator_rows(table: pd.DataFrame, indicator: str) -> pd.DataFrame:
 def _draw_series(ax: Axes, rows: pd.DataFrame, color: str, label: str) -> None:
     obs = rows[rows["kind"] == "observed"]
     proj = rows[rows["kind"] == "projected"]
-    ax.plot(obs["year"], obs["value"], "o-", color=color, lw=2, label=f"{label} 监测值 observed")
+    adjusted = (
+        obs[obs["estimate_basis"] == "adjusted"] if "estimate_basis" in obs else obs.iloc[:0]
+    )
+    if adjusted.empty:
+        ax.plot(obs["year"], obs["value"], "o-", color=color, lw=2,
+                label=f"{label} 监测值 observed")
+    else:  # map counts as the line, error-adjusted estimates with their CI on top
+        ax.plot(obs["year"], obs["map_value"], "o-", color=color, lw=2, alpha=0.45,
+                label=f"{label} 制图统计 map count (unadjusted)")
+        ax.errorbar(
+            adjusted["year"], adjusted["value"],
+            yerr=np.vstack([adjusted["value"] - adjusted["lower"],
+                            adjusted["upper"] - adjusted["value"]]),
+            fmt="D", color=color, ecolor=color, capsize=5, lw=1.5, ms=6,
+            label=f"{label} 误差校正估计 adjusted estimate (95 % CI)",
+        )
     if not proj.empty:
         last = obs.iloc[[-1]] if not obs.empty else proj.iloc[[0]]
         line = pd.concat([last, proj])

@@ -69,6 +69,7 @@ from geo_revival.landcover.legend import Legend, get_legend
 from geo_revival.overlay import _engine as engine
 from geo_revival.provenance import provenance
 from geo_revival.units import add_area_columns
+from geo_revival.zones import check_coordinates
 
 __all__ = [
     "OverlayInputs",
@@ -135,7 +136,8 @@ def class_areas(
         Years to count (default: all).
     coverage : {"centre", "exact"}
         Pixel-centre rule, or fractional pixel coverage: ``pixels`` then counts the pixels
-        the zone touches with a coverage fraction above 0, the added ``coverage_fraction``
+        the zone touches with a coverage fraction above 1e-9 (floating-point noise of
+        edges along pixel boundaries is not coverage), the added ``coverage_fraction``
         column sums their fractions, and areas are weighted by the fractions.
     on_missing : {"raise", "warn"}
         Zones that miss the raster: raise :class:`NoOverlapError`, or warn and leave them out.
@@ -387,7 +389,7 @@ def prepare_overlay(
     if not isinstance(zones, gpd.GeoDataFrame):
         raise SchemaError(f"zones must be a GeoDataFrame, not {type(zones).__name__}")
     if on_missing not in ("raise", "warn"):
-        raise ValueError(f"on_missing must be 'raise' or 'warn', not {on_missing!r}")
+        raise SchemaError(f"on_missing must be 'raise' or 'warn', not {on_missing!r}")
     zones = require_crs(zones, what="zones")
     ids = _zone_ids(zones, zone_id)
     lc = _check_landcover(landcover)
@@ -399,6 +401,12 @@ def prepare_overlay(
     zone_area = _area_m2(geoms, raster_crs)
     inside_area = _area_m2(shapely.intersection(geoms, extent), raster_crs)
     present = shapely.intersects(geoms, extent) & (inside_area > 0)
+    if not present.all():
+        # Coordinates that cannot be in the zones' CRS are the cause, not the location (the
+        # area of use is not checked: small test grids near 0, 0 are legitimate here).
+        check_coordinates(
+            zones[~present], [str(i) for i in ids[~present]], "zones", area_of_use=False
+        )
     if not present.all() and not quiet:
         missing = ", ".join(map(str, ids[~present][:10]))
         msg = (
@@ -553,7 +561,7 @@ def _resolve_pairs(pairs: Pairs, years: tuple[int, ...]) -> list[tuple[int, int]
         elif pairs == "all":
             out = [(a, b) for i, a in enumerate(ordered) for b in ordered[i + 1 :]]
         else:
-            raise ValueError(
+            raise SchemaError(
                 f"pairs must be 'consecutive', 'all' or a list of pairs, not {pairs!r}"
             )
     else:
@@ -574,7 +582,7 @@ def _count(
     setup: OverlayInputs, plan: engine.Plan, coverage: Coverage, progress: bool, client: Any
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     if coverage not in ("centre", "exact"):
-        raise ValueError(f"coverage must be 'centre' or 'exact', not {coverage!r}")
+        raise SchemaError(f"coverage must be 'centre' or 'exact', not {coverage!r}")
     lc = setup.landcover.sel(year=list(setup.years))
     data = engine.as_dask(lc)
     row_edges = np.r_[0, np.cumsum(data.chunks[1])]
@@ -698,6 +706,7 @@ def _provenance(function: str, setup: OverlayInputs, **parameters: Any) -> dict[
         legend=setup.legend.name,
         landcover_source=attrs.get("source"),
         landcover_version=attrs.get("version"),
+        **({"landcover_value_cast": attrs["value_cast"]} if attrs.get("value_cast") else {}),
         simulated=bool(attrs.get("simulated", False)),
         crs=CRS.from_user_input(setup.landcover.rio.crs).to_string(),
     )

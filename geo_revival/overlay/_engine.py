@@ -14,9 +14,10 @@ block size. Class codes of a year pair are combined into one integer key and cou
 
 Exact rule: per-pixel coverage fractions come from exactextract, evaluated against the block's
 grid (an all-zero stand-in raster, so exactextract does no reading). As in exactextract's
-``count`` and ``frac`` operations, ``pixels`` counts the pixels with a coverage fraction above 0
-and ``coverage_fraction`` sums the fractions (one extra, unweighted bincount); areas are
-weighted by the fractions.
+``count`` and ``frac`` operations, ``pixels`` counts the pixels with a coverage fraction above
+:data:`COVERAGE_TOLERANCE` (not 0: an edge running exactly along pixel boundaries gives
+floating-point crumbs of ~1e-13 to the pixels beyond it) and ``coverage_fraction`` sums the
+fractions (one extra, unweighted bincount); areas are weighted by the fractions.
 """
 
 from __future__ import annotations
@@ -47,6 +48,9 @@ from geo_revival.landcover.io import skip_block_code_checks
 
 Coverage = Literal["centre", "exact"]
 
+#: Coverage fractions at or below this are floating-point noise, not coverage: such pixels are
+#: neither counted in ``pixels`` nor weighted (1e-9 of a 30 m pixel is 1e-6 m²).
+COVERAGE_TOLERANCE = 1e-9
 #: Keys (zone x classes) above this many bins are counted by sorting instead of bincount.
 _MAX_BINS = 1 << 22
 #: Block edge (pixels) aimed at when the land cover is not dask-backed: large enough that
@@ -340,7 +344,7 @@ def _coverage_fractions(
         stand_in, features, ["cell_id", "coverage"], output="pandas", include_cols=["i"]
     )
     for i, cells, fraction in zip(table["i"], table["cell_id"], table["coverage"], strict=True):
-        keep = fraction > 0
+        keep = fraction > COVERAGE_TOLERANCE
         if keep.any():
             yield (
                 int(job.zones[i]),

@@ -6,7 +6,10 @@ compares accounting results with the targets.
 
 from __future__ import annotations
 
+from geo_revival.plan._adjusted import read_reference
+from geo_revival.plan._land_indicators import built_up_land_per_gdp, forest_cover_rate
 from geo_revival.plan._progress import (
+    p_target_met,
     progress,
     progress_indicators,
     project_trend,
@@ -16,12 +19,16 @@ from geo_revival.plan._progress import (
 from geo_revival.plan._targets import get_target, plan_targets, zone_catalogue
 
 __all__ = [
+    "built_up_land_per_gdp",
+    "forest_cover_rate",
     "get_target",
+    "p_target_met",
     "plan_targets",
     "progress",
     "progress_indicators",
     "project_trend",
     "rate_trajectory",
+    "read_reference",
     "treated_trajectory",
     "zone_catalogue",
 ]

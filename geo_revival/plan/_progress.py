@@ -13,8 +13,27 @@ Nothing here types a target into code.
   reference is interpolated linearly (``reference_kind="trajectory"``).
 - **Projection**: ordinary least squares line through the yearly values, extrapolated to the
   requested years with a Student-t prediction interval (:func:`project_trend`).
-- **Status**: ``ahead`` / ``on_track`` / ``behind`` when the value is above / within / below the
-  band ``reference ± tolerance``.
+- **Error-adjusted values** (``reference=`` a reference sample, :mod:`geo_revival.plan._adjusted`):
+  for every year the sample covers, ``value`` is the design-based estimate (treated area: the
+  stratified estimator of Olofsson et al. 2014 eqs. 9-11 on the change classes; rates: the
+  combined ratio estimator, Cochran 1977 §6.11 / Stehman 2014 eqs. 26-28) with its SE and 95 %
+  confidence interval (``lower``, ``upper``), and ``map_value`` the map count;
+  ``estimate_basis`` says ``adjusted`` or ``unadjusted map count``.
+- **Projection**: ordinary least squares line through the yearly *map* values, extrapolated to the
+  requested years with a Student-t prediction interval (:func:`project_trend`). When the last
+  observed year is adjusted, the line is shifted by that year's adjustment (estimate − map
+  count, i.e. the map's bias is assumed to stay as it is) and the two uncertainties are added as
+  independent variances: ``SE² = (PI half-width / t)² + SE²_sample``, interval ``± t · SE`` with
+  the trend's ``t(1 − α/2, n_years − 2)``.
+- **p_target_met**: probability that the true value meets the reference (``≥ reference``)
+  given the estimate and its SE: ``F((value − reference) / SE)``, ``F`` the standard normal, or
+  Student's t with ``n − H`` df (sample) / ``n_years − 2`` df (projection) below 30 df. NaN for
+  unadjusted map counts (a map count has no error model).
+- **Status**: for adjusted values from the interval: ``ahead`` / ``behind`` when the whole
+  interval lies above / below the band ``reference ± tolerance``, ``on_track`` when it lies in
+  the band, ``undetermined`` when it straddles an edge of the band. For unadjusted map counts
+  from the point value: ``ahead`` / ``on_track`` / ``behind`` when it is above / within / below
+  the band.
 
 Examples
 --------
@@ -35,11 +54,13 @@ import pandas as pd
 from scipy import stats
 
 from geo_revival.exceptions import PlanLookupError, ProgressWarning, SchemaError
+from geo_revival.plan._adjusted import ReferenceInput, adjusted_estimates, read_reference
 from geo_revival.plan._targets import plan_targets, zone_catalogue
 from geo_revival.provenance import provenance
 from geo_revival.restoration import aggregate_zones, reclaimed_area, restoration_rate
 
 __all__ = [
+    "p_target_met",
     "progress",
     "progress_indicators",
     "project_trend",
@@ -232,11 +253,33 @@ def _projection(
     )
 
 
-def _status(value: np.ndarray, reference: np.ndarray, tolerance: np.ndarray) -> list[Any]:
+ADJUSTED = "adjusted"
+UNADJUSTED = "unadjusted map count"
+
+
+def _status(
+    value: np.ndarray,
+    reference: np.ndarray,
+    tolerance: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    use_interval: np.ndarray,
+) -> list[Any]:
     out: list[Any] = []
-    for v, r, t in zip(value, reference, tolerance, strict=True):
+    for v, r, t, lo, hi, ci in zip(
+        value, reference, tolerance, lower, upper, use_interval, strict=True
+    ):
         if np.isnan(v) or np.isnan(r):
             out.append(pd.NA)
+        elif ci and not (np.isnan(lo) or np.isnan(hi)):
+            if lo > r + t:
+                out.append("ahead")
+            elif hi < r - t:
+                out.append("behind")
+            elif lo >= r - t and hi <= r + t:
+                out.append("on_track")
+            else:
+                out.append("undetermined")
         elif v > r + t:
             out.append("ahead")
         elif v < r - t:
@@ -246,15 +289,51 @@ def _status(value: np.ndarray, reference: np.ndarray, tolerance: np.ndarray) -> 
     return out
 
 
+def p_target_met(
+    value: np.ndarray | float,
+    reference: np.ndarray | float,
+    se: np.ndarray | float,
+    df: np.ndarray | float,
+) -> np.ndarray:
+    """Probability that the true value is at least ``reference``, given estimate and SE.
+
+    ``F((value − reference) / SE)`` with ``F`` Student's t (``df`` degrees of freedom) below
+    30 df, else the standard normal; 1 or 0 when ``SE = 0``; NaN without SE or reference.
+
+    Examples
+    --------
+    >>> p_target_met(0.76, 0.76, 0.01, 1000).round(3).tolist()
+    [0.5]
+    >>> p_target_met(31510.0, 33900.0, 1200.0, 500).round(3).tolist()  # 2 SE short
+    [0.023]
+    """
+    v, r, s, d = np.broadcast_arrays(*(np.atleast_1d(np.asarray(a, float)) for a in
+                                       (value, reference, se, df)))
+    out = np.full(v.shape, np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = (v - r) / s
+    ok = np.isfinite(v) & np.isfinite(r) & np.isfinite(s) & (s > 0)
+    small = ok & (d < 30)
+    out[small] = stats.t.cdf(z[small], d[small])
+    out[ok & ~small] = stats.norm.cdf(z[ok & ~small])
+    exact = np.isfinite(v) & np.isfinite(r) & (s == 0)
+    out[exact] = (v[exact] >= r[exact]).astype(float)
+    return out
+
+
 _COLUMNS = [
     "indicator_id",
     "name_zh",
     "name_en",
     "year",
     "kind",
+    "estimate_basis",
     "value",
     "lower",
     "upper",
+    "se",
+    "map_value",
+    "n_sample",
     "unit",
     "reference",
     "reference_kind",
@@ -262,10 +341,85 @@ _COLUMNS = [
     "margin_mu",
     "margin_pp",
     "tolerance",
+    "p_target_met",
     "status",
     "zone_ids",
     "note",
 ]
+
+
+def _observed_rows(
+    observed: pd.Series, members: list[str], is_area: bool, base: int
+) -> pd.DataFrame:
+    """Map counts of one indicator as observed rows, marked unadjusted."""
+    years = observed.index.astype(int)
+    basis = np.where(is_area & (years == base), "baseline (0 by definition)", UNADJUSTED)
+    return pd.DataFrame(
+        {
+            "year": years,
+            "kind": "observed",
+            "estimate_basis": basis,
+            "value": observed.to_numpy(float),
+            "lower": np.nan,
+            "upper": np.nan,
+            "se": np.nan,
+            "df": np.nan,
+            "map_value": observed.to_numpy(float),
+            "n_sample": pd.array([pd.NA] * len(observed), dtype="Int64"),
+            "note": f"{len(members)} zone(s)",
+        }
+    )
+
+
+def _apply_adjusted(rows: pd.DataFrame, adjusted: pd.DataFrame, ind: str) -> pd.DataFrame:
+    """Replace map counts by the estimates of the years the reference sample covers."""
+    rows = rows.copy()
+    for adj in adjusted.to_dict("records"):
+        at = rows.index[rows["year"] == adj["year"]]
+        if len(at) == 0:
+            warnings.warn(
+                f"{ind}: the reference sample covers {adj['year']}, which the accounting does "
+                "not; those units are not used.",
+                ProgressWarning,
+                stacklevel=3,
+            )
+            continue
+        rows.loc[at, "note"] = rows.loc[at, "note"] + "; " + str(adj["note"])
+        if pd.isna(adj["value"]):
+            continue
+        for col in ("value", "se", "lower", "upper", "df"):
+            rows.loc[at, col] = float(adj[col])
+        rows.loc[at, "n_sample"] = int(adj["n_sample"])
+        rows.loc[at, "estimate_basis"] = ADJUSTED
+    return rows
+
+
+def _projection_rows(rows: pd.DataFrame, ahead: list[int], confidence: float) -> pd.DataFrame:
+    """Trend of the map values; shifted to the adjusted level of the last year when there is one.
+
+    The shift assumes the map's bias stays as measured in the last sampled year; the trend's
+    prediction variance and the sampling variance of that level are added (independent).
+    """
+    proj = project_trend(
+        rows["year"].to_numpy(int), rows["map_value"].to_numpy(float), ahead, confidence=confidence
+    )
+    n_years = int(proj["n_years"].iloc[0])
+    proj = proj.drop(columns="n_years").assign(
+        kind="projected", estimate_basis=UNADJUSTED, se=np.nan, df=np.nan,
+        map_value=proj["value"], n_sample=pd.array([pd.NA] * len(proj), dtype="Int64"),
+    )
+    last = rows.sort_values("year").iloc[-1]
+    if last["estimate_basis"] != ADJUSTED or n_years < 3:
+        return proj
+    q = float(stats.t.ppf(0.5 + confidence / 2, n_years - 2))
+    se = np.sqrt(((proj["upper"] - proj["value"]) / q) ** 2 + float(last["se"]) ** 2)
+    value = proj["value"] + float(last["value"]) - float(last["map_value"])
+    return proj.assign(
+        value=value, lower=value - q * se, upper=value + q * se, se=se, df=n_years - 2,
+        estimate_basis=f"{ADJUSTED} level + map trend",
+        note=proj["note"] + f"; level adjusted by the {int(last['year'])} reference sample "
+        "(trend and sampling variances added)",
+    )
 
 
 def _compare(
@@ -299,7 +453,12 @@ def _compare(
         margin_mu=margin if is_area else np.nan,
         margin_pp=np.nan if is_area else margin * 100,
         tolerance=np.where(np.isnan(ref), np.nan, tol),
-        status=_status(out["value"].to_numpy(float), ref, tol),
+        p_target_met=p_target_met(out["value"], ref, out["se"], out["df"]),
+        status=_status(
+            out["value"].to_numpy(float), ref, tol, out["lower"].to_numpy(float),
+            out["upper"].to_numpy(float),
+            out["estimate_basis"].str.startswith(ADJUSTED).to_numpy(bool),
+        ),
         zone_ids=";".join(members),
     )
     return out[_COLUMNS]
@@ -353,6 +512,7 @@ def progress(
     projection_years: Iterable[int] = (2025, 2027),
     confidence: float = 0.95,
     tolerances: Mapping[str, float] | None = None,
+    reference: ReferenceInput | None = None,
 ) -> pd.DataFrame:
     """Compare measured treated area and restoration rates with the plan targets.
 
@@ -385,15 +545,26 @@ def progress(
     tolerances
         ``{indicator_id: half-width}`` in the indicator's unit (mu or fraction), replacing the
         shipped relative/absolute bands.
+    reference
+        A reference sample (table or filled-in response sheet path, see
+        :func:`geo_revival.estimation.design_reference_sample`): the years it covers get
+        error-adjusted values with SE and confidence interval (coverage ``confidence``), the
+        others stay map counts. ``None``: every value is an unadjusted map count.
 
     Returns
     -------
     pandas.DataFrame
         One row per indicator, year and ``kind`` (``observed`` / ``projected``):
-        ``indicator_id, name_zh, name_en, year, kind, value, lower, upper, unit, reference,
-        reference_kind, margin, margin_mu, margin_pp, tolerance, status, zone_ids, note``.
+        ``indicator_id, name_zh, name_en, year, kind, estimate_basis, value, lower, upper, se,
+        map_value, n_sample, unit, reference, reference_kind, margin, margin_mu, margin_pp,
+        tolerance, p_target_met, status, zone_ids, note``. ``value`` is the figure the status
+        uses: the error-adjusted estimate where ``estimate_basis`` is ``adjusted`` (projections:
+        ``adjusted level + map trend``), else the map count (``unadjusted map count``);
+        ``map_value`` is always the map count; ``lower``/``upper`` the confidence (observed) or
+        prediction (projected) interval; ``se`` its standard error.
         ``margin = value - reference``; ``margin_mu`` for areas, ``margin_pp`` (percentage points)
-        for rates; ``status`` is ``ahead``, ``on_track``, ``behind`` or NA (no reference).
+        for rates; ``status`` is ``ahead``, ``on_track``, ``behind``, ``undetermined`` (adjusted
+        values whose interval straddles an edge of the band) or NA (no reference).
 
     Warns
     -----
@@ -411,8 +582,8 @@ def progress(
     >>> status = restoration_status(pd.concat([areas, damaged]), planned_use="forest")
     >>> zones = pd.DataFrame({"zone_id": ["mine"], "category": ["industrial_mining_zone"]})
     >>> p = progress(status, None, zones, indicators=["legacy_mine_restoration_rate"])
-    >>> p.loc[p["year"] == 2022, ["value", "reference", "status"]].values.tolist()
-    [[0.3125, 0.39, 'behind']]
+    >>> p.loc[p["year"] == 2022, ["value", "reference", "status", "estimate_basis"]].values.tolist()
+    [[0.3125, 0.39, 'behind', 'unadjusted map count']]
     """
     _check_classified(status, "state", "restoration_status", "status")
     if transitions is not None:
@@ -430,6 +601,7 @@ def progress(
         table = table[table["indicator_id"].isin(indicators)]
     catalogue = zone_catalogue()
     targets = plan_targets()  # read once for every indicator
+    sample = read_reference(reference) if reference is not None else None
     parts = []
     for spec in table.to_dict("records"):
         ind = str(spec["indicator_id"])
@@ -460,11 +632,13 @@ def progress(
             continue
         is_area = spec["measure"] == "treated_area"
         plan_rows = _plan_rows(ind, targets)
-        reference = _treated_trajectory(plan_rows) if is_area else _rate_trajectory(plan_rows)
+        reference_values = (
+            _treated_trajectory(plan_rows) if is_area else _rate_trajectory(plan_rows)
+        )
         if base_year is not None:
             base = base_year
         elif is_area:  # the year before the target period
-            base = int(reference["year"].iloc[0])
+            base = int(reference_values["year"].iloc[0])
         elif transitions is not None:  # a "baseline" rate counts from the first transition year
             base = int(transitions["from_year"].min())
         else:  # "state" rates do not use a base year
@@ -478,23 +652,20 @@ def progress(
             rate_definition,
             treated,
         )
-        rows = pd.DataFrame(
-            {
-                "year": observed.index.astype(int),
-                "kind": "observed",
-                "value": observed.to_numpy(float),
-                "lower": np.nan,
-                "upper": np.nan,
-                "note": f"{len(members)} zone(s)",
-            }
-        )
+        rows = _observed_rows(observed, members, is_area, base)
+        if sample is not None:
+            adjusted = adjusted_estimates(
+                sample, {ind: (str(spec["measure"]), members)}, base_year={ind: base},
+                treated=treated, rate_definition=rate_definition, confidence=confidence,
+            )
+            rows = _apply_adjusted(rows, adjusted, ind)
         ahead = [y for y in projection_years if y > rows["year"].max()]
         if ahead:
-            proj = project_trend(rows["year"], rows["value"], ahead, confidence=confidence)
+            proj = _projection_rows(rows, ahead, confidence)
             bounds = (0.0, 1.0) if not is_area else (0.0, np.inf)
             proj[["value", "lower", "upper"]] = proj[["value", "lower", "upper"]].clip(*bounds)
-            rows = pd.concat([rows, proj.drop(columns="n_years").assign(kind="projected")])
-        parts.append(_compare(rows, reference, spec, tolerances, members, plan_rows.iloc[0]))
+            rows = pd.concat([rows, proj])
+        parts.append(_compare(rows, reference_values, spec, tolerances, members, plan_rows.iloc[0]))
     out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=_COLUMNS)
     out.attrs["provenance"] = provenance(
         "progress",
@@ -506,6 +677,10 @@ def progress(
             "projection_years": list(projection_years),
             "confidence": confidence,
             "tolerances": dict(tolerances or {}),
+            "reference": None if sample is None else {
+                "n": len(sample), "years": sorted(int(y) for y in sample["to_year"].unique()),
+                "source": reference if isinstance(reference, (str, Path)) else "table",
+            },
         },
         inputs=[_INDICATORS],
         legend=status.attrs.get("provenance", {}).get("legend"),

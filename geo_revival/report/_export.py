@@ -145,7 +145,7 @@ def to_csv(
     if header == "bilingual":
         table = table.rename(columns={c: column_header(str(c)) for c in table.columns})
     elif header != "names":
-        raise ValueError(f"header must be 'bilingual' or 'names', not {header!r}")
+        raise SchemaError(f"header must be 'bilingual' or 'names', not {header!r}")
     table.to_csv(out, index=False, encoding="utf-8-sig")
     return out
 
@@ -218,7 +218,7 @@ def to_xlsx(
     from openpyxl.utils import get_column_letter
 
     if not tables:
-        raise ValueError("no tables to write")
+        raise SchemaError("no tables to write: pass a {sheet name: DataFrame} mapping")
     out = _target(path, force)
     taken: set[str] = set()
     columns_rows: list[dict[str, Any]] = []

@@ -26,12 +26,22 @@ _STATUS_TEXT = {
     "ahead": "超前 ahead",
     "on_track": "符合进度 on track",
     "behind": "滞后 behind",
+    "undetermined": "不确定 undetermined (CI straddles the band)",
 }
+_BASIS_TEXT = {
+    "adjusted": "误差校正估计 adjusted estimate",
+    "adjusted level + map trend": "校正水平+制图趋势 adjusted level + map trend",
+    "unadjusted map count": "未校正制图统计 unadjusted map count",
+}
+#: Verdict columns and their bilingual headers (HTML and PDF).
 _COLUMNS = {
     "indicator": "指标 Indicator",
     "year": "年份 Year",
     "kind": "类型 Kind",
-    "value": "数值 Value",
+    "value": "结论所用数值 Value used (95 % CI / PI)",
+    "basis": "依据 Basis",
+    "map_count": "制图统计 Map count",
+    "p_target_met": "达标概率 P(target met)",
     "reference": "规划参照 Plan reference",
     "status": "状态 Status",
 }
@@ -50,16 +60,18 @@ def _fmt(value: Any, unit: str) -> str:
 def verdict_table(progress_table: pd.DataFrame, year: int) -> pd.DataFrame:
     """Select the rows of a progress table a reader needs: the report year and projections.
 
-    Returns one row per indicator and year with formatted ``value`` (and interval),
-    ``reference`` and ``status`` texts in Chinese and English.
+    Returns one row per indicator and year with formatted ``value`` (and interval) — the
+    figure the status uses —, ``basis`` (adjusted estimate or unadjusted map count),
+    ``map_count``, ``p_target_met``, ``reference`` and ``status`` texts in Chinese and English.
 
     Examples
     --------
     >>> t = pd.DataFrame({"indicator_id": ["r"], "name_zh": ["率"], "name_en": ["Rate"],
     ...     "year": [2024], "kind": ["observed"], "value": [0.74], "unit": ["fraction"],
     ...     "reference": [0.752], "reference_kind": ["actual"], "status": ["behind"]})
-    >>> [str(v) for v in verdict_table(t, 2024).iloc[0]]
-    ['率 Rate', '2024', '监测 observed', '74.0 %', '75.2 % (actual)', '滞后 behind']
+    >>> row = verdict_table(t, 2024).iloc[0]
+    >>> row["value"], row["map_count"], row["reference"], row["status"]
+    ('74.0 %', '–', '75.2 % (actual)', '滞后 behind')
     """
     t = progress_table
     out: list[dict[str, Any]] = []
@@ -84,6 +96,13 @@ def verdict_table(progress_table: pd.DataFrame, year: int) -> pd.DataFrame:
                 "year": int(p["year"]),
                 "kind": "监测 observed" if p["kind"] == "observed" else "外推 projected (95 % PI)",
                 "value": value,
+                "basis": _BASIS_TEXT.get(
+                    str(p.get("estimate_basis")), str(p.get("estimate_basis", "–"))
+                ),
+                "map_count": _fmt(p.get("map_value"), p["unit"]),
+                "p_target_met": "–"
+                if pd.isna(p.get("p_target_met"))
+                else f"{float(p['p_target_met']):.2f}",
                 "reference": _fmt(p["reference"], p["unit"])
                 + (f" ({p['reference_kind']})" if pd.notna(p.get("reference_kind")) else ""),
                 "status": _STATUS_TEXT.get(str(p["status"]), "无参照 no reference"),
@@ -149,6 +168,7 @@ def summary_html(
     notes: list[str],
     folder: Path,
     links: dict[str, str],
+    basis_note: str = "",
 ) -> str:
     """Return the report's ``index.html``: verdict, links, figures, sources, provenance."""
     from geo_revival.mapping.fonts import cjk_webfont_css
@@ -193,7 +213,7 @@ def summary_html(
 {table}
 <p class='small'>Status compares the value with the plan reference ± the tolerance band of
 <code>progress_indicators.csv</code>; projections are OLS trends with 95 % prediction intervals.
-Each chart names the zones it sums (numbers as on the map).</p>
+{esc(basis_note)} Each chart names the zones it sums (numbers as on the map).</p>
 <p>{link_html}</p>
 {imgs}
 <h2>数据来源 Data sources</h2><ul>{source_items}</ul>
@@ -250,20 +270,22 @@ def _verdict_axes(fig: Figure, verdict: pd.DataFrame, zones: pd.DataFrame, top: 
             bbox={"boxstyle": "square,pad=0.4", "fc": "#fff4d6", "ec": "none"},
         )
         return top - 6 - 3.2 * why.count("\n")
-    height = 5.0 + 5.2 * len(verdict)
+    height = 7.0 + 5.4 * len(verdict)
     ax = fig.add_axes(_box(_M, top - height, _W - 2 * _M, height))
     ax.set_axis_off()
     cells = [
         [
-            str(v).replace(" ", "\n", 1) if k in ("indicator", "kind") else str(v)
+            str(v).replace(" ", "\n", 1)
+            if k in ("indicator", "kind", "basis", "status")
+            else str(v)
             for k, v in row.items()
         ]
         for _, row in verdict.iterrows()
     ]
     table = ax.table(
         cellText=cells,
-        colLabels=list(_COLUMNS.values()),
-        colWidths=[0.36, 0.06, 0.11, 0.2, 0.15, 0.12],
+        colLabels=[h.replace(" ", "\n", 1) for h in _COLUMNS.values()],
+        colWidths=[0.25, 0.05, 0.08, 0.16, 0.1, 0.09, 0.07, 0.1, 0.1],
         cellLoc="left",
         bbox=Bbox.from_bounds(0, 0, 1, 1),
     )
@@ -433,8 +455,12 @@ def _charts(
             ("rate", lambda ax: rate_chart(progress, simulated=simulated, zones=zones, ax=ax))
         )
     if not slots:  # no plan indicator: the zones' own rates instead
-        slots.append(("zones", lambda ax: zone_bar_chart(
-            rates, zones, year=year, simulated=simulated, ax=ax)))
+        slots.append(
+            (
+                "zones",
+                lambda ax: zone_bar_chart(rates, zones, year=year, simulated=simulated, ax=ax),
+            )
+        )
     height = top - 50
     for i, (kind, draw) in enumerate(slots):
         if kind == "zones":  # bar labels (zone names) need the left third of the page

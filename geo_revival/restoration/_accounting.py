@@ -252,10 +252,40 @@ def _provenance(
     )
 
 
+def _check_amounts(table: pd.DataFrame, by: str) -> None:
+    """Refuse negative or missing areas/pixels: they would give rates above 1 or count as 0."""
+    for column in ("area_m2", "pixels", "coverage_fraction"):
+        if column not in table.columns:
+            continue
+        values = pd.to_numeric(table[column], errors="coerce").to_numpy(float)
+        for problem, bad in (("NaN or infinite", ~np.isfinite(values)), ("negative", values < 0)):
+            if bad.any():
+                rows = table.loc[bad, [c for c in (by, "year", "from_year") if c in table]]
+                raise SchemaError(
+                    f"{int(bad.sum())} row(s) of the table have {problem} {column} (first: "
+                    f"{rows.head(3).to_dict('records')}). Areas and pixel counts must be finite "
+                    "and >= 0: a negative area makes rates exceed 1 and a NaN one would be "
+                    "counted as 0. Fix or drop these rows (overlay tables never hold them)."
+                )
+
+
+def _check_rates(rates: pd.Series) -> None:
+    """Guard: a rate is a share of an area, so it lies in [0, 1] (or is NaN: no denominator)."""
+    values = rates.to_numpy(float)
+    bad = ~np.isnan(values) & ((values < 0) | (values > 1 + 1e-12))
+    if bad.any():
+        raise SchemaError(
+            f"restoration rates {values[bad][:5].tolist()} lie outside [0, 1], which is "
+            "impossible for a share of an area: the input table is inconsistent (e.g. flows "
+            "that do not add up to the areas). Rebuild it with geo_revival.overlay."
+        )
+
+
 def _classified(
     table: pd.DataFrame, rules: Rules | None, planned_use: PlannedUse, by: str
 ) -> tuple[pd.DataFrame, RuleSet | None]:
     """Return ``table`` with states, classifying it unless it already carries them."""
+    _check_amounts(table, by)
     if "state" in table.columns or "from_state" in table.columns:
         if rules is not None or planned_use is not None:
             raise SchemaError(
@@ -518,13 +548,14 @@ def restoration_rate(
         denominator = out["baseline_damaged_area_m2"] + out["newly_damaged_area_m2"]
         columns = ("reclaimed", "baseline_damaged", "newly_damaged")
     else:
-        raise ValueError(f"unknown rate definition {definition!r}; use 'state' or 'baseline'.")
+        raise SchemaError(f"unknown rate definition {definition!r}; use 'state' or 'baseline'.")
     keys = [c for c in out.columns if not str(c).endswith("_area_m2")]
     for name in columns:
         out = add_area_columns(out, f"{name}_area_m2", prefix=f"{name}_area")
     with np.errstate(invalid="ignore", divide="ignore"):
         rate = numerator.to_numpy(float) / denominator.to_numpy(float)
     out["restoration_rate"] = np.where(denominator.to_numpy(float) > 0, rate, np.nan)
+    _check_rates(out["restoration_rate"])
     areas = [f"{name}_area_{unit}" for name in columns for unit in ("m2", "ha", "mu")]
     out = out[[*keys, *areas, "restoration_rate"]]
     out.columns.name = None

@@ -266,7 +266,7 @@ def _check_states(states: xr.DataArray, years: tuple[int, int]) -> None:
     if absent:
         raise SchemaError(f"years {absent} are not in the state map (years: {available}).")
     if years[0] >= years[1]:
-        raise ValueError(f"start ({years[0]}) must be before end ({years[1]}).")
+        raise SchemaError(f"start ({years[0]}) must be before end ({years[1]}).")
 
 
 def change_classes(states: xr.DataArray, start: int, end: int) -> xr.DataArray:

@@ -8,5 +8,13 @@ from __future__ import annotations
 
 from geo_revival.zones._boundaries import DISTRICTS_FILE, load_districts
 from geo_revival.zones._load import PLANNED_USES, ZONE_CATEGORIES, load_zones
+from geo_revival.zones._plausible import check_coordinates
 
-__all__ = ["DISTRICTS_FILE", "PLANNED_USES", "ZONE_CATEGORIES", "load_districts", "load_zones"]
+__all__ = [
+    "DISTRICTS_FILE",
+    "PLANNED_USES",
+    "ZONE_CATEGORIES",
+    "check_coordinates",
+    "load_districts",
+    "load_zones",
+]

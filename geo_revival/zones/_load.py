@@ -53,6 +53,7 @@ from geo_revival.exceptions import (
 )
 from geo_revival.provenance import provenance
 from geo_revival.units import to_mu
+from geo_revival.zones._plausible import check_coordinates
 
 __all__ = ["PLANNED_USES", "ZONE_CATEGORIES", "load_zones"]
 
@@ -103,6 +104,24 @@ def _read(path: Path, layer: str | int | None) -> gpd.GeoDataFrame:
         ) from exc
 
 
+def _require_geometry(data: Any) -> None:
+    if not isinstance(data, gpd.GeoDataFrame):
+        raise SchemaError("The zone source has no geometry column.")
+    name = data._geometry_column_name
+    if name is None or name not in data.columns:
+        geo = [str(c) for c in data.columns if isinstance(data[c].dtype, gpd.array.GeometryDtype)]
+        hint = (
+            f"it has geometry column(s) {geo}: pick one with gdf.set_geometry({geo[0]!r})"
+            if geo
+            else "it has no geometry column at all; build it with gpd.GeoDataFrame(..., "
+            "geometry=...)"
+        )
+        raise SchemaError(
+            f"The zones GeoDataFrame has no active geometry column "
+            f"({'none set' if name is None else f'{name!r} was dropped or renamed'}); {hint}."
+        )
+
+
 def _declared_coords(crs: CRS | None, path: Path | None) -> str | None:
     """GCJ-02/BD-09 declared by the layer's CRS name or by its file name, if any."""
     texts = [crs.name] if crs is not None else []
@@ -124,14 +143,16 @@ def _resolve_coords(
         raise MissingCRSError(
             f"The zones ({where}) look like {declared.upper()} web-map coordinates (from the "
             f"CRS or file name) but coords= was not given. Pass coords='{declared}' to convert "
-            "them to WGS84, or coords='wgs84' if they are true WGS84."
+            "them to WGS84, or coords='wgs84' if they are true WGS84 (on the command line: "
+            f"--coords {declared} or --coords wgs84)."
         )
     if declared is not None and coords not in (None, declared) and layer_crs is not None and (
         _NAME_HINTS[declared].search(layer_crs.name)
     ):
         raise CRSMismatchError(
             f"The zones' CRS {layer_crs.name!r} declares {declared.upper()} but coords={coords!r} "
-            f"was given. Pass coords='{declared}' (or fix the file's CRS)."
+            f"was given. Pass coords='{declared}' (command line: --coords {declared}) or fix the "
+            "file's CRS."
         )
     if coords in ("gcj02", "bd09"):
         if crs is not None and not CRS.from_user_input(crs).is_geographic:
@@ -147,7 +168,8 @@ def _resolve_coords(
                 "The zones are lon/lat inside China and coords= was not given. Data from AMap/"
                 "Tencent (GCJ-02) or Baidu (BD-09) are offset by hundreds of metres from WGS84: "
                 "pass coords='gcj02' or coords='bd09' to convert them, or coords='wgs84' to "
-                "confirm true WGS84 (this silences the warning).",
+                "confirm true WGS84 (this silences the warning); on the command line --coords "
+                "gcj02, --coords bd09 or --coords wgs84.",
                 UndeclaredCoordsWarning,
                 stacklevel=3,
             )
@@ -310,8 +332,11 @@ def load_zones(
     Raises
     ------
     ReadError, SchemaError, InvalidGeometryError, MissingCRSError, CRSMismatchError
-        Unreadable file; missing/duplicate ids, unknown categories or planned uses; empty or
-        non-polygonal geometry; no CRS; conflicting coordinate declarations.
+        Unreadable file; missing/duplicate ids, unknown categories or planned uses, no active
+        geometry column; empty or non-polygonal geometry; no CRS; conflicting coordinate
+        declarations; coordinates that cannot be in the declared CRS (metres labelled
+        EPSG:4326, swapped lon/lat, NaN/infinite values, far outside the CRS's area of use: the
+        message says what the values look like).
 
     Warns
     -----
@@ -340,8 +365,7 @@ def load_zones(
         raise SchemaError(
             f"load_zones needs a file path or a GeoDataFrame, not {type(source).__name__}."
         )
-    if not isinstance(data, gpd.GeoDataFrame) or data.geometry.name not in data.columns:
-        raise SchemaError("The zone source has no geometry column.")
+    _require_geometry(data)
     if data.empty:
         raise SchemaError("The zone layer has no features.")
 
@@ -353,6 +377,7 @@ def load_zones(
     data = _resolve_coords(data, crs, key, path)
 
     ids = data[id_column].astype(str)
+    check_coordinates(data, ids.tolist(), f"file {path.name}" if path else "GeoDataFrame")
     geoms, repaired = _check_and_repair(data, ids)
 
     out = data.drop(columns=[id_column, category_column], errors="ignore")

@@ -149,7 +149,9 @@ def test_provenance(report: Path, repo_root: Path) -> None:
     assert prov["rule_set"]["name"] == "default" and len(prov["rule_set"]["sha256"]) == 64
     assert prov["parameters"]["year"] == 2025
     inputs = prov["inputs"]
-    assert len(inputs) == 8  # zones and projects GeoPackages + six yearly rasters
+    # zones and projects GeoPackages + six yearly rasters + the simulated reference sample
+    assert len(inputs) == 9
+    assert any(p.endswith("xuzhou_reference_2025_simulated.csv") for p in inputs)
     for path, digest in inputs.items():
         assert hashlib.sha256(Path(path).read_bytes()).hexdigest() == digest
     assert any(p.endswith("xuzhou_zones_simulated.gpkg") for p in inputs)
@@ -309,3 +311,40 @@ def test_failed_forced_rebuild_keeps_the_old_report(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert (out / "index.html").read_text(encoding="utf-8") == "old report"
     assert [p.name for p in tmp_path.iterdir()] == ["report"]
+
+
+@pytest.mark.slow
+def test_verdict_shows_adjusted_estimates_that_cover_the_truth(report: Path) -> None:
+    """Demo default: the shipped SIMULATED reference sample adjusts every target indicator."""
+    import warnings
+
+    from geo_revival.demo import load_xuzhou
+    from geo_revival.exceptions import ProgressWarning
+    from geo_revival.plan import progress
+    from geo_revival.restoration import account
+
+    html = (report / "index.html").read_text(encoding="utf-8")
+    for text in ("误差校正估计 adjusted estimate", "制图统计 Map count", "p_target_met",
+                 "verdict uses the error-adjusted estimate"):
+        assert text in html, text
+    from geo_revival.report import column_header
+
+    table = pd.read_csv(report / "tables" / "progress_simulated.csv", encoding="utf-8-sig")
+    names = ["indicator_id", "year", "kind", "estimate_basis", "value", "lower", "upper",
+             "map_value", "p_target_met"]
+    table = table.rename(columns={column_header(c): c for c in names})
+    rows = table[(table["year"] == 2025) & (table["kind"] == "observed")]
+    assert len(rows) == 4 and (rows["estimate_basis"] == "adjusted").all()
+    assert rows["p_target_met"].between(0, 1).all()
+    assert (rows["value"] != rows["map_value"]).all()
+    demo = load_xuzhou()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ProgressWarning)
+        on_truth = account(demo.zones, demo.truth, projects=demo.projects)
+        truth = progress(on_truth.status, on_truth.state_transitions, demo.zones)
+    truth = truth[(truth["year"] == 2025) & (truth["kind"] == "observed")]
+    known = truth.set_index("indicator_id")["value"]
+    for row in rows.itertuples():
+        assert row.lower <= known[row.indicator_id] <= row.upper, row.indicator_id
+    layers = {name for name, _ in pyogrio.list_layers(report / "zones_results_simulated.gpkg")}
+    assert {"progress_verdict", "reference_sample"} <= layers

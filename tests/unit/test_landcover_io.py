@@ -13,7 +13,6 @@ import geopandas as gpd
 import numpy as np
 import pytest
 import rasterio
-import rioxarray._io as rio_io
 import xarray as xr
 from affine import Affine
 from hypothesis import given, settings
@@ -34,6 +33,7 @@ from geo_revival.exceptions import (
     UnknownCodeWarning,
 )
 from geo_revival.landcover._grid import Grid, intersection_windows
+from geo_revival.landcover._read import BlockReader
 from geo_revival.landcover._sources import version_from_name, year_from_name
 from geo_revival.landcover.io import (
     check_codes,
@@ -85,15 +85,16 @@ def codes(shape: tuple[int, int], seed: int = 0, values: tuple[int, ...] = tuple
 
 @pytest.fixture
 def reads(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[tuple[int, int], ...]]]:
-    """Record every window rioxarray reads from a file."""
+    """Record every window (row and column ranges) read from a file."""
     log: list[tuple[tuple[int, int], ...]] = []
-    original = rio_io.RasterioArrayWrapper._getitem
+    original = BlockReader.__getitem__
 
-    def spy(self: Any, key: Any) -> Any:
-        log.append(self._get_indexer(key)[1])
+    def spy(self: BlockReader, key: Any) -> Any:
+        spans = [k.indices(n)[:2] for k, n in zip(key, self.shape, strict=True)]
+        log.append(tuple(spans))
         return original(self, key)
 
-    monkeypatch.setattr(rio_io.RasterioArrayWrapper, "_getitem", spy)
+    monkeypatch.setattr(BlockReader, "__getitem__", spy)
     yield log
 
 
@@ -245,9 +246,25 @@ def test_crs_replaces_a_declared_crs(tmp_path: Path) -> None:
     assert open_landcover(p, legend="clcd", crs="EPSG:4490").rio.crs == "EPSG:4490"
 
 
-def test_float_raster_refused(tmp_path: Path) -> None:
-    p = make_tif(tmp_path / "lc_2020.tif", codes((3, 3)).astype("float32"))
-    with pytest.raises(SchemaError, match="float32 values, but legend 'clcd' is categorical"):
+def test_float_raster_of_whole_codes_read_as_integers(tmp_path: Path) -> None:
+    # What many GIS exports produce: float32 class codes with NaN as nodata.
+    ints = codes((4, 5), values=(1, 2, 5))
+    floats = ints.astype("float32")
+    floats[0, :2] = np.nan
+    p = make_tif(tmp_path / "lc_2020.tif", floats, nodata=float("nan"))
+    da = open_landcover(p, legend="clcd")
+    expected = ints.copy()
+    expected[0, :2] = 0  # clcd's nodata code
+    assert da.dtype == np.uint8 and da.rio.nodata == 0
+    np.testing.assert_array_equal(da.isel(year=0).values, expected)
+    assert da.attrs["value_cast"] == ["float32 values cast to uint8 (NaN -> 0)"]
+
+
+def test_float_raster_with_fractions_refused(tmp_path: Path) -> None:
+    floats = codes((3, 3)).astype("float32")
+    floats[1, 1] = 2.5
+    p = make_tif(tmp_path / "lc_2020.tif", floats)
+    with pytest.raises(SchemaError, match=r"non-integral values such as \[2.5\]"):
         open_landcover(p, legend="clcd")
 
 
