@@ -47,6 +47,9 @@ _ROW_UNIT_COLUMNS = (
     *("value", "lower", "upper", "reference", "tolerance", "map_value", "se"),
     *("estimate", "ci_low", "ci_high"),
 )
+#: Decimals of unitless quantities that have a natural precision (coordinates: ~0.1 m,
+#: probabilities: 0.1 percentage point); other unitless floats keep 6 significant digits.
+_COLUMN_DECIMALS = {"lon": 6, "lat": 6, "x": 2, "y": 2, "p_target_met": 3}
 #: Row unit names (``unit`` column) -> unit keys of :data:`DECIMALS`.
 _ROW_UNITS = {"mu": "mu", "ha": "ha", "m2": "m2", "km2": "km2", "fraction": "rate", "rate": "rate"}
 
@@ -85,6 +88,8 @@ def output_decimals(column: str, row_unit: str | None = None) -> int | None:
     >>> output_decimals("value", "fraction"), output_decimals("year")
     (4, None)
     """
+    if column in _COLUMN_DECIMALS:
+        return _COLUMN_DECIMALS[column]
     unit = column_unit(column)
     if unit is None and column in _ROW_UNIT_COLUMNS and row_unit is not None:
         unit = _ROW_UNITS.get(str(row_unit))

@@ -8,7 +8,8 @@
 
 Both round measured quantities at output (:func:`round_for_output`): areas to 0.01 mu, rates to
 0.01 % (4 decimals of a fraction), by column unit or, in long tables, by the row's ``unit``;
-other floats lose only binary noise (12 significant digits).
+coordinates and probabilities to their natural precision; other floats keep 6 significant
+digits.
 - :func:`to_geopackage`: the zones and per-zone results as layers QGIS opens directly.
 
 Land-cover rasters are written by :func:`geo_revival.landcover.io.write_landcover` (COG with the
@@ -61,7 +62,7 @@ def column_header(column: str, *, rates: Literal["fraction", "percent"] = "fract
     return en if zh == en else f"{zh} / {en}"
 
 
-def _significant(values: pd.Series, digits: int = 12) -> pd.Series:
+def _significant(values: pd.Series, digits: int = 6) -> pd.Series:
     """Round to ``digits`` significant figures: 0.45999999999999996 -> 0.46."""
     x = values.to_numpy(dtype=float, copy=True)
     ok = np.isfinite(x) & (x != 0)

@@ -243,15 +243,24 @@ def test_summary_pdf_is_one_page_with_vector_charts(report: Path, tmp_path: Path
 def test_csv_tables_have_no_float_noise(report: Path) -> None:
     import re
 
-    noise = re.compile(r"\d\.\d{7,}")  # areas keep 2 decimals, rates 4, others <= 6
+    # Binary noise (-2420.199999999999, 0.45999999999999996) has 15-17 significant digits;
+    # the longest sensible number here, a longitude to 0.1 m (116.894259), has 9.
+    number = re.compile(r"-?\d+\.\d+(?:e-?\d+)?")
     for path in (report / "tables").glob("*.csv"):
         text = path.read_text(encoding="utf-8-sig")
-        found = noise.findall(text)
-        assert not found, f"{path.name}: {found[:3]}"
+        digits = [len(n.split("e")[0].replace("-", "").replace(".", "").lstrip("0")) for n in
+                  number.findall(text)]
+        assert max(digits, default=0) <= 10, f"{path.name}: a number with {max(digits)} digits"
         header = text.splitlines()[0].split(",")
         assert len(header) == len(set(header)), f"{path.name}: duplicate columns"
         for h in header:  # Chinese and English in every header
             assert re.search(r"[\u4e00-\u9fff]", h) and re.search(r"[A-Za-z]", h), h
+    progress = pd.read_csv(report / "tables" / "progress_simulated.csv", encoding="utf-8-sig")
+    unit = progress.filter(like="Unit").iloc[:, 0]
+    value = progress.filter(like="/ Value").iloc[:, 0]
+    # areas to 0.01 mu, rates (fractions) to 0.01 %: 2 and 4 decimals at most
+    for u, v, places in ((unit == "mu", value, 2), (unit == "fraction", value, 4)):
+        assert np.allclose(v[u], v[u].round(places), rtol=0, atol=1e-12)
 
 
 @pytest.mark.slow
