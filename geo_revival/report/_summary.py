@@ -251,9 +251,9 @@ def _box(x: float, y: float, w: float, h: float) -> tuple[float, float, float, f
 
 def _verdict_axes(fig: Figure, verdict: pd.DataFrame, zones: pd.DataFrame, top: float) -> float:
     """Draw the verdict table (or why it is empty) below ``top`` (mm); return its bottom."""
-    if verdict.empty:
-        import textwrap
+    import textwrap
 
+    if verdict.empty:
         why = "\n".join(
             textwrap.fill(line, 95 if i < 2 else 150)
             for i, line in enumerate(empty_verdict_reason(zones).splitlines())
@@ -270,32 +270,42 @@ def _verdict_axes(fig: Figure, verdict: pd.DataFrame, zones: pd.DataFrame, top: 
             bbox={"boxstyle": "square,pad=0.4", "fc": "#fff4d6", "ec": "none"},
         )
         return top - 6 - 3.2 * why.count("\n")
-    height = 7.0 + 5.4 * len(verdict)
-    ax = fig.add_axes(_box(_M, top - height, _W - 2 * _M, height))
-    ax.set_axis_off()
+    widths = [0.24, 0.05, 0.08, 0.17, 0.1, 0.09, 0.07, 0.1, 0.1]
+    # Cells wrap to their column (~1 mm per Latin character at 5.8 pt, CJK about twice).
+    chars = [max(6, int(w * (_W - 2 * _M) / 1.05)) for w in widths]
+
+    def cell(text: str, width: int, split: bool) -> str:
+        zh, _, en = text.partition(" ") if split else ("", "", text)
+        lines = [zh] if zh else []
+        return "\n".join([*lines, *textwrap.wrap(en, width)]) or "–"
+
+    split = ("indicator", "kind", "basis", "status")  # "中文 English": Chinese on its own line
     cells = [
-        [
-            str(v).replace(" ", "\n", 1)
-            if k in ("indicator", "kind", "basis", "status")
-            else str(v)
-            for k, v in row.items()
-        ]
+        [cell(str(v), n, k in split) for (k, v), n in zip(row.items(), chars, strict=True)]
         for _, row in verdict.iterrows()
     ]
+    head = [cell(h, n, True) for h, n in zip(_COLUMNS.values(), chars, strict=True)]
+    lines = [max(c.count("\n") + 1 for c in row) for row in [head, *cells]]
+    line_mm = 2.45
+    heights = [n * line_mm + 1.2 for n in lines]
+    height = sum(heights)
+    ax = fig.add_axes(_box(_M, top - height, _W - 2 * _M, height))
+    ax.set_axis_off()
     table = ax.table(
         cellText=cells,
-        colLabels=[h.replace(" ", "\n", 1) for h in _COLUMNS.values()],
-        colWidths=[0.25, 0.05, 0.08, 0.16, 0.1, 0.09, 0.07, 0.1, 0.1],
+        colLabels=head,
+        colWidths=widths,
         cellLoc="left",
         bbox=Bbox.from_bounds(0, 0, 1, 1),
     )
     table.auto_set_font_size(False)
     table.set_fontsize(5.8)
-    for (r, _), cell in table.get_celld().items():
-        cell.set_linewidth(0.3)
-        cell.set_edgecolor("#999")
+    for (r, _), c in table.get_celld().items():
+        c.set_linewidth(0.3)
+        c.set_edgecolor("#999")
+        c.set_height(heights[r] / height)  # rows as tall as their wrapped text
         if r == 0:
-            cell.set_facecolor("#eeeeee")
+            c.set_facecolor("#eeeeee")
     return top - height
 
 

@@ -274,7 +274,7 @@ def test_every_numeric_cell_has_a_number_format(report: Path) -> None:
     progress = wb["progress"]
     headers = [c.value for c in progress[1]]
     unit_col = next(i for i, h in enumerate(headers) if h.startswith("单位"))
-    value_col = next(i for i, h in enumerate(headers) if h.startswith("数值"))
+    value_col = headers.index("数值\nValue")
     for row in progress.iter_rows(min_row=2):
         fmt = row[value_col].number_format
         assert fmt == ("0.0%" if row[unit_col].value == "fraction" else "#,##0.00")
