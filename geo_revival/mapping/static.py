@@ -218,11 +218,20 @@ def _draw(
     head = title or f"{label_zh} {label_en}" + (f" · {year}" if year else "")
     w_mm, h_mm = fig.get_size_inches() * 25.4
     top = boxes["title"] / h_mm
-    fig.text(0.5, top, head, ha="center", va="top", fontsize=15)
+    # Long titles (e.g. with an adjusted estimate and its CI) wrap, smaller, within the margins.
+    max_px = (w_mm - 2 * MARGIN_MM) / w_mm * fig.bbox.width
+    head_text = fig.text(0.5, top, "", ha="center", va="top", fontsize=15)
+    for size in (15.0, 13.0, 11.5):
+        head_text.set_fontsize(size)
+        wrapped = wrap_text(head, max_px, head_text, renderer)
+        if wrapped.count("\n") < 2:
+            break
+    head_text.set_text(wrapped)
+    below = head_text.get_window_extent(renderer).y0 / fig.bbox.height
     if simulated:
         fig.text(
             0.5,
-            top - 8.5 / h_mm,
+            below - 1.5 / h_mm,
             "模拟数据 — simulated data, not observations",
             ha="center",
             va="top",
