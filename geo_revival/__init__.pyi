@@ -165,10 +165,19 @@ from .mapping import (
     zone_bar_chart as zone_bar_chart,
 )
 from .overlay import (
+    OverlaySeries as OverlaySeries,
+)
+from .overlay import (
     class_areas as class_areas,
 )
 from .overlay import (
     coverage_report as coverage_report,
+)
+from .overlay import (
+    filter_flips as filter_flips,
+)
+from .overlay import (
+    overlay_series as overlay_series,
 )
 from .overlay import (
     transition_matrix as transition_matrix,
@@ -231,7 +240,13 @@ from .restoration import (
     STATE_CODES as STATE_CODES,
 )
 from .restoration import (
+    TRAJECTORY_CLASSES as TRAJECTORY_CLASSES,
+)
+from .restoration import (
     Accounting as Accounting,
+)
+from .restoration import (
+    RestorationSeries as RestorationSeries,
 )
 from .restoration import (
     RuleSet as RuleSet,
@@ -267,6 +282,9 @@ from .restoration import (
     restoration_rate as restoration_rate,
 )
 from .restoration import (
+    restoration_series as restoration_series,
+)
+from .restoration import (
     restoration_status as restoration_status,
 )
 from .restoration import (
@@ -274,6 +292,12 @@ from .restoration import (
 )
 from .restoration import (
     state_transitions as state_transitions,
+)
+from .restoration import (
+    trajectories as trajectories,
+)
+from .restoration import (
+    write_trajectories as write_trajectories,
 )
 from .zones import (
     PLANNED_USES as PLANNED_USES,

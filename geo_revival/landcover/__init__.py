@@ -23,6 +23,7 @@ _LAZY = {
     "open_landcover": "geo_revival.landcover.io",
     "pixel_area": "geo_revival.landcover.io",
     "read_zone_windows": "geo_revival.landcover.io",
+    "write_classified": "geo_revival.landcover.io",
     "write_landcover": "geo_revival.landcover.io",
     "open_landcover_stac": "geo_revival.landcover.stac",
 }
@@ -40,6 +41,7 @@ __all__ = [
     "pixel_area",
     "read_zone_windows",
     "register_legend",
+    "write_classified",
     "write_landcover",
 ]
 

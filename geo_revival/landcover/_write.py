@@ -69,6 +69,124 @@ def _aux_xml(legend: Legend, nodata: float | None) -> str:
     return ET.tostring(root, encoding="unicode")
 
 
+def _write_cog(
+    layer: xr.DataArray,
+    target: Path,
+    colormap: dict[int, tuple[int, int, int, int]] | None,
+    description: str,
+    tags: dict[str, str],
+) -> None:
+    """Write one band (block by block if dask-backed) as a tiled DEFLATE COG, MODE overviews."""
+    nodata = layer.rio.nodata
+    layer = layer.copy()
+    layer.attrs = {}
+    layer.encoding = {}
+    if nodata is not None:
+        layer = layer.rio.write_nodata(nodata, encoded=False)
+    tmp = target.with_name(f".{target.name}.tmp.tif")
+    try:
+        layer.rio.to_raster(
+            tmp,
+            driver="GTiff",
+            tiled=True,
+            blockxsize=_BLOCK,
+            blockysize=_BLOCK,
+            compress="deflate",
+            lock=threading.Lock(),
+        )
+        with rasterio.open(tmp, "r+") as dst:
+            if colormap is not None:
+                dst.write_colormap(1, colormap)
+            dst.set_band_description(1, description)
+            dst.update_tags(**tags)
+        if target.exists():
+            target.unlink()
+        rasterio.shutil.copy(
+            tmp,
+            target,
+            driver="COG",
+            COMPRESS="DEFLATE",
+            BLOCKSIZE=_BLOCK,
+            OVERVIEW_RESAMPLING="MODE",
+        )
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_classified(
+    da: xr.DataArray,
+    path: str | PathLike[str],
+    *,
+    colormap: dict[int, tuple[int, int, int, int]] | None = None,
+    classes: dict[int, str] | None = None,
+    description: str = "",
+    tags: dict[str, str] | None = None,
+    simulated: bool = False,
+    force: bool = False,
+) -> Path:
+    """Write one integer band (e.g. a derived class map) as a COG, with an optional colour table.
+
+    Same file layout as :func:`write_landcover` (tiled DEFLATE COG, ``MODE`` overviews, written
+    block by block from dask), for maps that are not land cover: the colour table and class
+    names come from the caller.
+
+    Parameters
+    ----------
+    da : xarray.DataArray
+        ``(y, x)`` integer values with CRS and transform (rioxarray); nodata from ``da.rio.nodata``.
+    path : path-like
+        Output file.
+    colormap : dict, optional
+        ``{value: (r, g, b, a)}``; needs ``uint8`` or ``uint16`` values (GDAL colour tables).
+    classes : dict, optional
+        ``{value: name}``, stored as the JSON tag ``classes``.
+    description, tags
+        Band description and extra dataset tags.
+    simulated : bool
+        Simulated data must have ``simulated`` in the file name (tag ``simulated`` is set).
+    force : bool
+        Replace an existing file.
+
+    Returns
+    -------
+    pathlib.Path
+
+    Raises
+    ------
+    SchemaError
+        Not a 2-D integer array, a colour table on other than 8/16-bit unsigned values, or
+        simulated data without ``simulated`` in the file name.
+    MissingCRSError
+        No CRS.
+    OutputExistsError
+        The file exists and ``force`` is False.
+
+    Examples
+    --------
+    >>> write_classified(classes, "out/map.tif", colormap={1: (255, 0, 0, 255)})  # doctest: +SKIP
+    """
+    target = Path(fspath(path))
+    if da.ndim != 2 or np.dtype(da.dtype).kind not in "iu":
+        raise SchemaError(f"need a 2-D integer array (y, x), not {da.dims} of {da.dtype}")
+    if colormap is not None and np.dtype(da.dtype) not in (np.uint8, np.uint16):
+        raise SchemaError(f"a colour table needs uint8 or uint16 values, not {da.dtype}")
+    if da.rio.crs is None:
+        raise MissingCRSError("the array has no CRS; attach one with da.rio.write_crs(...)")
+    if simulated and "simulated" not in target.name.lower():
+        raise SchemaError(
+            f"simulated data must say so in the file name; rename {target.name!r} to include "
+            "'simulated'"
+        )
+    if target.exists() and not force:
+        raise OutputExistsError(f"{target} exists; pass force=True to replace it")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    all_tags = {**(tags or {}), "simulated": str(bool(simulated)).lower()}
+    if classes is not None:
+        all_tags["classes"] = json.dumps({str(k): v for k, v in classes.items()})
+    _write_cog(da, target, colormap, description, all_tags)
+    return target
+
+
 def write_landcover(
     da: xr.DataArray,
     path: str | PathLike[str],
@@ -170,45 +288,18 @@ def write_landcover(
         else:
             _codes.validated(layer.chunk().data, known, leg.name, strict=True).compute()
         layer = layer.astype(dtype)
-        layer.attrs = {}
-        layer.encoding = {}
         if nodata is not None:
             layer = layer.rio.write_nodata(nodata, encoded=False)
-        tmp = target.with_name(f".{target.name}.tmp.tif")
-        try:
-            layer.rio.to_raster(
-                tmp,
-                driver="GTiff",
-                tiled=True,
-                blockxsize=_BLOCK,
-                blockysize=_BLOCK,
-                compress="deflate",
-                lock=threading.Lock(),
-            )
-            with rasterio.open(tmp, "r+") as dst:
-                dst.write_colormap(1, leg.colormap())
-                dst.set_band_description(1, f"{leg.product} land cover {year}")
-                dst.update_tags(
-                    legend=leg.name,
-                    product=da.attrs.get("product", leg.product),
-                    version=versions[i] if i < len(versions) else "",
-                    source=Path(sources[i]).name if i < len(sources) and sources[i] else "",
-                    year=str(year),
-                    simulated=str(is_simulated).lower(),
-                    classes=classes,
-                    classes_zh=classes_zh,
-                )
-            if target.exists():
-                target.unlink()
-            rasterio.shutil.copy(
-                tmp,
-                target,
-                driver="COG",
-                COMPRESS="DEFLATE",
-                BLOCKSIZE=_BLOCK,
-                OVERVIEW_RESAMPLING="MODE",
-            )
-        finally:
-            tmp.unlink(missing_ok=True)
+        tags = {
+            "legend": leg.name,
+            "product": da.attrs.get("product", leg.product),
+            "version": versions[i] if i < len(versions) else "",
+            "source": Path(sources[i]).name if i < len(sources) and sources[i] else "",
+            "year": str(year),
+            "simulated": str(is_simulated).lower(),
+            "classes": classes,
+            "classes_zh": classes_zh,
+        }
+        _write_cog(layer, target, leg.colormap(), f"{leg.product} land cover {year}", tags)
         Path(f"{target}.aux.xml").write_text(_aux_xml(leg, nodata), encoding="utf-8")
     return targets

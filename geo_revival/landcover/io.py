@@ -44,7 +44,7 @@ from geo_revival.landcover._sources import (
     check_versions,
     resolve_layers,
 )
-from geo_revival.landcover._write import write_landcover
+from geo_revival.landcover._write import write_classified, write_landcover
 from geo_revival.landcover._zones import read_zone_windows
 from geo_revival.landcover.legend import Legend, get_legend, report_unknown
 
@@ -53,6 +53,7 @@ __all__ = [
     "open_landcover",
     "pixel_area",
     "read_zone_windows",
+    "write_classified",
     "write_landcover",
 ]
 

@@ -7,8 +7,11 @@ from __future__ import annotations
 
 from geo_revival.overlay._api import (
     OverlayInputs,
+    OverlaySeries,
     class_areas,
     coverage_report,
+    filter_flips,
+    overlay_series,
     prepare_overlay,
     transition_matrix,
     transitions,
@@ -16,8 +19,11 @@ from geo_revival.overlay._api import (
 
 __all__ = [
     "OverlayInputs",
+    "OverlaySeries",
     "class_areas",
     "coverage_report",
+    "filter_flips",
+    "overlay_series",
     "prepare_overlay",
     "transition_matrix",
     "transitions",

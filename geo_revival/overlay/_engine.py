@@ -4,7 +4,14 @@ The raster is walked in blocks (the dask chunks of the land-cover array). Only b
 some zone geometry intersects become tasks; the others are never read. Each task reads its
 block for all requested years once and returns sparse counts
 ``(zone, year[, year2], code[, code2]) -> pixels[, coverage_fraction][, area_m2]`` that the
-driver sums (see :func:`value_columns`).
+driver sums (see :func:`value_columns`), plus, when the plan asks for them, counts of a
+caller's per-pixel summary of all years (``(zone, key)``, e.g. restoration trajectories) and of
+the pixels the one-year flip filter changed (``(zone, year)``, see :func:`filter_flips`).
+
+Memory: a zone's pixels are counted in row strips of at most :data:`_PIECE` pixels, so the
+temporaries (codes of every year, 64-bit keys) stay a few MB whatever the block size, and the
+local pass reads a block only when a thread is free to count it, so at most one block per
+thread is in memory (years x block pixels bytes each).
 
 Centre rule: each zone is burnt with :func:`rasterio.features.rasterize` (``all_touched=False``)
 on its bounding-box window inside the block (skipped when the window lies wholly inside the
@@ -22,8 +29,9 @@ fractions (one extra, unweighted bincount); areas are weighted by the fractions.
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator, Sequence
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from itertools import pairwise
@@ -31,7 +39,6 @@ from typing import Any, Literal
 
 import dask
 import dask.array
-import dask.threaded
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
@@ -39,7 +46,6 @@ import rasterio
 import shapely
 import xarray as xr
 from affine import Affine
-from dask.callbacks import Callback
 from rasterio.features import rasterize
 from tqdm.std import tqdm
 
@@ -53,6 +59,8 @@ Coverage = Literal["centre", "exact"]
 COVERAGE_TOLERANCE = 1e-9
 #: Keys (zone x classes) above this many bins are counted by sorting instead of bincount.
 _MAX_BINS = 1 << 22
+#: Pixels of a zone counted at a time (row strips): bounds the temporaries of a block.
+_PIECE = 1 << 20
 #: Block edge (pixels) aimed at when the land cover is not dask-backed: large enough that
 #: per-block costs stay small, small enough to bound memory (years x 16 M pixels per block).
 DEFAULT_BLOCK = 4096
@@ -78,12 +86,24 @@ class Grid:
         return (t.c + col0 * t.a, t.f + row1 * t.e, t.c + col1 * t.a, t.f + row0 * t.e)
 
 
+#: A per-pixel summary of all years: ``(zone, codes (years, n)) -> (key per pixel, bins)``.
+Summary = Callable[[int, npt.NDArray[Any]], tuple[npt.NDArray[np.intp], int]]
+
+
 @dataclass(frozen=True)
 class Plan:
-    """What to count: years (indices into the year axis) and year pairs."""
+    """What to count: years (indices into the year axis), year pairs and per-pixel summaries.
+
+    ``summary`` (a picklable function, see :data:`Summary`) gets every year of a zone's pixels
+    and returns one integer key per pixel, counted per zone. ``flip_nodata``, when not
+    ``None``, switches the one-year flip filter on (:func:`filter_flips` with these nodata
+    codes) before anything is counted.
+    """
 
     years: tuple[int, ...]
     pairs: tuple[tuple[int, int], ...]
+    summary: Summary | None = None
+    flip_nodata: tuple[int, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -160,6 +180,26 @@ def plan_blocks(
     return jobs
 
 
+def filter_flips(stack: npt.NDArray[Any], nodata: Sequence[int]) -> npt.NDArray[Any]:
+    """Remove one-year flips A -> B -> A from a ``(year, ...)`` stack of class codes.
+
+    Years are visited in order; a year takes the class of the year before it (as already
+    filtered) when that class equals the class of the year after it and differs from its own,
+    and all three are valid (not in ``nodata``). The first and last years never change; runs of
+    two or more years are kept. So ``A B A`` -> ``A A A``, ``A B A B A`` -> ``A A A A A``,
+    ``A B B A`` and ``A 0 A`` (0 nodata) are unchanged. Returns a new array.
+    """
+    out = np.array(stack, copy=True)
+    if out.shape[0] < 3:
+        return out
+    valid = ~np.isin(stack, list(nodata))
+    for t in range(1, out.shape[0] - 1):
+        prev = out[t - 1]
+        flip = (prev == stack[t + 1]) & (stack[t] != prev) & valid[t] & valid[t + 1]
+        np.copyto(out[t], prev, where=flip)
+    return out
+
+
 # -- counting inside one block ------------------------------------------------------------------
 def value_columns(coverage: Coverage, row_area: bool) -> list[str]:
     """Names of the summed columns, in the order of the weights given to :meth:`_Tally.add`.
@@ -182,6 +222,8 @@ class _Tally:
         self.values = values
         self.years: list[tuple[Any, ...]] = []
         self.pairs: list[tuple[Any, ...]] = []
+        self.summary: list[tuple[Any, ...]] = []
+        self.filtered: list[tuple[Any, ...]] = []
 
     def add(
         self,
@@ -198,22 +240,51 @@ class _Tally:
         """
         if values[0].size == 0:
             return
+        if self.plan.flip_nodata is not None or self.plan.summary is not None:
+            stack = np.stack(values)
+            if self.plan.flip_nodata is not None:
+                filtered = filter_flips(stack, self.plan.flip_nodata)
+                for y in range(stack.shape[0]):
+                    changed = filtered[y] != stack[y]
+                    if changed.any():
+                        sums = [
+                            np.array([changed.sum() if w is None else w[changed].sum()])
+                            for w in weights
+                        ]
+                        self.filtered.append((zone, y, np.zeros(1, np.int64), sums))
+                stack = filtered
+                values = list(stack)
+            if self.plan.summary is not None:
+                keys, nbins = self.plan.summary(zone, stack)
+                keys, sums = _sparse_counts(keys, nbins, weights)
+                self.summary.append((zone, keys, sums))
         lo = min(int(v.min()) for v in values)
         span = max(int(v.max()) for v in values) - lo + 1
-        for y in self.plan.years:
-            keys, sums = _sparse_counts(_keys([values[y]], span, lo), span, weights)
-            self.years.append((zone, y, keys + lo, sums))
+        # A year that is part of a pair is counted from the pair's marginal (same pixels,
+        # nodata codes included): one bincount over all pixels less per year.
+        marginals: dict[int, tuple[npt.NDArray[np.int64], list[npt.NDArray[Any]]]] = {}
         for y0, y1 in self.plan.pairs:
             keys = _keys([values[y0], values[y1]], span, lo)
             keys, sums = _sparse_counts(keys, span * span, weights)
             code, code2 = np.divmod(keys, span)
             self.pairs.append((zone, y0, y1, code + lo, code2 + lo, sums))
+            for y, c in ((y0, code), (y1, code2)):
+                if y in self.plan.years and y not in marginals:
+                    marginals[y] = _marginal(c, sums, span)
+        for y in self.plan.years:
+            if y in marginals:
+                keys, sums = marginals[y]
+            else:
+                keys, sums = _sparse_counts(_keys([values[y]], span, lo), span, weights)
+            self.years.append((zone, y, keys + lo, sums))
 
     def frames(self) -> Counts:
         """Return the block's counts as columns."""
         return Counts(
             _frame(self.years, ["zone", "year", "code"], self.values),
             _frame(self.pairs, ["zone", "year", "year2", "code", "code2"], self.values),
+            _frame(self.summary, ["zone", "key"], self.values),
+            _frame(self.filtered, ["zone", "year"], self.values),
         )
 
 
@@ -222,10 +293,16 @@ Columns = dict[str, npt.NDArray[Any]]
 
 @dataclass(frozen=True)
 class Counts:
-    """Sparse counts of a block as columns: per (zone, year, code) and (zone, year, year2, ...)."""
+    """Sparse counts of a block as columns.
+
+    Per (zone, year, code), (zone, year, year2, code, code2), (zone, summary key) and
+    (zone, year) of pixels changed by the flip filter.
+    """
 
     years: Columns
     pairs: Columns
+    summary: Columns
+    filtered: Columns
 
 
 def _frame(rows: list[tuple[Any, ...]], keys: list[str], values: list[str]) -> Columns:
@@ -251,6 +328,15 @@ def _keys(values: Sequence[npt.NDArray[Any]], span: int, lo: int) -> npt.NDArray
         key += v.astype(np.int64) if v.dtype == np.uint64 else v
     key -= lo * sum(span**i for i in range(len(values)))  # lo off every digit at once
     return key
+
+
+def _marginal(
+    codes: npt.NDArray[np.int64], sums: list[npt.NDArray[Any]], span: int
+) -> tuple[npt.NDArray[np.int64], list[npt.NDArray[Any]]]:
+    """Sum sparse pair counts over the other year: the counts of one year (dtypes kept)."""
+    totals = [np.bincount(codes, weights=s, minlength=span).astype(s.dtype) for s in sums]
+    nonzero = np.flatnonzero(totals[0])
+    return nonzero, [t[nonzero] for t in totals]
 
 
 def _sparse_counts(
@@ -292,32 +378,37 @@ def count_block(
         with rasterio.Env():
             for k, zone in enumerate(job.zones):
                 r0, r1, c0, c1 = (int(v) for v in job.windows[k])
-                windows = [layer[r0:r1, c0:c1] for layer in layers]
-                weights: list[npt.NDArray[np.float64] | None] = [None]
-                if job.inside[k]:  # every pixel centre of the window is in the zone
+                mask = None
+                if not job.inside[k]:  # else every pixel centre of the window is in the zone
+                    mask = rasterize(
+                        [(job.geoms[k], 1)],
+                        out_shape=(r1 - r0, c1 - c0),
+                        transform=grid.window_transform(job.row0 + r0, job.col0 + c0),
+                        fill=0,
+                        all_touched=False,
+                        dtype=np.uint8,
+                    ).view(bool)
+                step = max(1, _PIECE // (c1 - c0))
+                for a in range(r0, r1, step):
+                    b = min(r1, a + step)
+                    strip = None if mask is None else mask[a - r0 : b - r0]
+                    weights: list[npt.NDArray[np.float64] | None] = [None]
                     if areas is not None:
-                        weights.append(np.repeat(areas[r0:r1], c1 - c0))
-                    tally.add(int(zone), [w.ravel() for w in windows], weights)
-                    continue
-                mask = rasterize(
-                    [(job.geoms[k], 1)],
-                    out_shape=(r1 - r0, c1 - c0),
-                    transform=grid.window_transform(job.row0 + r0, job.col0 + c0),
-                    fill=0,
-                    all_touched=False,
-                    dtype=np.uint8,
-                ).view(bool)
-                if areas is not None:
-                    weights.append(np.broadcast_to(areas[r0:r1, None], mask.shape)[mask])
-                tally.add(int(zone), [w[mask] for w in windows], weights)
+                        row = np.broadcast_to(areas[a:b, None], (b - a, c1 - c0))
+                        weights.append(row.ravel() if strip is None else row[strip])
+                    windows = [layer[a:b, c0:c1] for layer in layers]
+                    pixels = [w.ravel() if strip is None else w[strip] for w in windows]
+                    tally.add(int(zone), pixels, weights)
     else:
         h, w = job.row1 - job.row0, job.col1 - job.col0
         flats = [layer.reshape(h * w) for layer in layers]
         for zone, cells, fraction in _coverage_fractions(job, grid, h, w):
-            fractions: list[npt.NDArray[np.float64] | None] = [None, fraction]
-            if areas is not None:
-                fractions.append(fraction * areas[cells // w])
-            tally.add(zone, [f[cells] for f in flats], fractions)
+            for a in range(0, cells.size, _PIECE):
+                part, frac = cells[a : a + _PIECE], fraction[a : a + _PIECE]
+                fractions: list[npt.NDArray[np.float64] | None] = [None, frac]
+                if areas is not None:
+                    fractions.append(frac * areas[part // w])
+                tally.add(zone, [f[part] for f in flats], fractions)
     return tally.frames()
 
 
@@ -329,28 +420,26 @@ def _count_chunks(job: BlockJob, *parts: npt.NDArray[Any], **kwargs: Any) -> Cou
 def _coverage_fractions(
     job: BlockJob, grid: Grid, h: int, w: int
 ) -> Iterator[tuple[int, npt.NDArray[np.int64], npt.NDArray[np.float64]]]:
-    """Yield (zone, flat cell index in block, coverage fraction) from exactextract."""
+    """Yield (zone, flat cell index in the ``h`` x ``w`` block, coverage fraction)."""
     from exactextract import exact_extract
     from exactextract.raster import NumPyRasterSource
 
+    # One call per zone: exactextract's output (16 bytes a covered cell) then holds one zone's
+    # cells at a time, not those of every zone of the block. It only needs the block's grid
+    # (the same one for every zone, so fractions do not depend on windows); we read the values.
     xmin, ymin, xmax, ymax = grid.bounds(job.row0, job.row1, job.col0, job.col1)
-    # exactextract only needs the grid here; the values are read by us.
     stand_in = NumPyRasterSource(np.zeros((h, w), np.uint8), xmin, ymin, xmax, ymax)
-    features = [
-        {"type": "Feature", "properties": {"i": i}, "geometry": shapely.geometry.mapping(g)}
-        for i, g in enumerate(job.geoms)
-    ]
-    table = exact_extract(
-        stand_in, features, ["cell_id", "coverage"], output="pandas", include_cols=["i"]
-    )
-    for i, cells, fraction in zip(table["i"], table["cell_id"], table["coverage"], strict=True):
-        keep = fraction > COVERAGE_TOLERANCE
-        if keep.any():
-            yield (
-                int(job.zones[i]),
-                np.asarray(cells, np.int64)[keep],
-                np.asarray(fraction, np.float64)[keep],
-            )
+    for k, geom in enumerate(job.geoms):
+        feature = {"type": "Feature", "properties": {}, "geometry": shapely.geometry.mapping(geom)}
+        table = exact_extract(stand_in, [feature], ["cell_id", "coverage"], output="pandas")
+        for cells, fraction in zip(table["cell_id"], table["coverage"], strict=True):
+            keep = np.asarray(fraction) > COVERAGE_TOLERANCE
+            if keep.any():
+                yield (
+                    int(job.zones[k]),
+                    np.asarray(cells, np.int64)[keep],
+                    np.asarray(fraction, np.float64)[keep],
+                )
 
 
 # -- running all blocks -------------------------------------------------------------------------
@@ -366,17 +455,10 @@ def as_dask(landcover: xr.DataArray, block: int = DEFAULT_BLOCK) -> dask.array.A
     return landcover.chunk(chunks).data
 
 
-class _TqdmCallback(Callback):
-    """Advance a tqdm bar when a block task (one of ``keys``) finishes on the local scheduler."""
-
-    def __init__(self, keys: set[Any], bar: tqdm) -> None:
-        super().__init__()
-        self._keys = keys
-        self._bar = bar
-
-    def _posttask(self, key: Any, result: Any, dsk: Any, state: Any, worker_id: Any) -> None:
-        if key in self._keys:
-            self._bar.update(1)
+def _compute_one(task: Any) -> Counts:
+    """Read and count one block on the calling thread (dask's synchronous scheduler)."""
+    result: Counts = dask.compute(task, scheduler="sync")[0]
+    return result
 
 
 def run(
@@ -389,7 +471,7 @@ def run(
     *,
     progress: bool,
     client: Any = None,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+) -> tuple[pd.DataFrame, ...]:
     """Count all blocks (locally on threads, or on a dask.distributed ``client``) and sum."""
     # One delayed object per chunk, from one optimised graph; jobs are chunk-aligned.
     chunks = data.to_delayed()
@@ -413,23 +495,26 @@ def run(
                 results.append(future.result())
                 bar.update(1)
         else:
-            callback: contextlib.AbstractContextManager[Any] = (
-                _TqdmCallback({t.key for t in tasks}, bar) if progress else contextlib.nullcontext()
-            )
-            # The overlay checks the code of every pixel it counts against the legend itself,
-            # so open_landcover's lazy per-block check would only repeat that work.
-            # The scheduler function itself, not the name "threads": resolving a name makes
-            # dask import distributed (~0.2 s) to look for an active client.
-            with callback, skip_block_code_checks():
-                results = list(dask.compute(*tasks, scheduler=dask.threaded.get))
+            # Each thread reads a block only when it is free to count it: dask's threaded
+            # scheduler would read blocks ahead of the counting (several blocks x all years in
+            # memory). The overlay checks the code of every pixel it counts against the legend
+            # itself, so open_landcover's lazy per-block check would only repeat that work.
+            threads = int(dask.config.get("num_workers", None) or os.cpu_count() or 1)
+            results = []
+            with skip_block_code_checks(), ThreadPoolExecutor(threads) as pool:
+                for result in pool.map(_compute_one, tasks):
+                    results.append(result)
+                    bar.update(1)
     return combine(results, value_columns(coverage, row_area is not None))
 
 
-def combine(results: Sequence[Counts], values: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Sum block counts by zone, year and code, and by zone, year pair and code pair."""
+def combine(results: Sequence[Counts], values: list[str]) -> tuple[pd.DataFrame, ...]:
+    """Sum block counts of each table of :class:`Counts` by its keys."""
     return (
         _sum([r.years for r in results], ["zone", "year", "code"], values),
         _sum([r.pairs for r in results], ["zone", "year", "year2", "code", "code2"], values),
+        _sum([r.summary for r in results], ["zone", "key"], values),
+        _sum([r.filtered for r in results], ["zone", "year"], values),
     )
 
 

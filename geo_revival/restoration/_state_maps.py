@@ -124,6 +124,33 @@ def _unit_index(
     return np.asarray(index, dtype=np.int32)
 
 
+def state_table(
+    uses: Sequence[str], legend: Any, nodata: frozenset[int], rules: RuleSet
+) -> npt.NDArray[np.uint8]:
+    """State code per (unit + 1, class code) for every code of the legend.
+
+    Row 0 (no unit), nodata codes and codes the legend does not know (up to the largest legend
+    or nodata code, plus one column past it for anything larger) are 0 (nodata).
+    """
+    top = max([*legend.codes, *(c for c in nodata if c >= 0)]) + 2
+    table = np.zeros((len(uses) + 1, top), dtype=np.uint8)
+    generic = legend.generic_map()
+    for u, use in enumerate(uses, start=1):
+        for code in legend.codes:
+            if code not in nodata and code >= 0:
+                table[u, code] = STATE_CODES[rules.state(generic[code], use)]
+    return table
+
+
+def lookup_states(
+    table: npt.NDArray[np.uint8], units: npt.NDArray[Any], values: npt.NDArray[Any]
+) -> npt.NDArray[np.uint8]:
+    """``table[units, values]``; codes outside the table (negative or too large) give 0."""
+    codes = np.asarray(values)
+    inside = (codes >= 0) & (codes < table.shape[1])
+    return np.where(inside, table[units, np.where(inside, codes, 0)], 0).astype(np.uint8)
+
+
 def _state_lookup(
     values: npt.NDArray[Any],
     index: npt.NDArray[np.int32],
@@ -134,17 +161,11 @@ def _state_lookup(
 ) -> npt.NDArray[np.uint8]:
     """State code of every pixel: a table (unit, class code) -> state, indexed per pixel."""
     inside = index > 0
-    codes, inverse = np.unique(values[:, inside], return_inverse=True)
-    legend.check_codes(codes.tolist(), strict=True)
-    generic = legend.generic_map()
-    table = np.zeros((len(uses) + 1, len(codes)), dtype=np.uint8)
-    for u, use in enumerate(uses, start=1):
-        for k, code in enumerate(codes.tolist()):
-            if code not in nodata:
-                table[u, k] = STATE_CODES[rules.state(generic[code], use)]
-    units = np.broadcast_to(index[inside], (values.shape[0], int(inside.sum())))
+    codes = np.unique(values[:, inside])
+    legend.check_codes([c for c in codes.tolist() if c not in nodata], strict=True)
+    table = state_table(uses, legend, nodata, rules)
     out = np.zeros(values.shape, dtype=np.uint8)
-    out[:, inside] = table[units, inverse.reshape(units.shape)]
+    out[:, inside] = lookup_states(table, index[inside][None, :], values[:, inside])
     return out
 
 
