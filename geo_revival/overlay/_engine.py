@@ -47,7 +47,6 @@ import shapely
 import xarray as xr
 from affine import Affine
 from rasterio.features import rasterize
-from tqdm.std import tqdm
 
 from geo_revival._bars import progress_bar
 from geo_revival.landcover.io import skip_block_code_checks
