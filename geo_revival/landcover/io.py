@@ -24,7 +24,7 @@ from affine import Affine
 from pyproj import CRS, Proj, Transformer
 from rasterio.crs import CRS as RioCRS
 
-from geo_revival.crs import planar_area_factor
+from geo_revival.crs import planar_area_factor, quiet_cf_conversion
 from geo_revival.exceptions import (
     AreaDistortionWarning,
     GridMismatchError,
@@ -137,6 +137,7 @@ def _align(layers: list[Layer], align: Align, crs: RioCRS | None) -> tuple[Grid 
     )
 
 
+@quiet_cf_conversion()
 def open_landcover(
     sources: Sources,
     *,

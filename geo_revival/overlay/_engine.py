@@ -46,8 +46,8 @@ import rasterio
 import shapely
 import xarray as xr
 from rasterio.features import rasterize
-from tqdm.auto import tqdm
 
+from geo_revival._bars import progress_bar
 from geo_revival.grid import Grid
 from geo_revival.landcover.io import skip_block_code_checks
 
@@ -463,7 +463,7 @@ def run(
         )
         for j in jobs
     ]
-    bar = tqdm(total=len(tasks), desc="overlay blocks", unit="block", disable=not progress)
+    bar = progress_bar(total=len(tasks), desc="overlay blocks", unit="block", enabled=progress)
     with bar:
         if client is not None:
             from distributed import as_completed

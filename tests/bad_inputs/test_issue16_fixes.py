@@ -172,8 +172,11 @@ def quick_steps(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(_bundle, "_figures", lambda r, folder: {})
     monkeypatch.setattr(_bundle, "_interactive", lambda r, folder: folder)
     monkeypatch.setattr(_bundle, "_provenance_record", lambda r, parameters: {})
-    monkeypatch.setattr(_bundle, "_summary_html", lambda r, f, p, folder: "")
-    monkeypatch.setattr(_bundle, "_summary_pdf", lambda r, f, path: path.write_bytes(b""))
+    def summary(r: Any, figures: Any, prov: Any, folder: Path) -> None:
+        (folder / "index.html").write_text("", encoding="utf-8")
+        (folder / "summary.pdf").write_bytes(b"")
+
+    monkeypatch.setattr(_bundle, "_write_summary", summary)
 
 
 def _build(out: Path) -> Path:

@@ -10,6 +10,7 @@ The raster (10 m pixels, top-left corner (0, 30), EPSG:4548, nodata 0, CLCD code
 
 from __future__ import annotations
 
+import sys
 import warnings
 
 import numpy as np
@@ -433,13 +434,20 @@ def test_inputs_are_not_modified_and_provenance_recorded(landcover):
     assert record["simulated"] is True
 
 
-def test_dask_backed_and_progress_bar(landcover, capsys):
+def test_dask_backed_and_progress_bar(landcover, capsys, monkeypatch):
     chunked = landcover.chunk({"year": 1, "y": 2, "x": 2})
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", CoverageWarning)
         got = class_areas(_zones("all", "donut"), chunked, progress=True)
         expected = class_areas(_zones("all", "donut"), landcover)
     pd.testing.assert_frame_equal(got, expected)
+    # stderr captured here is no terminal: no bar (no "\r" redraws in logs) ...
+    assert capsys.readouterr().err == ""
+    # ... on a terminal the bar is drawn
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CoverageWarning)
+        class_areas(_zones("all", "donut"), chunked, progress=True)
     assert "overlay blocks" in capsys.readouterr().err
 
 
