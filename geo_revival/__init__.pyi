@@ -315,6 +315,9 @@ from .zones import (
     load_districts as load_districts,
 )
 from .zones import (
+    load_lakes as load_lakes,
+)
+from .zones import (
     load_zones as load_zones,
 )
 

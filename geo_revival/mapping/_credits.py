@@ -72,6 +72,8 @@ def credit_line(
         parts.append(text)
     if drawn.districts is not None and len(drawn.districts):
         parts.append(f"Boundaries 区县界: {_source_of(drawn.districts) or 'as supplied'}")
+    if drawn.lakes is not None and len(drawn.lakes):
+        parts.append(f"Lakes 湖泊: {_source_of(drawn.lakes) or 'as supplied'}")
     if drawn.basemap_attribution:
         parts.append(f"Basemap 底图: {drawn.basemap_attribution}")
     parts.append(f"Projection 投影: {drawn.crs.name}")

@@ -158,12 +158,15 @@ def name_districts(
     parts: gpd.GeoDataFrame,
     taken: list[Bbox],
     renderer: RendererBase,
+    *,
+    color: str = "#555",
 ) -> int:
-    """Write district names (Chinese over English, grey) where they touch no zone or label.
+    """Write place names (Chinese over English) where they touch no zone or label.
 
-    Each name is tried at points inside the visible part of its district, pole of
-    inaccessibility first; a district with no free spot stays unnamed. Returns how many names
-    were written.
+    Each name is tried at points inside the visible part of its place (a district, a lake), pole
+    of inaccessibility first; a place with no free spot stays unnamed. The boxes of the names
+    written are added to ``taken``, so that later names avoid them. Returns how many names were
+    written.
     """
     frame = ax.get_window_extent(renderer)
     view = box(frame.x0 + 3, frame.y0 + 3, frame.x1 - 3, frame.y1 - 3)
@@ -188,7 +191,7 @@ def name_districts(
             0,
             text,
             fontsize=7,
-            color="#555",
+            color=color,
             ha="center",
             va="center",
             linespacing=1.0,
@@ -208,6 +211,7 @@ def name_districts(
                 dx, dy = ax.transData.inverted().transform((x, y))
                 t.set_position((float(dx), float(dy)))
                 blocked.append(cand)
+                taken.append(Bbox.from_extents(*cand.bounds))
                 written += 1
                 break
         else:

@@ -36,6 +36,11 @@ _MAX_IMAGE_PX = 2400
 _WEB_MERCATOR = CRS.from_epsg(3857)
 
 
+#: Lakes (orientation layer): pale blue fill, darker outline and name colour.
+LAKE_FILL = "#cfe3f1"
+LAKE_EDGE = "#3f7cac"
+
+
 @dataclass
 class ZoneMap:
     """What :func:`draw_zone_map` put on the map (for legends, key and credits)."""
@@ -49,6 +54,8 @@ class ZoneMap:
     water: bool = False
     districts: gpd.GeoDataFrame | None = None
     district_names: int = 0
+    lakes: gpd.GeoDataFrame | None = None
+    lake_names: int = 0
     basemap: str | None = None
     basemap_attribution: str | None = None
     no_data: bool = False
@@ -89,6 +96,7 @@ def draw_zone_map(
     legend: Legend | str | None = None,
     year: int | None = None,
     districts: gpd.GeoDataFrame | None = None,
+    lakes: gpd.GeoDataFrame | None = None,
     labels: bool = True,
     basemap: str | None = None,
     basemap_key: str | None = None,
@@ -134,6 +142,13 @@ def draw_zone_map(
         if len(d):  # districts elsewhere (e.g. the bundled Xuzhou ones) are not drawn nor credited
             d.boundary.plot(ax=ax, color="#666", lw=0.7, ls="--", zorder=2)
             out.districts = d
+    if lakes is not None:
+        k = require_crs(lakes, what="lakes")
+        k = _on_tiles(k, gcj02) if basemap is not None else k.to_crs(crs)
+        k = k[k.intersects(_frame_box(x0, x1, y0, y1))]
+        if len(k):  # lakes off the map are neither drawn nor credited
+            k.plot(ax=ax, color=LAKE_FILL, edgecolor=LAKE_EDGE, linewidth=0.5, zorder=2)
+            out.lakes = k
     # Large zones first, so that zones lying inside them stay visible.
     by_size = z.iloc[np.argsort(-z.geometry.area.to_numpy(), kind="stable")]
     by_size.plot(ax=ax, color=by_size["_color"], edgecolor="#222", linewidth=0.6, zorder=3)
@@ -146,8 +161,12 @@ def draw_zone_map(
         out.labels = place_labels(
             ax, out.parts, list(out.parts["label"]), renderer, obstacles=obstacles, style=style
         )
+    taken = [*obstacles, *(lab.box for lab in out.labels)]
+    if out.lakes is not None:
+        out.lake_names = name_districts(
+            ax, out.lakes, out.parts, taken, renderer, color=LAKE_EDGE
+        )
     if out.districts is not None and len(out.districts):
-        taken = [*obstacles, *(lab.box for lab in out.labels)]
         out.district_names = name_districts(ax, out.districts, out.parts, taken, renderer)
     ax.set_xlabel("")
     ax.set_ylabel("")
@@ -232,6 +251,7 @@ def draw_rate_panel(
     *,
     landcover: xr.DataArray | None = None,
     districts: gpd.GeoDataFrame | None = None,
+    lakes: gpd.GeoDataFrame | None = None,
     label_size: float = 5.5,
     key_width: int = 78,
 ) -> RatePanel:
@@ -263,6 +283,7 @@ def draw_rate_panel(
         landcover=landcover,
         year=year,
         districts=districts,
+        lakes=lakes,
         label_size=label_size,
     )
     return RatePanel(classes, zone_key(zones, drawn.parts, "both", width=key_width))

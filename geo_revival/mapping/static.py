@@ -35,7 +35,14 @@ from geo_revival.mapping._classify import DEFAULT_CMAP, NO_DATA_COLOR, Classes, 
 from geo_revival.mapping._credits import MARGIN_MM, credit_line, credit_text, wrap_text
 from geo_revival.mapping._furniture import inset_map, zone_key
 from geo_revival.mapping._raster import class_handles
-from geo_revival.mapping._zone_map import ZoneMap, draw_zone_map, zone_colors, zone_values
+from geo_revival.mapping._zone_map import (
+    LAKE_EDGE,
+    LAKE_FILL,
+    ZoneMap,
+    draw_zone_map,
+    zone_colors,
+    zone_values,
+)
 from geo_revival.mapping.fonts import cjk_context, use_cjk_font
 from geo_revival.provenance import is_simulated
 from geo_revival.validation import check_option, require_zones
@@ -65,6 +72,7 @@ def static_map(
     landcover: xr.DataArray | None = None,
     legend: Legend | str | None = None,
     districts: gpd.GeoDataFrame | None = None,
+    lakes: gpd.GeoDataFrame | None = None,
     title: str | None = None,
     source: str | None = None,
     simulated: bool | None = None,
@@ -94,6 +102,9 @@ def static_map(
         Optional land-cover DataArray and its legend (default ``landcover.attrs["legend"]``).
     districts
         District boundaries for context (e.g. :func:`geo_revival.load_districts`).
+    lakes
+        Lakes for orientation (e.g. :func:`geo_revival.load_lakes`); drawn and named where
+        they fall on the map, credited only then.
     title, source
         Title and source/credit line; defaults are built from the data.
     simulated
@@ -143,6 +154,7 @@ def static_map(
             landcover=landcover,
             legend=legend,
             districts=districts,
+            lakes=lakes,
             title=title,
             source=source,
             simulated=simulated,
@@ -171,6 +183,7 @@ def _draw(
     landcover: xr.DataArray | None,
     legend: Legend | str | None,
     districts: gpd.GeoDataFrame | None,
+    lakes: gpd.GeoDataFrame | None,
     title: str | None,
     source: str | None,
     simulated: bool | None,
@@ -207,6 +220,7 @@ def _draw(
         legend=legend,
         year=year or (None if landcover is None else int(landcover["year"].max())),
         districts=districts,
+        lakes=lakes,
         labels=labels != "none",
         basemap=basemap,
         basemap_key=basemap_key,
@@ -280,6 +294,8 @@ def _blocks(
         handles.append(Patch(fc=NO_DATA_COLOR, ec="#222", lw=0.5, label="无数据 no data"))
     if drawn.districts is not None:
         handles.append(Line2D([], [], color="#666", ls="--", lw=0.7, label="区县界 District"))
+    if drawn.lakes is not None:
+        handles.append(Patch(fc=LAKE_FILL, ec=LAKE_EDGE, lw=0.5, label="湖泊 Lake"))
     rate_title = f"{column_label(value, 'zh')}\n{column_label(value)}"
     out.append(_legend_block(handles, rate_title, max_cols=2))
     if drawn.legend is not None and drawn.landcover_codes:

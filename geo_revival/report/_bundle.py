@@ -317,6 +317,8 @@ def _figures(r: _Results, folder: Path) -> dict[str, Path]:
 
     figs = folder / "figures"
     figs.mkdir()
+    from geo_revival.zones import load_lakes
+
     zones, lc, sim = r.inputs.zones, r.inputs.landcover, r.inputs.simulated
     out: dict[str, Path] = {}
     for layout in ("landscape", "portrait"):
@@ -326,6 +328,7 @@ def _figures(r: _Results, folder: Path) -> dict[str, Path]:
             year=r.year,
             landcover=lc,
             districts=_districts(r),
+            lakes=load_lakes(),
             layout=layout,
             simulated=sim,
             title=_adjusted_title(r),
