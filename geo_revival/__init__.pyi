@@ -108,6 +108,9 @@ from .landcover import (
     LegendClass as LegendClass,
 )
 from .landcover import (
+    as_landcover as as_landcover,
+)
+from .landcover import (
     check_codes as check_codes,
 )
 from .landcover import (
@@ -306,7 +309,13 @@ from .zones import (
     ZONE_CATEGORIES as ZONE_CATEGORIES,
 )
 from .zones import (
+    as_zones as as_zones,
+)
+from .zones import (
     load_districts as load_districts,
+)
+from .zones import (
+    load_lakes as load_lakes,
 )
 from .zones import (
     load_zones as load_zones,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from geo_revival.exceptions import ReadError
 
-__all__ = ["repo_data_dir"]
+__all__ = ["is_remote", "repo_data_dir"]
 
 ENV_VAR = "GEO_REVIVAL_DATA_DIR"
 
@@ -35,3 +35,17 @@ def repo_data_dir(*parts: str) -> Path:
             f"repository, or set {ENV_VAR} to a folder holding boundaries/ and rasters/."
         )
     return path
+
+
+def is_remote(source: object) -> bool:
+    """Whether ``source`` is a URL or GDAL virtual path, read by GDAL rather than from disk.
+
+    Examples
+    --------
+    >>> is_remote("/vsizip/zones.zip/zones.shp"), is_remote("https://x.org/z.gpkg")
+    (True, True)
+    >>> is_remote("zones.gpkg")
+    False
+    """
+    text = str(source)
+    return text.startswith("/vsi") or "://" in text

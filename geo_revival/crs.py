@@ -22,6 +22,9 @@ Examples
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, Literal, TypeVar
 
 import geopandas as gpd
@@ -34,7 +37,6 @@ from pyproj import CRS
 from geo_revival.exceptions import (
     CRSMismatchError,
     MissingCRSError,
-    SchemaError,
     UnsupportedCRSError,
 )
 
@@ -51,6 +53,7 @@ __all__ = [
     "local_projected_crs",
     "out_of_china",
     "planar_area_factor",
+    "quiet_cf_conversion",
     "require_crs",
     "to_wgs84_geometries",
     "wgs84_to_bd09",
@@ -58,6 +61,30 @@ __all__ = [
 ]
 
 Coords = Literal["wgs84", "gcj02", "bd09"]
+
+
+@contextmanager
+def quiet_cf_conversion() -> Iterator[None]:
+    """Silence pyproj's "... lost in conversion to CF" warnings inside the block (or function).
+
+    rioxarray writes a CRS both as CF grid-mapping parameters and as full WKT (``crs_wkt``,
+    which it reads back). CF has no parameter for some projections' details, e.g. the
+    "angle from rectified to skew grid" of the Swiss LV95 oblique Mercator (EPSG:2056), and
+    pyproj warns on every write, seven times per report. The WKT keeps the CRS whole, so the
+    warning says nothing about our results. Usable as a decorator.
+
+    Examples
+    --------
+    >>> with quiet_cf_conversion():
+    ...     _ = CRS.from_epsg(2056).to_cf()
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings(
+            "ignore", message=r".*lost in conversion to CF", category=UserWarning
+        )
+        yield
+
+
 ArrayLike = npt.ArrayLike
 FloatArray = npt.NDArray[np.float64]
 G = TypeVar("G", gpd.GeoDataFrame, gpd.GeoSeries)
@@ -245,11 +272,10 @@ def coords_key(coords: Coords | str) -> Coords:
     >>> coords_key("GCJ-02")
     'gcj02'
     """
+    from geo_revival.validation import check_option  # validation imports this module
+
     key = str(coords).lower().replace("-", "").replace("_", "")
-    if key not in ("wgs84", "gcj02", "bd09"):
-        raise SchemaError(
-            f"Unknown coords={coords!r}; use 'wgs84', 'gcj02' or 'bd09' (command line: --coords)."
-        )
+    check_option(key, ("wgs84", "gcj02", "bd09"), "coords")
     return key  # type: ignore[return-value]  # checked against the Literal's values above
 
 

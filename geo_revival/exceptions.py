@@ -23,6 +23,7 @@ __all__ = [
     "LegendError",
     "MissingCRSError",
     "NoOverlapError",
+    "OptionError",
     "OutputError",
     "OutputExistsError",
     "PlanLookupError",
@@ -71,6 +72,10 @@ class GridMismatchError(GeoRevivalError, ValueError):
 
 class NoOverlapError(GeoRevivalError, ValueError):
     """A zone does not overlap the raster (or two inputs do not overlap at all)."""
+
+
+class OptionError(GeoRevivalError, ValueError):
+    """An option string (``coverage=``, ``pairs=``, ``on_missing=`` ...) is not an allowed value."""
 
 
 class RuleSetError(GeoRevivalError, ValueError):

@@ -15,12 +15,14 @@ if TYPE_CHECKING:
     from geo_revival.landcover.legend import Legend
 
 __all__ = [
+    "DECIMALS",
     "UNITS",
     "bilingual",
     "class_label",
     "column_label",
     "column_unit",
     "figure_columns",
+    "output_decimals",
     "value_label",
 ]
 
@@ -33,7 +35,23 @@ UNITS: dict[str, tuple[str, str]] = {
     "m2": ("m²", "平方米"),
     "km2": ("km²", "平方公里"),
     "rate": ("%", "%"),
+    "pp": ("percentage points", "百分点"),
 }
+
+#: Decimals kept in output files per unit: areas to 0.01 mu (≈ 6.7 m², 0.0007 ha), rates
+#: (fractions) to 0.01 % = 4 decimals, percentage points to 0.01. The figures are estimates
+#: from 10-30 m pixels: more digits would only carry floating-point noise.
+DECIMALS: dict[str, int] = {"mu": 2, "ha": 4, "m2": 0, "km2": 6, "rate": 4, "pp": 2}
+#: Columns whose unit is given per row by a ``unit`` column (long tables such as progress).
+_ROW_UNIT_COLUMNS = (
+    *("value", "lower", "upper", "reference", "tolerance", "map_value", "se"),
+    *("estimate", "ci_low", "ci_high"),
+)
+#: Decimals of unitless quantities that have a natural precision (coordinates: ~0.1 m,
+#: probabilities: 0.1 percentage point); other unitless floats keep 6 significant digits.
+_COLUMN_DECIMALS = {"lon": 6, "lat": 6, "x": 2, "y": 2, "p_target_met": 3}
+#: Row unit names (``unit`` column) -> unit keys of :data:`DECIMALS`.
+_ROW_UNITS = {"mu": "mu", "ha": "ha", "m2": "m2", "km2": "km2", "fraction": "rate", "rate": "rate"}
 
 
 @cache
@@ -55,6 +73,27 @@ def column_unit(column: str) -> str | None:
     """
     suffix = column.rsplit("_", 1)[-1]
     return suffix if suffix in UNITS and "_" in column else None
+
+
+def output_decimals(column: str, row_unit: str | None = None) -> int | None:
+    """Decimals to keep when writing ``column`` (None: not a measured quantity).
+
+    Columns named with a unit suffix use :data:`DECIMALS`; the value columns of long tables
+    (``value``, ``lower``, ``reference`` …) use the row's ``unit`` (``"mu"``, ``"fraction"``).
+
+    Examples
+    --------
+    >>> output_decimals("area_mu"), output_decimals("restoration_rate")
+    (2, 4)
+    >>> output_decimals("value", "fraction"), output_decimals("year")
+    (4, None)
+    """
+    if column in _COLUMN_DECIMALS:
+        return _COLUMN_DECIMALS[column]
+    unit = column_unit(column)
+    if unit is None and column in _ROW_UNIT_COLUMNS and row_unit is not None:
+        unit = _ROW_UNITS.get(str(row_unit))
+    return DECIMALS.get(unit) if unit else None
 
 
 def _stem(column: str) -> str:

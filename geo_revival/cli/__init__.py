@@ -12,7 +12,14 @@ Examples
 
 from __future__ import annotations
 
-from geo_revival.cli import _data, _fetch, _report  # noqa: F401  (register their commands)
+from geo_revival.cli import (  # noqa: F401  (register their commands)
+    _account,
+    _data,
+    _estimate,
+    _fetch,
+    _overlay,
+    _report,
+)
 from geo_revival.cli._app import app
 
 __all__ = ["app"]

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from geo_revival.cli._app import Opt, app
+from geo_revival.cli._app import (
+    CategoryColumnOpt,
+    CoordsOpt,
+    DefaultCategoryOpt,
+    IdColumnOpt,
+    LayerOpt,
+    Opt,
+    PlannedUseColumnOpt,
+    app,
+    exit_codes,
+)
 
 if TYPE_CHECKING:
     from geo_revival.report import ReportInputs
@@ -26,10 +36,6 @@ def report(
             "(esa_worldcover, clcd ...) to fetch for the zones."),
     ] = None,
     legend: Annotated[str | None, Opt(help="Legend of the land cover, e.g. clcd.")] = None,
-    coords: Annotated[
-        str | None,
-        Opt(help="What the zone file's lon/lat are: wgs84, gcj02 (AMap/Tencent) or bd09 (Baidu)."),
-    ] = None,
     rules: Annotated[str, Opt(help="Rule set name or TOML file.")] = "default",
     year: Annotated[int | None, Opt(help="Report year (default: the latest).")] = None,
     force: Annotated[bool, Opt("--force", help="Replace a non-empty output folder.")] = False,
@@ -50,33 +56,39 @@ def report(
     ] = None,
     cache_dir: Annotated[str | None, Opt(help="Cache folder for fetched land cover.")] = None,
     base_url: Annotated[str | None, Opt(help="Mirror for fetched land cover.")] = None,
+    coords: CoordsOpt = None,
+    id_column: IdColumnOpt = "zone_id",
+    category_column: CategoryColumnOpt = "category",
+    default_category: DefaultCategoryOpt = None,
+    planned_use_column: PlannedUseColumnOpt = "planned_use",
+    layer: LayerOpt = None,
 ) -> None:
     """Write the yearly report: tables, GeoPackage, maps, charts, HTML/PDF summary.
 
     Exit codes: 0 written; 2 invalid input or unwritable output folder; 3 output folder not
     empty (use --force); 143 stopped by SIGTERM (the partial report is removed); 1 other.
     """
-    from geo_revival.exceptions import GeoRevivalError, OutputExistsError
     from geo_revival.report import build_report
 
     sources = None if not landcover else landcover[0] if len(landcover) == 1 else landcover
-    try:
+    zone_options = {
+        "coords": coords,
+        "id_column": id_column,
+        "category_column": category_column,
+        "default_category": default_category,
+        "planned_use_column": planned_use_column,
+        "layer": int(layer) if layer is not None and layer.isdigit() else layer,
+    }
+    with exit_codes():
         inputs = None
         if isinstance(sources, str) and zones is not None and _is_product(sources):
-            inputs = fetched_inputs(
-                zones, sources, years, cache_dir, base_url, not quiet, coords=coords
-            )
+            inputs = fetched_inputs(zones, sources, years, cache_dir, base_url, not quiet,
+                                    zone_options)
         path = build_report(
             out, inputs=inputs, zones=zones, landcover=sources, legend=legend, rules=rules,
             year=year, force=force, rasters=rasters, progress=not quiet, reference=reference,
-            adjusted=not unadjusted, coords=coords,
+            adjusted=not unadjusted, zone_options=zone_options,
         )
-    except OutputExistsError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(3) from None
-    except (GeoRevivalError, FileNotFoundError, PermissionError) as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
     typer.echo(f"report written to {path}/ (open {path / 'index.html'})")
 
 
@@ -90,7 +102,7 @@ def _is_product(name: str) -> bool:
 
 def fetched_inputs(zones: str, product: str, years: list[str] | None, cache_dir: str | None,
                    base_url: str | None, progress: bool,
-                   coords: str | None = None) -> ReportInputs:  # fmt: skip
+                   zone_options: dict[str, Any] | None = None) -> ReportInputs:  # fmt: skip
     """Report inputs from a zone file and land cover fetched for its bounding box."""
     from pathlib import Path
 
@@ -105,7 +117,7 @@ def fetched_inputs(zones: str, product: str, years: list[str] | None, cache_dir:
         table = list_products()
         have = table.loc[table["product"] == product, "years"].tolist()
         raise SchemaError(f"--landcover {product} needs --years (it has {', '.join(have)})")
-    z = load_zones(zones, coords=coords)
+    z = load_zones(zones, **(zone_options or {}))
     lc = fetch_landcover(product, z, wanted, cache_dir=cache_dir, base_url=base_url,
                          progress=progress)  # fmt: skip
     urls = sorted({s["url"] for s in lc.attrs["provenance"]["sources"] if s.get("url")})

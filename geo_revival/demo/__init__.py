@@ -14,7 +14,8 @@ True
 
 from __future__ import annotations
 
+from geo_revival.demo._reference import REFERENCE_FILE
 from geo_revival.demo.build import build_xuzhou
 from geo_revival.demo.load import XuzhouDemo, load_xuzhou
 
-__all__ = ["XuzhouDemo", "build_xuzhou", "load_xuzhou"]
+__all__ = ["REFERENCE_FILE", "XuzhouDemo", "build_xuzhou", "load_xuzhou"]

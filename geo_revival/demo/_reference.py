@@ -68,10 +68,10 @@ def demo_reference_sample(demo: Any = None, **design: Any) -> gpd.GeoDataFrame:
     zones = demo.zones[demo.zones["category"].isin(spec["categories"])]
     start, end = int(spec["start"]), int(spec["end"])
     drawn = design_reference_sample(
-        demo.landcover, zones, projects=demo.projects, start=start, end=end,
+        zones, demo.landcover, projects=demo.projects, start=start, end=end,
         half_width_mu=spec["half_width_mu"], seed=int(spec["seed"]),
     )
-    truth_states = state_map(demo.truth, zones, projects=demo.projects, years=[start, end])
+    truth_states = state_map(zones, demo.truth, projects=demo.projects, years=[start, end])
     truth_change = change_classes(truth_states, start, end)
     sample = reference_from_raster(drawn.sample, truth_change, column="reference_class")
     sample = reference_from_raster(sample, truth_states.sel(year=end, drop=True),

@@ -44,7 +44,7 @@ from geo_revival.landcover.io import write_landcover
 from geo_revival.landcover.legend import get_legend
 from geo_revival.plan import zone_catalogue
 from geo_revival.provenance import file_sha256
-from geo_revival.restoration._rules import load_rules
+from geo_revival.restoration import load_rules
 from geo_revival.units import convert
 from geo_revival.zones import load_districts
 

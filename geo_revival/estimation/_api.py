@@ -60,6 +60,7 @@ from geo_revival.estimation._sampling import (
 from geo_revival.exceptions import EstimationError, SchemaError
 from geo_revival.provenance import provenance
 from geo_revival.units import convert
+from geo_revival.validation import renamed_keywords
 
 __all__ = [
     "accuracy_assessment",
@@ -265,6 +266,7 @@ def _provenance(function: str, sample: pd.DataFrame, parameters: dict[str, Any])
     )
 
 
+@renamed_keywords(unit="areas_unit", units="output_units")
 def estimate_areas(
     sample: pd.DataFrame,
     strata_areas: AreaMapping,
@@ -272,11 +274,11 @@ def estimate_areas(
     map_column: str = "map_class",
     reference_column: str = "reference_class",
     stratum_column: str = "stratum",
-    unit: str = "m2",
+    areas_unit: str = "m2",
     map_areas: AreaMapping | None = None,
     classes: Sequence[Hashable] | None = None,
     z: float = 1.96,
-    units: Sequence[str] = ("m2", "ha", "mu"),
+    output_units: Sequence[str] = ("m2", "ha", "mu"),
 ) -> pd.DataFrame:
     """Error-adjusted area of each class with SE and confidence interval, plus UA and PA.
 
@@ -293,14 +295,15 @@ def estimate_areas(
         :func:`sample_from_counts`). Units must be a stratified random sample: each stratum a
         simple random sample of its pixels.
     strata_areas
-        Area of every stratum in ``unit`` (e.g. from :func:`stratum_areas`). Every stratum in
+        Area of every stratum in ``areas_unit`` (e.g. from :func:`stratum_areas`). Every stratum in
         the sample must be listed; none may be zero.
     map_column, reference_column, stratum_column
         Column names in ``sample``.
-    unit
-        Unit of ``strata_areas`` and ``map_areas`` (``"m2"``, ``"ha"``, ``"mu"``, ``"km2"``).
+    areas_unit
+        Unit of the given ``strata_areas`` and ``map_areas`` (``"m2"``, ``"ha"``, ``"mu"``,
+        ``"km2"``).
     map_areas
-        Mapped area per class, in ``unit``. Default: ``strata_areas`` when the strata are the
+        Mapped area per class, in ``areas_unit``. Default: ``strata_areas`` when the strata are the
         map classes; otherwise the ``mapped_area_*`` columns are NaN (the map must be measured,
         e.g. with :func:`geo_revival.class_areas`).
     classes
@@ -308,7 +311,7 @@ def estimate_areas(
     z
         Multiplier of the SE for the interval ``estimate ± z SE``; 1.96 gives the 95 % interval
         of Olofsson eq. 12 (1.645: 90 %).
-    units
+    output_units
         Units of the area columns in the result.
 
     Returns
@@ -336,7 +339,7 @@ def estimate_areas(
     >>> counts = pd.DataFrame([[45, 5], [3, 47]], index=["gain", "stable"],
     ...                       columns=["gain", "stable"])
     >>> sample = sample_from_counts(counts)
-    >>> est = estimate_areas(sample, {"gain": 10.0, "stable": 90.0}, unit="ha")
+    >>> est = estimate_areas(sample, {"gain": 10.0, "stable": 90.0}, areas_unit="ha")
     >>> est[["class", "area_ha", "mapped_area_ha"]].round(2).to_dict("list")
     {'class': ['gain', 'stable'], 'area_ha': [14.4, 85.6], 'mapped_area_ha': [10.0, 90.0]}
     """
@@ -356,11 +359,11 @@ def estimate_areas(
         mapped = areas.reindex(order).fillna(0.0).to_numpy()
     else:
         mapped = np.full(len(order), np.nan)
-    for u in units:
-        factor = convert(total, unit, u)
+    for u in output_units:
+        factor = convert(total, areas_unit, u)
         _add_interval(columns, f"area_{u}", est.area_proportion * factor,
                       est.area_proportion_se * factor, z)
-        columns[f"mapped_area_{u}"] = convert(mapped, unit, u)
+        columns[f"mapped_area_{u}"] = convert(mapped, areas_unit, u)
     _add_interval(columns, "users_accuracy", est.users_accuracy, est.users_accuracy_se, z)
     _add_interval(columns, "producers_accuracy", est.producers_accuracy,
                   est.producers_accuracy_se, z)
@@ -370,7 +373,7 @@ def estimate_areas(
         "estimate": oa, "se": oa_se, "ci_low": oa - z * oa_se, "ci_high": oa + z * oa_se,
     }
     out.attrs["provenance"] = _provenance("estimate_areas", sample, {
-        "strata_areas": areas.to_dict(), "unit": unit, "z": z,
+        "strata_areas": areas.to_dict(), "areas_unit": areas_unit, "z": z,
         "map_column": map_column, "reference_column": reference_column,
         "stratum_column": stratum_column, "n": int(counts.sum()),
     })
@@ -534,6 +537,7 @@ def sample_from_counts(
     return out
 
 
+@renamed_keywords(unit="areas_unit")
 def estimate_change_area(
     mapped: xr.DataArray,
     reference: xr.DataArray,
@@ -543,7 +547,7 @@ def estimate_change_area(
     allocation: Mapping[Hashable, int] | pd.Series | None = None,
     method: AllocationMethod = "olofsson",
     min_per_stratum: int | None = None,
-    unit: str = "mu",
+    areas_unit: str = "mu",
     classes: Sequence[Hashable] | None = None,
 ) -> tuple[pd.DataFrame, gpd.GeoDataFrame]:
     """Design-based area of each (change) class when a reference raster exists.
@@ -569,8 +573,9 @@ def estimate_change_area(
         Sample size per stratum; default ``allocate_sample(n, areas, method=method, ...)``.
     method, min_per_stratum
         Passed to :func:`allocate_sample`.
-    unit
-        Unit of the strata areas (the result has m², ha and mu columns in any case).
+    areas_unit
+        Unit the strata areas are measured in (the result has m², ha and mu columns in any
+        case).
     classes
         Passed to :func:`estimate_areas`.
 
@@ -589,7 +594,7 @@ def estimate_change_area(
     >>> est["area_mu"].round(1).tolist(), est["area_mu_se"].tolist()
     ([270.0, 270.0], [0.0, 0.0])
     """
-    areas = stratum_areas(mapped, unit=unit)
+    areas = stratum_areas(mapped, unit=areas_unit)
     given = allocation is not None
     if allocation is None:
         if n is None:
@@ -597,7 +602,7 @@ def estimate_change_area(
         allocation = allocate_sample(n, areas, method=method, min_per_stratum=min_per_stratum)
     sample = draw_sample(mapped, allocation, seed=seed)
     sample = reference_from_raster(sample, reference)
-    estimates = estimate_areas(sample, areas, unit=unit, classes=classes)
+    estimates = estimate_areas(sample, areas, areas_unit=areas_unit, classes=classes)
     estimates.attrs["provenance"]["parameters"].update(
         {"seed": seed, "allocation": {k: int(v) for k, v in dict(allocation).items()},
          "method": "given" if given else method}

@@ -8,6 +8,7 @@ Re-exported by :mod:`geo_revival.estimation`. The states and change classes come
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
@@ -15,29 +16,30 @@ import geopandas as gpd
 import pandas as pd
 import xarray as xr
 
+from geo_revival.estimation._api import estimate_change_area
 from geo_revival.estimation._design import AllocationMethod
 from geo_revival.exceptions import GridMismatchError
-from geo_revival.restoration._state_maps import CHANGE_CLASSES, change_classes, state_map
+from geo_revival.restoration import CHANGE_CLASSES, change_classes, state_map
 
 __all__ = ["estimate_reclaimed_area"]
 
 
 def _change_map(
-    landcover: xr.DataArray,
     zones: gpd.GeoDataFrame,
+    landcover: xr.DataArray,
     projects: gpd.GeoDataFrame | None,
     rules: Any,
     start: int,
     end: int,
 ) -> xr.DataArray:
-    states = state_map(landcover, zones, projects=projects, rules=rules, years=[start, end])
+    states = state_map(zones, landcover, projects=projects, rules=rules, years=[start, end])
     return change_classes(states, start, end)
 
 
 def estimate_reclaimed_area(
+    zones: gpd.GeoDataFrame,
     mapped: xr.DataArray,
     reference: xr.DataArray,
-    zones: gpd.GeoDataFrame,
     *,
     start: int,
     end: int,
@@ -64,12 +66,13 @@ def estimate_reclaimed_area(
 
     Parameters
     ----------
+    zones, projects, rules
+        As in :func:`geo_revival.restoration.state_map` (non-overlapping zones; GeoDataFrames
+        or zone file paths).
     mapped
         Mapped land-cover series ``(year, y, x)`` (the map to stratify by and assess).
     reference
         Reference land cover on the same grid, e.g. the demo's truth series.
-    zones, projects, rules
-        As in :func:`geo_revival.restoration.state_map` (non-overlapping zones).
     start, end
         The year pair, ``start < end``.
     seed
@@ -104,7 +107,7 @@ def estimate_reclaimed_area(
     >>> demo = load_xuzhou()  # SIMULATED
     >>> jiawang = demo.zones[demo.zones["zone_id"] == "xz_jiawang_key_subsidence"]
     >>> est, sample = estimate_reclaimed_area(
-    ...     demo.landcover, demo.truth, jiawang, projects=demo.projects, start=2020, end=2025,
+    ...     jiawang, demo.landcover, demo.truth, projects=demo.projects, start=2020, end=2025,
     ...     n=600, min_per_stratum=100, seed=0)
     >>> est["change_class"].tolist()
     ['reclaimed', 'newly_damaged', 'stable_restored', 'stable_damaged', 'other']
@@ -112,10 +115,16 @@ def estimate_reclaimed_area(
     >>> bool(reclaimed["area_mu_ci_low"] < reclaimed["area_mu"] < reclaimed["area_mu_ci_high"])
     True
     """
-    from geo_revival.estimation._api import estimate_change_area
-
-    strata = _change_map(mapped, zones, projects, rules, start, end)
-    truth = _change_map(reference, zones, projects, rules, start, end)
+    if isinstance(zones, xr.DataArray):  # the old order (mapped, reference, zones) still works
+        warnings.warn(
+            "estimate_reclaimed_area(mapped, reference, zones, ...) is deprecated; call "
+            "estimate_reclaimed_area(zones, mapped, reference, ...)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        zones, mapped, reference = reference, zones, mapped
+    strata = _change_map(zones, mapped, projects, rules, start, end)
+    truth = _change_map(zones, reference, projects, rules, start, end)
     if (
         strata.shape != truth.shape
         or strata.rio.transform() != truth.rio.transform()
@@ -129,7 +138,7 @@ def estimate_reclaimed_area(
     codes: Sequence[int] = list(CHANGE_CLASSES.values())
     estimates, sample = estimate_change_area(
         strata, truth, n, seed=seed, allocation=allocation, method=method,
-        min_per_stratum=min_per_stratum, unit="m2", classes=codes,
+        min_per_stratum=min_per_stratum, areas_unit="m2", classes=codes,
     )
     names = {code: name for name, code in CHANGE_CLASSES.items()}
     estimates.insert(1, "change_class", estimates["class"].map(names))

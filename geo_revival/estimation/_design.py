@@ -11,6 +11,7 @@ import pandas as pd
 
 from geo_revival.exceptions import EstimationError, SchemaError
 from geo_revival.provenance import provenance
+from geo_revival.validation import check_option
 
 __all__ = ["allocate_sample", "as_strata_series", "sample_size"]
 
@@ -239,10 +240,7 @@ def allocate_sample(
     [75, 75, 163, 328]
     """
     areas = as_strata_series(strata_areas, "strata_areas")
-    if method not in DEFAULT_MIN_PER_STRATUM:
-        raise SchemaError(
-            f"method must be one of {sorted(DEFAULT_MIN_PER_STRATUM)}, got {method!r}."
-        )
+    check_option(method, sorted(DEFAULT_MIN_PER_STRATUM), "method")
     floor = DEFAULT_MIN_PER_STRATUM[method] if min_per_stratum is None else int(min_per_stratum)
     if floor < 0:
         raise SchemaError(f"min_per_stratum must be >= 0, got {min_per_stratum!r}.")

@@ -33,10 +33,11 @@ import xarray as xr
 from geo_revival.estimation._design import AllocationMethod, allocate_sample, sample_size
 from geo_revival.estimation._sampling import draw_sample, stratum_areas, write_response_sheet
 from geo_revival.exceptions import EstimationError
-from geo_revival.landcover.io import pixel_area
+from geo_revival.landcover import pixel_area
 from geo_revival.provenance import provenance
 from geo_revival.restoration import CHANGE_CLASSES, accounting_units, change_classes, state_map
 from geo_revival.units import convert
+from geo_revival.validation import zones_first
 
 __all__ = ["ReferenceDesign", "design_reference_sample", "expected_ci"]
 
@@ -204,8 +205,8 @@ def _with_zones(
 
 
 def design_reference_sample(
-    mapped: xr.DataArray,
     zones: gpd.GeoDataFrame,
+    mapped: xr.DataArray,
     *,
     start: int,
     end: int,
@@ -240,10 +241,10 @@ def design_reference_sample(
 
     Parameters
     ----------
-    mapped
-        Mapped land-cover series ``(year, y, x)`` holding ``start`` and ``end``.
     zones, projects, rules
         As in :func:`geo_revival.restoration.account` (zones must not overlap).
+    mapped
+        Mapped land-cover series ``(year, y, x)`` holding ``start`` and ``end``.
     start, end
         Base year and monitoring year.
     seed
@@ -272,14 +273,15 @@ def design_reference_sample(
     >>> from geo_revival.demo import load_xuzhou
     >>> demo = load_xuzhou()  # SIMULATED
     >>> pei = demo.zones[demo.zones["zone_id"] == "xz_peixian_key_subsidence"]
-    >>> d = design_reference_sample(demo.landcover, pei, projects=demo.projects, start=2020,
+    >>> d = design_reference_sample(pei, demo.landcover, projects=demo.projects, start=2020,
     ...                             end=2025, half_width_mu=1500, seed=1)
     >>> bool(d.expected["half_width_mu"].item() <= 1500), int(d.design["n"].sum()) == len(d.sample)
     (True, True)
     """
+    zones, mapped = zones_first(zones, mapped, "design_reference_sample")
     if (half_width_mu is None) == (n is None):
         raise EstimationError("give either half_width_mu (wanted precision) or n (sample size).")
-    states = state_map(mapped, zones, projects=projects, rules=rules, years=[start, end])
+    states = state_map(zones, mapped, projects=projects, rules=rules, years=[start, end])
     strata = change_classes(states, start, end)
     areas = stratum_areas(strata, unit="m2")
     p = _shares(reclaimed_share, areas.index)

@@ -18,13 +18,14 @@ from pyproj import CRS, Transformer
 from geo_revival.exceptions import (
     CRSMismatchError,
     EstimationError,
+    GridMismatchError,
     MissingCRSError,
     NoOverlapError,
     OutputExistsError,
     ReadError,
     SchemaError,
 )
-from geo_revival.landcover.io import pixel_area
+from geo_revival.landcover import pixel_area
 from geo_revival.provenance import provenance
 from geo_revival.units import convert
 
@@ -231,7 +232,7 @@ def draw_sample(
     else:
         map_values, map_crs, map_transform, map_valid = _layer(map_classes, "map_classes")
         if map_crs != crs or map_transform != transform or map_values.shape != values.shape:
-            raise CRSMismatchError(
+            raise GridMismatchError(
                 "map_classes must share the grid (CRS, transform, shape) of the strata; "
                 "reproject/align it with rioxarray's reproject_match first."
             )

@@ -1,52 +1,11 @@
-"""Land-cover rasters: legends (what codes mean) and reading/writing annual series.
+"""Land-cover rasters: legends (what codes mean), normalising, reading and writing annual series.
 
-Legend names are imported eagerly (light); the raster functions of :mod:`.io` on first use.
+The public names are listed once, in ``__init__.pyi``, and imported from their module on first
+use (``lazy_loader.attach_stub``), as for the top-level package.
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+import lazy_loader
 
-from geo_revival.landcover.legend import (
-    GENERIC_CLASSES,
-    Legend,
-    LegendClass,
-    get_legend,
-    legend_from_csv,
-    list_legends,
-    register_legend,
-)
-
-_LAZY = {
-    "check_codes": "geo_revival.landcover.io",
-    "open_landcover": "geo_revival.landcover.io",
-    "pixel_area": "geo_revival.landcover.io",
-    "read_zone_windows": "geo_revival.landcover.io",
-    "write_classified": "geo_revival.landcover.io",
-    "write_landcover": "geo_revival.landcover.io",
-    "open_landcover_stac": "geo_revival.landcover.stac",
-}
-
-__all__ = [
-    "GENERIC_CLASSES",
-    "Legend",
-    "LegendClass",
-    "check_codes",
-    "get_legend",
-    "legend_from_csv",
-    "list_legends",
-    "open_landcover",
-    "open_landcover_stac",
-    "pixel_area",
-    "read_zone_windows",
-    "register_legend",
-    "write_classified",
-    "write_landcover",
-]
-
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'geo_revival.landcover' has no attribute {name!r}")
+__getattr__, __dir__, __all__ = lazy_loader.attach_stub(__name__, __file__)

@@ -37,7 +37,7 @@ from rasterio.errors import RasterioError
 from rasterio.windows import Window
 
 from geo_revival.exceptions import ReadError, SchemaError
-from geo_revival.landcover._grid import Grid
+from geo_revival.grid import Grid
 from geo_revival.landcover._sources import Layer
 
 # Open datasets per thread (rasterio datasets must not be shared between threads), so that a

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Hashable, Iterator
+from os import PathLike
 from typing import Any
 
 import geopandas as gpd
@@ -12,7 +13,8 @@ import shapely
 import xarray as xr
 
 from geo_revival.crs import require_crs
-from geo_revival.exceptions import CoverageWarning, MissingCRSError, NoOverlapError
+from geo_revival.exceptions import CoverageWarning, NoOverlapError
+from geo_revival.landcover._coerce import as_landcover
 
 
 def _as_geoseries(zones: Any, crs: Any, id_column: str) -> gpd.GeoSeries:
@@ -41,10 +43,11 @@ def _window(bounds: tuple[float, float, float, float], da: xr.DataArray) -> tupl
 
 
 def read_zone_windows(
-    source: Any,
     zones: Any,
+    source: Any,
     *,
     legend: Any = None,
+    years: Any = None,
     crs: Any = None,
     id_column: str = "zone_id",
     **open_kwargs: Any,
@@ -59,12 +62,15 @@ def read_zone_windows(
 
     Parameters
     ----------
+    zones : GeoDataFrame, GeoSeries, sequence of shapely geometries, or a zone file path
+        Zones in any CRS (transformed to the raster's); plain geometries need ``crs``; paths
+        are read with :func:`geo_revival.zones.as_zones`.
     source : xarray.DataArray or sources accepted by :func:`open_landcover`
-        A land-cover series, or files to open (then ``legend`` is required).
-    zones : GeoDataFrame, GeoSeries or sequence of shapely geometries
-        Zones in any CRS (transformed to the raster's); plain geometries need ``crs``.
+        A land-cover series (any array :func:`as_landcover` accepts), or files to open.
     legend : str or Legend, optional
-        Legend for opening files.
+        Legend of the codes (required for files, and for arrays whose attrs name none).
+    years : sequence of int, optional
+        Years (see :func:`as_landcover`; for files, :func:`open_landcover`).
     crs : CRS-like, optional
         CRS of plain geometries.
     id_column : str
@@ -83,6 +89,8 @@ def read_zone_windows(
     ------
     MissingCRSError
         Zones or raster without CRS.
+    SchemaError
+        Land cover :func:`as_landcover` refuses (no legend, wrong dims, ...).
     NoOverlapError
         No zone overlaps the raster.
 
@@ -94,18 +102,30 @@ def read_zone_windows(
 
     Examples
     --------
-    >>> for zone_id, window in read_zone_windows(da, zones):  # doctest: +SKIP
+    >>> for zone_id, window in read_zone_windows(zones, da):  # doctest: +SKIP
     ...     print(zone_id, window.shape)
     """
     from geo_revival.landcover.io import open_landcover
+    from geo_revival.zones import as_zones
 
+    if isinstance(zones, xr.DataArray) or (
+        isinstance(source, (gpd.GeoDataFrame, gpd.GeoSeries))
+        and not isinstance(zones, (gpd.GeoDataFrame, gpd.GeoSeries))
+    ):
+        warnings.warn(
+            "read_zone_windows(source, zones, ...) is deprecated; call "
+            "read_zone_windows(zones, source, ...) as every function taking both does",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        zones, source = source, zones
+    if isinstance(zones, (str, PathLike)):
+        zones = as_zones(zones)
     if isinstance(source, xr.DataArray):
-        da = source
+        da = as_landcover(source, legend=legend, years=years)
     else:
         open_kwargs.setdefault("chunks", "blocks")
-        da = open_landcover(source, legend=legend, **open_kwargs)
-    if da.rio.crs is None:
-        raise MissingCRSError("the land-cover array has no CRS; attach one with rio.write_crs")
+        da = open_landcover(source, legend=legend, years=years, **open_kwargs)
     series = _as_geoseries(zones, crs, id_column).to_crs(da.rio.crs)
     extent = shapely.box(*da.rio.bounds())
     any_overlap = False

@@ -24,7 +24,7 @@ from affine import Affine
 from pyproj import CRS, Proj, Transformer
 from rasterio.crs import CRS as RioCRS
 
-from geo_revival.crs import planar_area_factor
+from geo_revival.crs import planar_area_factor, quiet_cf_conversion
 from geo_revival.exceptions import (
     AreaDistortionWarning,
     GridMismatchError,
@@ -34,8 +34,8 @@ from geo_revival.exceptions import (
     SchemaError,
     UnsupportedCRSError,
 )
+from geo_revival.grid import Grid, differences, intersection_windows, same_lattice
 from geo_revival.landcover import _codes
-from geo_revival.landcover._grid import Grid, differences, intersection_windows, same_lattice
 from geo_revival.landcover._read import FROM_FILES, open_layer, resolve_nodata
 from geo_revival.landcover._sources import (
     BandYears,
@@ -47,6 +47,7 @@ from geo_revival.landcover._sources import (
 from geo_revival.landcover._write import write_classified, write_landcover
 from geo_revival.landcover._zones import read_zone_windows
 from geo_revival.landcover.legend import Legend, get_legend, report_unknown
+from geo_revival.validation import check_option
 
 __all__ = [
     "check_codes",
@@ -86,10 +87,7 @@ def _chunks_for(layer: Layer, chunks: Chunks) -> dict[str, int]:
     if isinstance(chunks, str):
         if chunks == "blocks":
             return _block_chunks(layer)
-        if chunks != "auto":
-            raise SchemaError(
-                f"chunks must be 'auto', 'blocks', an int or a dict, not {chunks!r}"
-            )
+        check_option(chunks, ("auto", "blocks"), "chunks (or an int or a dict)")
         return _auto_chunks(layer)
     if isinstance(chunks, int):
         return {"band": 1, "y": chunks, "x": chunks}
@@ -97,7 +95,7 @@ def _chunks_for(layer: Layer, chunks: Chunks) -> dict[str, int]:
 
 
 def _grid_of(layer: Layer, crs: RioCRS | None) -> Grid:
-    return Grid(crs if crs is not None else layer.crs, layer.transform, layer.width, layer.height)
+    return Grid(layer.transform, layer.height, layer.width, crs if crs is not None else layer.crs)
 
 
 def _align(layers: list[Layer], align: Align, crs: RioCRS | None) -> tuple[Grid | None, list[Any]]:
@@ -139,6 +137,7 @@ def _align(layers: list[Layer], align: Align, crs: RioCRS | None) -> tuple[Grid 
     )
 
 
+@quiet_cf_conversion()
 def open_landcover(
     sources: Sources,
     *,
@@ -245,9 +244,8 @@ def open_landcover(
     >>> da.sizes, da.attrs["version"]  # doctest: +SKIP
     ({'year': 2, 'y': 36000, 'x': 36000}, ['v100', 'v200'])
     """
-    if align not in ("error", "reproject", "intersect"):
-        # Checked up front: with matching grids a misspelt value would otherwise pass unseen.
-        raise SchemaError(f"align must be 'error', 'reproject' or 'intersect', not {align!r}")
+    # Checked up front: with matching grids a misspelt value would otherwise pass unseen.
+    check_option(align, ("error", "reproject", "intersect"), "align")
     leg = get_legend(legend)
     layers = resolve_layers(sources, years, band_years)
     user_crs = RioCRS.from_user_input(crs) if crs is not None else None
@@ -302,7 +300,7 @@ def open_landcover(
     elif mode == "lazy":
         out = out.copy(data=_codes.validated(out.data, known, leg.name, strict=strict))
     else:
-        raise SchemaError(f"code_check must be 'auto', 'eager' or 'lazy', not {code_check!r}")
+        check_option(code_check, ("auto", "eager", "lazy"), "code_check")
 
     out.attrs.update(
         legend=leg.name,
@@ -477,7 +475,7 @@ def pixel_area(da: xr.DataArray) -> xr.DataArray:
             f"pixel_area supports projected or geographic CRSs, not {crs.name!r}"
         )
     if t.b != 0 or t.d != 0:
-        raise UnsupportedCRSError(
+        raise GridMismatchError(
             "pixel_area does not support rotated lon/lat grids; warp the raster to a north-up grid"
         )
     to_rad = crs.axis_info[0].unit_conversion_factor  # radians per angular unit

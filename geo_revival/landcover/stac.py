@@ -29,6 +29,7 @@ from geo_revival.landcover import _codes
 from geo_revival.landcover._sources import check_versions
 from geo_revival.landcover.io import open_landcover
 from geo_revival.landcover.legend import Legend, get_legend
+from geo_revival.validation import check_option
 
 __all__ = ["open_landcover_stac"]
 
@@ -159,8 +160,7 @@ def open_landcover_stac(
             versions[y][0] or v for y, v in zip(groups, da.attrs["version"], strict=True)
         ]
         return da
-    if method != "odc":
-        raise SchemaError(f"method must be 'files' or 'odc', not {method!r}")
+    check_option(method, ("files", "odc"), "method")
     return _load_odc(groups, leg, asset, crs, resolution, bbox, chunks, strict, versions)
 
 

@@ -7,6 +7,7 @@ compute nothing new.
 from __future__ import annotations
 
 from geo_revival.mapping._landcover_plot import landcover_map
+from geo_revival.mapping._zone_map import RatePanel, draw_rate_panel
 from geo_revival.mapping.charts import (
     rate_chart,
     transition_flow_chart,
@@ -17,6 +18,8 @@ from geo_revival.mapping.interactive import progress_map, save_map
 from geo_revival.mapping.static import save_figure, static_map
 
 __all__ = [
+    "RatePanel",
+    "draw_rate_panel",
     "landcover_map",
     "progress_map",
     "rate_chart",

@@ -3,6 +3,11 @@
 Rates use fixed breaks that include the plan's figures (75.2 % in 2024, 78 % by 2027), so a
 zone's class says where it stands against the plan. Areas use quantile breaks rounded to two
 significant figures, so legends read well and classes stay populated.
+
+Classes are coloured with a sequential ramp of strongly rising darkness (reversed viridis by
+default: pale yellow to deep purple). It is chosen to stay apart from the *muted* land-cover
+colours drawn under it (:func:`geo_revival.mapping._raster.muted_color`) for normal vision and the
+three colour-vision deficiencies; tests/unit/test_mapping_colors.py measures this.
 """
 
 from __future__ import annotations
@@ -34,6 +39,9 @@ RATE_BREAKS: tuple[float, ...] = (
     1.0,
 )
 NO_DATA_COLOR = "#d9d9d9"
+#: Default class ramp and the part of it used (its palest end is too close to the background).
+DEFAULT_CMAP = "viridis_r"
+_RAMP_SPAN = (0.2, 1.0)
 
 
 @dataclass(frozen=True)
@@ -70,7 +78,7 @@ def classify(
     column: str,
     *,
     k: int = 5,
-    cmap: str = "YlGn",
+    cmap: str = DEFAULT_CMAP,
     breaks: Sequence[float] | None = None,
 ) -> Classes:
     """Choose class breaks for ``values`` of ``column`` and colour them with ``cmap``.
@@ -115,8 +123,7 @@ def classify(
         if len(edges) == 1:
             edges = [lo, lo + 1.0]
     n = len(edges) - 1
-    palette = colormaps[cmap].resampled(n + 1)
-    # Skip the palest shade: it is hard to tell from the no-data grey and the map background.
-    colors = tuple(to_hex(palette(i + 1)) for i in range(n))
+    # Evenly spaced along the ramp: neighbouring classes differ as much as the ramp allows.
+    colors = tuple(to_hex(colormaps[cmap](x)) for x in np.linspace(*_RAMP_SPAN, max(n, 2)))[:n]
     labels = tuple(f"{_fmt(a, rate)}–{_fmt(b, rate)}" for a, b in itertools.pairwise(edges))
     return Classes(tuple(edges), colors, labels)

@@ -1,4 +1,4 @@
-"""Map furniture for print maps: scale bar, north arrow, graticule, zone and district labels."""
+"""Map furniture for print maps: scale bar, arrow, graticule, district names, key, inset."""
 
 from __future__ import annotations
 
@@ -8,18 +8,23 @@ from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import shapely
+import shapely.ops
 from matplotlib import patheffects
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backend_bases import RendererBase
+from matplotlib.figure import Figure, SubFigure
+from matplotlib.patches import Rectangle
 from matplotlib.transforms import Bbox
 from mpl_toolkits.axes_grid1.anchored_artists import AnchoredSizeBar
 from pyproj import CRS, Transformer
+from shapely.geometry import box
 
 __all__ = [
     "HALO",
     "graticule",
-    "label_districts",
-    "label_zones",
+    "inset_map",
+    "name_districts",
     "nice_length",
     "north_arrow",
     "scale_bar",
@@ -42,8 +47,8 @@ def nice_length(span_m: float) -> float:
     return float(max(m * exp for m in (1, 2, 5) if m * exp <= target))
 
 
-def scale_bar(ax: Axes, span_m: float) -> None:
-    """Draw a 1-2-5 scale bar (lower left) for a map ``span_m`` metres wide."""
+def scale_bar(ax: Axes, span_m: float, renderer: RendererBase | None = None) -> Bbox:
+    """Draw a 1-2-5 scale bar (lower left) for a map ``span_m`` metres wide; return its box."""
     length = nice_length(span_m)
     label = f"{length / 1000:g} km" if length >= 1000 else f"{length:g} m"
     bar = AnchoredSizeBar(
@@ -60,11 +65,12 @@ def scale_bar(ax: Axes, span_m: float) -> None:
     )
     bar.patch.set_alpha(0.85)
     ax.add_artist(bar)
+    return bar.get_window_extent(renderer)
 
 
-def north_arrow(ax: Axes) -> None:
-    """Draw a north arrow in the top-right corner (grid north of the projected map)."""
-    ax.annotate(
+def north_arrow(ax: Axes, renderer: RendererBase | None = None) -> Bbox:
+    """Draw a north arrow in the top-right corner (grid north); return its box."""
+    arrow = ax.annotate(
         "N\n北",
         xy=(0.955, 0.965),
         xytext=(0.955, 0.84),
@@ -75,6 +81,10 @@ def north_arrow(ax: Axes) -> None:
         arrowprops={"arrowstyle": "-|>,head_width=0.5,head_length=0.9", "color": "black", "lw": 2},
         bbox={"boxstyle": "round,pad=0.25", "fc": "white", "ec": "none", "alpha": 0.8},
     )
+    boxes = [arrow.get_window_extent(renderer)]
+    if arrow.arrow_patch is not None:
+        boxes.append(arrow.arrow_patch.get_window_extent(renderer))
+    return Bbox.union(boxes)
 
 
 def _degree_step(span_deg: float) -> float:
@@ -117,99 +127,166 @@ def graticule(ax: Axes, crs: CRS) -> None:
     ax.yaxis.get_offset_text().set_visible(False)
 
 
-def _zone_text(z: object, lang: str) -> str:
+def _names(row: Any, lang: str = "both") -> str:
     parts = []
     for col, want in (("name_zh", ("zh", "both")), ("name_en", ("en", "both"))):
-        value = getattr(z, col, None)
+        value = getattr(row, col, None)
         if lang in want and isinstance(value, str) and value:
             parts.append(value)
-    return "\n".join(parts) or str(getattr(z, "zone_id", ""))
+    return " ".join(parts) or str(getattr(row, "zone_id", ""))
 
 
-def label_zones(ax: Axes, zones: gpd.GeoDataFrame, lang: str, *, numbered: bool) -> list[Bbox]:
-    """Label each zone at an interior point, with its name or (``numbered``) its key number.
+def zone_key(zones: gpd.GeoDataFrame, parts: gpd.GeoDataFrame, lang: str, width: int) -> list[str]:
+    """Key entries ``"1  中文名 English name"`` (wrapped at ``width`` characters).
 
-    A label that would overlap one placed before is moved up or down and tied to its zone by
-    a leader line. Returns the label boxes (display coordinates).
+    A zone drawn in several parts says so: ``"8  … (8a–8k: 11 parts 部分)"``.
     """
-    renderer = FigureCanvasAgg(ax.figure).get_renderer()  # type: ignore[arg-type]
-    placed: list[Bbox] = []
-    for i, z in enumerate(zones.itertuples(), start=1):
-        p = z.geometry.representative_point()
-        style: dict[str, Any]
-        if numbered:
-            style = {
-                "fontsize": 8,
-                "bbox": {"boxstyle": "circle,pad=0.2", "fc": "white", "ec": "#222", "lw": 0.6},
-            }
-            text = str(i)
-        else:
-            style = {"fontsize": 8, "linespacing": 1.0, "path_effects": HALO}
-            text = _zone_text(z, lang)
-        t = ax.annotate(
-            text,
-            (p.x, p.y),
-            xytext=(0, 0),
-            textcoords="offset points",
-            ha="center",
-            va="center",
-            zorder=6,
-            **style,
-        )
-        for dy in (0, 14, -14, 26, -26, 38, -38, 50, -50):
-            t.set_position((0, dy))
-            if not any(t.get_window_extent(renderer).overlaps(b) for b in placed):
-                break
-        if t.get_position() != (0, 0):
-            ax.annotate(
-                "",
-                (p.x, p.y),
-                xytext=t.get_position(),
-                textcoords="offset points",
-                arrowprops={"arrowstyle": "-", "lw": 0.6, "color": "#333"},
-                zorder=5,
-            )
-        placed.append(t.get_window_extent(renderer))
-    return placed
-
-
-def zone_key(zones: gpd.GeoDataFrame, lang: str, width: int = 46) -> list[str]:
-    """Key entries ``"1  中文名 English name"`` (English wrapped at ``width``) for numbered maps."""
+    count = parts.groupby("zone_index")["label"].agg(list)
     entries = []
-    for i, z in enumerate(zones.itertuples(), start=1):
-        text = _zone_text(z, lang).replace("\n", " ")
-        entries.append(textwrap.fill(f"{i}  {text}", width=width, subsequent_indent="    "))
+    for i, z in enumerate(zones.itertuples()):
+        text = _names(z, lang)
+        labels = count.get(i, [])
+        if len(labels) > 1:
+            text += f" ({labels[0]}–{labels[-1]}: {len(labels)} parts 部分)"
+        entries.append(textwrap.fill(f"{i + 1}  {text}", width=width, subsequent_indent="    "))
     return entries
 
 
-def label_districts(
-    ax: Axes, districts: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, taken: list[Bbox]
-) -> None:
-    """Name the districts in grey where the name overlaps neither a zone nor a zone label."""
-    renderer = FigureCanvasAgg(ax.figure).get_renderer()  # type: ignore[arg-type]
+def name_districts(
+    ax: Axes,
+    districts: gpd.GeoDataFrame,
+    parts: gpd.GeoDataFrame,
+    taken: list[Bbox],
+    renderer: RendererBase,
+    *,
+    color: str = "#555",
+) -> int:
+    """Write place names (Chinese over English) where they touch no zone or label.
+
+    Each name is tried at points inside the visible part of its place (a district, a lake), pole
+    of inaccessibility first; a place with no free spot stays unnamed. The boxes of the names
+    written are added to ``taken``, so that later names avoid them. Returns how many names were
+    written.
+    """
     frame = ax.get_window_extent(renderer)
-    zone_boxes = [
-        Bbox(ax.transData.transform([(g.bounds[0], g.bounds[1]), (g.bounds[2], g.bounds[3])]))
-        for g in zones.geometry
-    ]
-    for _, row in districts.iterrows():
-        if not isinstance(row.get("name_zh"), str):
+    view = box(frame.x0 + 3, frame.y0 + 3, frame.x1 - 3, frame.y1 - 3)
+    zones = shapely.union_all(
+        [shapely.transform(g, ax.transData.transform) for g in parts.geometry]
+    )
+    blocked = [box(b.x0 - 2, b.y0 - 2, b.x1 + 2, b.y1 + 2) for b in taken]
+    written = 0
+    for row in districts.itertuples():
+        text = "\n".join(
+            v
+            for v in (getattr(row, "name_zh", None), _short_en(getattr(row, "name_en", None)))
+            if isinstance(v, str) and v
+        )
+        if not text:
             continue
-        p = row.geometry.representative_point()
+        area = shapely.transform(row.geometry, ax.transData.transform).intersection(view)
+        if area.is_empty:
+            continue
         t = ax.text(
-            p.x,
-            p.y,
-            row["name_zh"],
-            fontsize=9,
-            color="#666",
+            0,
+            0,
+            text,
+            fontsize=7,
+            color=color,
             ha="center",
             va="center",
+            linespacing=1.0,
             zorder=2.5,
             path_effects=HALO,
+            style="italic",
         )
-        box = t.get_window_extent(renderer)
-        inside = frame.contains(box.x0, box.y0) and frame.contains(box.x1, box.y1)
-        if not inside or any(box.overlaps(b) for b in [*zone_boxes, *taken]):
-            t.remove()
+        ext = t.get_window_extent(renderer)
+        w, h = ext.width + 2, ext.height + 2
+        for x, y in _interior_points(area):
+            cand = box(x - w / 2, y - h / 2, x + w / 2, y + h / 2)
+            if (
+                view.contains(cand)
+                and not cand.intersects(zones)
+                and not any(cand.intersects(b) for b in blocked)
+            ):
+                dx, dy = ax.transData.inverted().transform((x, y))
+                t.set_position((float(dx), float(dy)))
+                blocked.append(cand)
+                taken.append(Bbox.from_extents(*cand.bounds))
+                written += 1
+                break
         else:
-            taken.append(box)
+            t.remove()
+    return written
+
+
+def _short_en(name: object) -> str | None:
+    """``"Tongshan District"`` -> ``"Tongshan"``: the type is in the Chinese name already."""
+    if not isinstance(name, str):
+        return None
+    for suffix in (" District", " County", " City"):
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name if len(name) <= 24 else None
+
+
+def _interior_points(area: Any) -> list[tuple[float, float]]:
+    polys = sorted(getattr(area, "geoms", [area]), key=lambda g: -g.area)
+    pts: list[tuple[float, float]] = []
+    for poly in polys[:3]:
+        if poly.geom_type != "Polygon" or poly.area < 50:
+            continue
+        pole = shapely.ops.polylabel(poly, tolerance=1.0)
+        pts.append((pole.x, pole.y))
+        x0, y0, x1, y1 = poly.bounds
+        grid = [
+            (x, y)
+            for x in np.linspace(x0, x1, 12)[1:-1]
+            for y in np.linspace(y0, y1, 12)[1:-1]
+            if poly.contains(shapely.Point(x, y))
+        ]
+        pts += sorted(grid, key=lambda p: (p[0] - pole.x) ** 2 + (p[1] - pole.y) ** 2)
+    return pts
+
+
+def inset_map(
+    fig: Figure | SubFigure,
+    corner: tuple[float, float],
+    size: tuple[float, float],
+    context: gpd.GeoDataFrame,
+    frame: tuple[float, float, float, float],
+    crs: Any,
+) -> Axes | None:
+    """Locator map: ``context`` outlines and the map frame in red.
+
+    Its top-left corner is at ``corner`` and it is at most ``size`` (figure fractions), shaped
+    like the area it shows. Returns None (draws nothing) when the context adds nothing around
+    the frame.
+    """
+    ctx = context.to_crs(crs)
+    x0, x1, y0, y1 = frame
+    cx0, cy0, cx1, cy1 = ctx.total_bounds
+    cx0, cy0, cx1, cy1 = min(cx0, x0), min(cy0, y0), max(cx1, x1), max(cy1, y1)
+    if (x1 - x0) * (y1 - y0) > 0.5 * (cx1 - cx0) * (cy1 - cy0):
+        return None
+    pad = 0.04 * max(cx1 - cx0, cy1 - cy0)
+    cx0, cy0, cx1, cy1 = cx0 - pad, cy0 - pad, cx1 + pad, cy1 + pad
+    root = fig.get_figure(root=True)
+    assert root is not None
+    fw, fh = root.get_size_inches()
+    w, h = size
+    shape = (cy1 - cy0) / (cx1 - cx0) * fw / fh  # height / width in figure fractions
+    w, h = (w, w * shape) if w * shape <= h else (h / shape, h)
+    ax = fig.add_axes((corner[0], corner[1] - h, w, h))
+    ctx.plot(ax=ax, facecolor="#eeeeea", edgecolor="#888", linewidth=0.3)
+    ax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, ec="#c00000", lw=1.2))
+    ax.set_xlim(cx0, cx1)
+    ax.set_ylim(cy0, cy1)
+    ax.set_aspect("auto")
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_linewidth(0.5)
+    ax.set_title("位置 Location", fontsize=7.5, loc="left", pad=2)
+    return ax

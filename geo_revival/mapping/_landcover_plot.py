@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 from pyproj import CRS
 from rioxarray.exceptions import NoDataInBounds
 
-from geo_revival.crs import require_crs
+from geo_revival.crs import quiet_cf_conversion, require_crs
 from geo_revival.landcover.legend import Legend, get_legend
 from geo_revival.mapping._furniture import north_arrow, scale_bar
 from geo_revival.mapping._raster import class_handles, show_classes
@@ -149,7 +149,7 @@ def landcover_map(
         fig = Figure(figsize=(8.0, 6.0), layout="constrained")
         FigureCanvasAgg(fig)
         ax = fig.add_subplot()
-    with cjk_context():
+    with cjk_context(), quiet_cf_conversion():
         _draw(ax, da, leg, zones, title, shown, show_legend=show_legend, simulated=simulated)
     use_cjk_font(ax.figure)
     return ax

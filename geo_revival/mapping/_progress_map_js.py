@@ -23,7 +23,7 @@ SCRIPT = r"""
   var images = {};
   cfg.landcover.images.forEach(function (im) {
     images[im.year] = L.imageOverlay(im.url, im.bounds,
-      {pane: lcPane, opacity: 0.6, interactive: false, className: 'gr-lc gr-lc-' + im.year});
+      {pane: lcPane, opacity: 0.9, interactive: false, className: 'gr-lc gr-lc-' + im.year});
   });
   var landcover = L.layerGroup();
   var before = null;
@@ -31,7 +31,7 @@ SCRIPT = r"""
     var b = cfg.landcover.images.filter(function (im) {
       return im.year === cfg.landcover.base_year;
     })[0];
-    before = L.imageOverlay(b.url, b.bounds, {pane: beforePane, opacity: 0.6, interactive: false,
+    before = L.imageOverlay(b.url, b.bounds, {pane: beforePane, opacity: 0.9, interactive: false,
                                              className: 'gr-lc-before'});
   }
 
@@ -63,32 +63,53 @@ SCRIPT = r"""
     }
   });
 
+  // Zone numbers, the same as on the print map (one per part: 8a, 8b ...).
+  var numbers = L.layerGroup(cfg.numbers.map(function (n) {
+    return L.marker(n.latlng, {interactive: false, keyboard: false, icon: L.divIcon({
+      className: 'gr-num', html: '<span>' + n.label + '</span>', iconSize: null})});
+  }));
+
   if (cfg.landcover.images.length) { landcover.addTo(map); }
   if (districts) { districts.addTo(map); }
   zones.addTo(map);
+  numbers.addTo(map);
+
+  // A tooltip never covers an open popup: tooltips are hidden while one is open.
+  map.on('popupopen', function () { map.getPane('tooltipPane').style.display = 'none'; });
+  map.on('popupclose', function () { map.getPane('tooltipPane').style.display = ''; });
 
   var overlays = {};
   overlays[T.zones] = zones;
+  overlays[T.numbers] = numbers;
   if (cfg.landcover.images.length) { overlays[T.landcover] = landcover; }
   if (districts) { overlays[T.districts] = districts; }
-  L.control.layers(null, overlays, {collapsed: false, position: 'topright'}).addTo(map);
+  L.control.layers(null, overlays, {collapsed: true, position: 'topright'}).addTo(map);
 
-  // Title.
+  // Panels fold away (click their heading) so that they never have to hide a zone.
+  function foldable(d) {
+    L.DomEvent.disableClickPropagation(d);
+    L.DomEvent.disableScrollPropagation(d);
+    d.addEventListener('toggle', function () { fit(); });
+    return d;
+  }
   var title = L.control({position: 'topleft'});
   title.onAdd = function () {
-    var d = L.DomUtil.create('div', 'gr-title');
-    d.innerHTML = cfg.title_html;
-    return d;
+    var d = L.DomUtil.create('details', 'gr-title');
+    d.open = true;
+    d.innerHTML = '<summary>' + cfg.title_html + '</summary>';
+    return foldable(d);
   };
   title.addTo(map);
 
   // Legends.
   var legend = L.control({position: 'bottomright'});
+  var legendBody;
   legend.onAdd = function () {
-    var d = L.DomUtil.create('div', 'gr-legend');
-    L.DomEvent.disableClickPropagation(d);
-    L.DomEvent.disableScrollPropagation(d);
-    return d;
+    var d = L.DomUtil.create('details', 'gr-legend');
+    d.open = true;
+    d.innerHTML = '<summary>' + T.legend + '</summary><div class="gr-legend-body"></div>';
+    legendBody = d.querySelector('.gr-legend-body');
+    return foldable(d);
   };
   legend.addTo(map);
   function drawLegend() {
@@ -109,7 +130,7 @@ SCRIPT = r"""
       });
       h += '</div>';
     }
-    legend.getContainer().innerHTML = h;
+    legendBody.innerHTML = h;
   }
 
   // Year slider and before/after switch.
@@ -207,11 +228,30 @@ SCRIPT = r"""
   map.on('move zoom resize', clip);
   map.on('overlayadd overlayremove', drawLegend);
 
-  map.fitBounds(zones.getBounds(), {padding: [20, 20]});
+  // Fit the zones into the part of the window that the panels leave free.
+  function fit() {
+    var c = map.getContainer().getBoundingClientRect(), top = 0, right = 0, left = 0, bottom = 0;
+    var panels = map.getContainer().querySelectorAll('.leaflet-control');
+    Array.prototype.forEach.call(panels, function (el) {
+      var r = el.getBoundingClientRect();
+      if (r.width === 0) { return; }
+      var cx = r.left + r.width / 2 - c.left, cy = r.top + r.height / 2 - c.top;
+      // Panels in the top corners push the zones down, those at the right push them left.
+      if (cy < c.height / 2) { top = Math.max(top, r.bottom - c.top); }
+      if (cx > c.width / 2 && cy >= c.height / 2) { right = Math.max(right, c.right - r.left); }
+      if (cx < c.width / 2 && cy >= c.height / 2) { bottom = Math.max(bottom, c.bottom - r.top); }
+    });
+    // When the panels would leave less than half the window, let them overlap the margin instead.
+    if (c.width - right < c.width / 2) { right = 0; }
+    if (c.height - top - bottom < c.height / 2) { top = 0; bottom = 0; }
+    map.fitBounds(zones.getBounds(), {paddingTopLeft: [left + 12, top + 12],
+                                      paddingBottomRight: [right + 12, bottom + 12]});
+  }
   setYear(current);
+  fit();
   // Hooks for tests and embedding pages.
   window.geoRevivalMap = {
-    map: map, zones: zones, landcover: landcover, setYear: setYear,
+    map: map, zones: zones, landcover: landcover, numbers: numbers, setYear: setYear, fit: fit,
     setCompare: function (on) {
       if (compareBox) { compareBox.checked = on; setCompare(on); }
     }
@@ -224,7 +264,19 @@ CSS = """
 .leaflet-container .gr-years, .leaflet-container .gr-swipe span {
   font-family: "GeoRevival CJK", "Helvetica Neue", Arial, sans-serif; }
 .gr-title { background: rgba(255,255,255,0.92); padding: 6px 10px; border-radius: 4px;
-  box-shadow: 0 1px 4px rgba(0,0,0,0.3); font-size: 15px; line-height: 1.35; max-width: 520px; }
+  box-shadow: 0 1px 4px rgba(0,0,0,0.3); font-size: 15px; line-height: 1.35; max-width: 420px; }
+.gr-title summary, .gr-legend summary { cursor: pointer; }
+.gr-legend summary { font-weight: bold; }
+.gr-legend:not([open]), .gr-title:not([open]) { max-width: 180px; white-space: nowrap;
+  overflow: hidden; text-overflow: ellipsis; }
+/* No focus rectangle around a clicked zone; keyboard users still get Leaflet's popup. */
+.leaflet-container path.leaflet-interactive:focus, .leaflet-container svg:focus,
+.leaflet-interactive:focus { outline: none; }
+.gr-num span { display: inline-block; transform: translate(-50%, -50%); background: #fff;
+  border: 1px solid #222; border-radius: 7px; padding: 0 3px; font: 11px/14px Arial, sans-serif;
+  color: #111; white-space: nowrap; pointer-events: none; }
+.gr-caveat { background: #fff4d6; border-left: 3px solid #d9a400; padding: 4px 6px;
+  margin: 4px 0; font-size: 12px; max-width: 420px; }
 .gr-title small { color: #a00; font-weight: bold; }
 .gr-legend { max-width: 330px; }
 .gr-legend, .gr-years { background: rgba(255,255,255,0.94); padding: 6px 10px; border-radius: 4px;

@@ -30,14 +30,64 @@ __all__ = [
     "legend_palette",
     "legend_rgba",
     "mode_resample",
+    "muted_color",
     "show_classes",
 ]
 
 _WEB_MERCATOR = "EPSG:3857"
+#: Pale blue of water on muted land cover (CIELAB L* 86): water stays recognisable as water.
+_MUTED_WATER = "#c6dcee"
+_D65 = np.array([0.95047, 1.0, 1.08883])
+_RGB_TO_XYZ = np.array(
+    [[0.4124564, 0.3575761, 0.1804375], [0.2126729, 0.7151522, 0.0721750],
+     [0.0193339, 0.1191920, 0.9503041]]
+)
 
 
-def legend_palette(legend: Legend) -> np.ndarray:
+def _srgb_to_lab(rgb: np.ndarray) -> np.ndarray:
+    lin = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    t = (lin @ _RGB_TO_XYZ.T) / _D65
+    f = np.where(t > (6 / 29) ** 3, np.cbrt(t), t / (3 * (6 / 29) ** 2) + 4 / 29)
+    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+
+
+def _lab_to_srgb(lab: np.ndarray) -> np.ndarray:
+    fy = (lab[0] + 16) / 116
+    f = np.array([fy + lab[1] / 500, fy, fy - lab[2] / 200])
+    t = np.where(f > 6 / 29, f**3, 3 * (6 / 29) ** 2 * (f - 4 / 29)) * _D65
+    lin = np.linalg.solve(_RGB_TO_XYZ, t)
+    rgb = np.where(lin <= 0.0031308, 12.92 * lin, 1.055 * np.abs(lin) ** (1 / 2.4) - 0.055)
+    return np.clip(rgb, 0, 1)
+
+
+def muted_color(color: str, *, water: bool = False) -> str:
+    """Return a pale, greyish version of a land-cover colour, to draw under a choropleth.
+
+    Lightness is squeezed into CIELAB L* 62-98 and chroma cut to 40 % (at most 16), so that
+    land-cover classes stay distinguishable from each other but never look like a class of
+    the (saturated, darker) choropleth ramp. Water becomes one pale blue.
+
+    Examples
+    --------
+    >>> muted_color("#1f8a1f")  # a saturated forest green becomes a pale grey-green
+    '#b8ccb2'
+    """
+    if water:
+        return _MUTED_WATER
+    from matplotlib.colors import to_hex, to_rgb
+
+    lab = _srgb_to_lab(np.array(to_rgb(color)))
+    chroma = float(np.hypot(lab[1], lab[2]))
+    scale = min(0.4 * chroma, 16.0) / chroma if chroma > 0 else 0.0
+    muted = np.array([62 + 0.36 * lab[0], lab[1] * scale, lab[2] * scale])
+    r, g, b = (float(v) for v in _lab_to_srgb(muted))
+    return str(to_hex((r, g, b)))
+
+
+def legend_palette(legend: Legend, *, muted: bool = False) -> np.ndarray:
     """RGBA palette ``(n + 1, 4)`` of ``uint8``: row 0 transparent, row ``i`` class ``i - 1``.
+
+    ``muted`` gives the pale colours of :func:`muted_color` (land cover under a choropleth).
 
     Examples
     --------
@@ -45,7 +95,20 @@ def legend_palette(legend: Legend) -> np.ndarray:
     >>> legend_palette(get_legend("clcd"))[0].tolist()
     [0, 0, 0, 0]
     """
-    return np.array([(0, 0, 0, 0), *(c.rgba for c in legend.classes)], dtype=np.uint8)
+    if not muted:
+        return np.array([(0, 0, 0, 0), *(c.rgba for c in legend.classes)], dtype=np.uint8)
+    from matplotlib.colors import to_rgba
+
+    rows = [
+        [round(255 * v) for v in to_rgba(_class_color(legend, c.code, muted=True))]
+        for c in legend.classes
+    ]
+    return np.array([(0, 0, 0, 0), *rows], dtype=np.uint8)
+
+
+def _class_color(legend: Legend, code: int, *, muted: bool) -> str:
+    color = legend.color(code)
+    return muted_color(color, water=legend.generic(code) == "water") if muted else color
 
 
 def class_index(codes: np.ndarray, legend: Legend) -> np.ndarray:
@@ -63,7 +126,7 @@ def class_index(codes: np.ndarray, legend: Legend) -> np.ndarray:
     return index
 
 
-def legend_rgba(codes: np.ndarray, legend: Legend) -> np.ndarray:
+def legend_rgba(codes: np.ndarray, legend: Legend, *, muted: bool = False) -> np.ndarray:
     """``(..., 4)`` ``uint8`` image of ``codes`` in the legend's colours; non-classes transparent.
 
     Examples
@@ -73,7 +136,7 @@ def legend_rgba(codes: np.ndarray, legend: Legend) -> np.ndarray:
     >>> legend_rgba(np.array([0, 1]), leg)[:, 3].tolist()
     [0, 255]
     """
-    return legend_palette(legend)[class_index(codes, legend)]
+    return legend_palette(legend, muted=muted)[class_index(codes, legend)]
 
 
 def _fill_value(da: xr.DataArray, legend: Legend) -> int:
@@ -104,12 +167,14 @@ def mode_resample(
     )
 
 
-def show_classes(ax: Axes, da: xr.DataArray, legend: Legend, *, alpha: float = 1.0) -> list[int]:
+def show_classes(
+    ax: Axes, da: xr.DataArray, legend: Legend, *, alpha: float = 1.0, muted: bool = False
+) -> list[int]:
     """Draw 2-D ``da`` (in the axes' coordinates) in the legend's colours; return codes shown."""
     codes = np.asarray(da.values)
     left, bottom, right, top = da.rio.bounds()
     ax.imshow(
-        legend_rgba(codes, legend),
+        legend_rgba(codes, legend, muted=muted),
         extent=(left, right, bottom, top),
         origin="upper" if float(da["y"][0]) > float(da["y"][-1]) else "lower",
         interpolation="nearest",
@@ -120,16 +185,24 @@ def show_classes(ax: Axes, da: xr.DataArray, legend: Legend, *, alpha: float = 1
     return [c for c in legend.codes if c in present]
 
 
-def class_handles(legend: Legend, codes: list[int], *, alpha: float = 1.0) -> list[Patch]:
+def class_handles(
+    legend: Legend, codes: list[int], *, alpha: float = 1.0, muted: bool = False
+) -> list[Patch]:
     """Legend entries (colour patch, Chinese and English name) for ``codes`` of ``legend``."""
     return [
-        Patch(fc=legend.color(c), ec="#555", lw=0.4, alpha=alpha, label=class_label(legend, c))
+        Patch(
+            fc=_class_color(legend, c, muted=muted),
+            ec="#555",
+            lw=0.4,
+            alpha=alpha,
+            label=class_label(legend, c),
+        )
         for c in codes
     ]
 
 
 def landcover_png(
-    da: xr.DataArray, legend: Legend, *, max_size: int = 1024
+    da: xr.DataArray, legend: Legend, *, max_size: int = 1024, muted: bool = False
 ) -> tuple[str, list[list[float]], list[int]]:
     """Render one year of land cover as a palette PNG ``data:`` URL in Web Mercator.
 
@@ -141,6 +214,8 @@ def landcover_png(
         Legend that gives the colours; nodata and codes outside the legend are transparent.
     max_size
         Longest side of the image in pixels.
+    muted
+        Pale colours (:func:`muted_color`), as under the choropleth of the print maps.
 
     Returns
     -------
@@ -152,7 +227,7 @@ def landcover_png(
     codes = np.asarray(merc.values)
     present = [c for c in legend.codes if np.any(codes == c)]
     img = Image.fromarray(class_index(codes, legend), mode="P")
-    img.putpalette(legend_palette(legend)[:, :3].ravel().tolist())
+    img.putpalette(legend_palette(legend, muted=muted)[:, :3].ravel().tolist())
     buf = io.BytesIO()
     img.save(buf, format="PNG", optimize=True, transparency=0)
     url = "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")

@@ -19,42 +19,33 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.patches import PathPatch, Rectangle
-from matplotlib.path import Path as MPath
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
 from geo_revival.exceptions import SchemaError
-from geo_revival.labels import class_label, column_label, value_label
-from geo_revival.landcover.legend import Legend, get_legend
-from geo_revival.mapping.fonts import cjk_context, use_cjk_font
+from geo_revival.labels import column_label
+from geo_revival.mapping._chart_common import (
+    _figure,
+    _finish,
+    _progress_zone_ids,
+    coverage_note,
+)
+from geo_revival.mapping._flow_chart import transition_flow_chart
+from geo_revival.mapping.fonts import cjk_context
 from geo_revival.plan import rate_trajectory, treated_trajectory
-from geo_revival.provenance import is_simulated
 from geo_revival.validation import require_columns
 
-__all__ = ["rate_chart", "transition_flow_chart", "treated_area_chart", "zone_bar_chart"]
+__all__ = [
+    "coverage_note",
+    "rate_chart",
+    "transition_flow_chart",
+    "treated_area_chart",
+    "zone_bar_chart",
+]
 
-_SIZE = (8.0, 4.8)
 _OBSERVED = "#1b7837"
 _PLAN = "#444444"
 _BAR = "#3d8b55"  # the observed green, lightened so that white value labels read on it
-#: Colours of the restoration states (restoration rule sets) in flow charts.
-STATE_COLORS = {"damaged": "#a6611a", "restored": "#1b7837", "neutral": "#bdbdbd"}
-
-
-def _figure(size: tuple[float, float] = _SIZE) -> tuple[Figure, Axes]:
-    fig = Figure(figsize=size, dpi=100, layout="constrained")
-    FigureCanvasAgg(fig)
-    return fig, fig.add_subplot()
-
-
-def _finish(fig: Figure, title: str, simulated: bool | None, *data: object) -> Figure:
-    """Title the figure, marked simulated when ``simulated`` is true (or, if None, the data are)."""
-    if simulated or (simulated is None and is_simulated(*data)):
-        title += "\n模拟数据 — simulated data"
-    fig.suptitle(title, fontsize=12)
-    return use_cjk_font(fig)
 
 
 def _indicator_rows(table: pd.DataFrame, indicator: str) -> pd.DataFrame:
@@ -136,6 +127,8 @@ def treated_area_chart(
     *,
     simulated: bool | None = None,
     title: str | None = None,
+    zones: pd.DataFrame | None = None,
+    ax: Axes | None = None,
 ) -> Figure:
     """Cumulative treated area since 2020 against the plan's linear trajectories.
 
@@ -151,6 +144,11 @@ def treated_area_chart(
         ``attrs``, provenance included).
     title
         Chart title.
+    zones
+        The zones table, to name the zones summed by their numbers on the map (the progress
+        table's ``zone_ids``); without it their ids are listed.
+    ax
+        Axes to draw on (e.g. a page with several charts); default a new figure.
 
     Examples
     --------
@@ -161,11 +159,14 @@ def treated_area_chart(
     >>> fig.axes[0].get_ylabel().splitlines()
     ['累计治理面积（亩）', 'Cumulative treated area (mu)']
     """
+    own = ax is None
     with cjk_context():
-        fig, ax = _figure()
+        fig, ax = _figure(ax=ax)
         colors = [_OBSERVED, "#2166ac", "#762a83"]
+        ids: list[str] = []
         for ind, color in zip(indicators, colors, strict=False):
             rows = _indicator_rows(progress_table, ind)
+            ids += _progress_zone_ids(rows)
             name = rows["name_zh"].iloc[0] if "name_zh" in rows else ind
             plan = treated_trajectory(ind)
             # A projection past the plan period has nothing to be compared with.
@@ -198,6 +199,9 @@ def treated_area_chart(
             title or "沉陷区治理面积 Treated subsidence land, 2021–2025",
             simulated,
             progress_table,
+            covers=coverage_note(ids, zones) if ids else None,
+            ax=ax,
+            own=own,
         )
 
 
@@ -207,10 +211,13 @@ def rate_chart(
     *,
     simulated: bool | None = None,
     title: str | None = None,
+    zones: pd.DataFrame | None = None,
+    ax: Axes | None = None,
 ) -> Figure:
     """Draw a restoration rate against the plan's values (75.2 % in 2024 → 78 % in 2027).
 
     Plan years are marked by kind (actual, target); the projection carries its interval.
+    ``zones`` and ``ax`` as in :func:`treated_area_chart`.
 
     Examples
     --------
@@ -221,8 +228,9 @@ def rate_chart(
     >>> [x.get_text() for x in fig.axes[0].texts][-1]
     '78 %'
     """
+    own = ax is None
     with cjk_context():
-        fig, ax = _figure()
+        fig, ax = _figure(ax=ax)
         rows = _indicator_rows(progress_table, indicator)
         name = rows["name_zh"].iloc[0] if "name_zh" in rows else indicator
         plan = rate_trajectory(indicator)
@@ -258,7 +266,16 @@ def rate_chart(
         ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=None))
         _year_axes(ax, "restoration_rate", legend_loc="best")
         ax.margins(x=0.08, y=0.15)
-        return _finish(fig, title or f"{name}", simulated, progress_table)
+        ids = _progress_zone_ids(rows)
+        return _finish(
+            fig,
+            title or f"{name}",
+            simulated,
+            progress_table,
+            covers=coverage_note(ids, zones) if ids else None,
+            ax=ax,
+            own=own,
+        )
 
 
 def zone_bar_chart(
@@ -270,6 +287,8 @@ def zone_bar_chart(
     simulated: bool | None = None,
     title: str | None = None,
     reference: Mapping[str, float] | None = None,
+    zone_ids: Sequence[str] | None = None,
+    ax: Axes | None = None,
 ) -> Figure:
     """One horizontal bar per zone: ``value`` in ``year`` (default the latest), sorted.
 
@@ -280,7 +299,12 @@ def zone_bar_chart(
     zones
         Optional table with ``zone_id``, ``name_zh``, ``name_en`` for the bar labels.
     reference
-        Vertical reference lines ``{label: value}``, e.g. the plan's rate for the year.
+        Vertical reference lines ``{label: value}``: the plan's figure for the indicator these
+        zones count towards (draw one chart per indicator, each with its own reference).
+    zone_ids
+        Zones to draw (default: all in ``results``).
+    ax
+        Axes to draw on; default a new figure.
 
     Examples
     --------
@@ -294,6 +318,8 @@ def zone_bar_chart(
     )
     year = int(results["year"].max()) if year is None else int(year)
     rows = results[results["year"] == year].sort_values(value)
+    if zone_ids is not None:
+        rows = rows[rows["zone_id"].astype(str).isin([str(z) for z in zone_ids])]
     if rows.empty:
         raise ValueError(f"results have no rows for year {year}")
     names = {}
@@ -305,8 +331,9 @@ def zone_bar_chart(
             ) or str(z["zone_id"])
     labels = [names.get(str(z), str(z)) for z in rows["zone_id"]]
     rate = value.endswith("_rate")
+    own = ax is None
     with cjk_context():
-        fig, ax = _figure((8.0, max(3.0, 0.5 * len(rows) + 1.8)))
+        fig, ax = _figure((8.0, max(3.0, 0.5 * len(rows) + 1.8)), ax=ax)
         vals = rows[value].to_numpy(float)
         ax.barh(range(len(rows)), np.nan_to_num(vals), color=_BAR)
         ax.set_yticks(range(len(rows)), labels, fontsize=8)
@@ -333,8 +360,10 @@ def zone_bar_chart(
             ax.axvline(
                 ref, color=_PLAN, ls=("--", ":", "-.")[k % 3], lw=1.2, label=label, zorder=2
             )
-        if reference:
+        if reference and own:
             fig.legend(fontsize=8, loc="outside lower center", ncols=len(reference), frameon=False)
+        elif reference:
+            ax.legend(fontsize=7, loc="lower right")
         if rate:
             ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
             ax.set_xlim(0, 1.08)
@@ -345,194 +374,5 @@ def zone_bar_chart(
         ax.grid(axis="x", alpha=0.3)
         name = f"{column_label(value, 'zh', unit=False)} {column_label(value, unit=False)}"
         head = title or f"{name} · {year}"
-        return _finish(fig, head, simulated, results, zones)
-
-
-def _node_colors(
-    table: pd.DataFrame, source: str, target: str, legend: Legend | None
-) -> dict[str, str]:
-    colors: dict[str, str] = {}
-    if legend is not None and {"from_code", "to_code"} <= set(table.columns):
-        for name_col, code_col in ((source, "from_code"), (target, "to_code")):
-            for name, code in table[[name_col, code_col]].drop_duplicates().itertuples(index=False):
-                if int(code) in legend:
-                    colors[str(name)] = legend.color(int(code))
-    for name in pd.unique(pd.concat([table[source], table[target]]).astype(str)):
-        colors.setdefault(name, STATE_COLORS.get(name, "#999999"))
-    return colors
-
-
-def _node_names(
-    table: pd.DataFrame, source: str, target: str, legend: Legend | None
-) -> dict[str, str]:
-    """Display names: states and legend classes in Chinese and English."""
-    names = {state: value_label("state", state) for state in STATE_COLORS}
-    if legend is not None and {"from_code", "to_code"} <= set(table.columns):
-        for name_col, code_col in ((source, "from_code"), (target, "to_code")):
-            for name, code in table[[name_col, code_col]].drop_duplicates().itertuples(index=False):
-                if int(code) in legend:
-                    names[str(name)] = class_label(legend, int(code))
-    return names
-
-
-def _node_labels(
-    ax: Axes,
-    x: float,
-    side: int,
-    sums: list[tuple[str, float]],
-    centres: list[float],
-    names: Mapping[str, str],
-    min_gap: float,
-) -> None:
-    """Label the bars of one side; labels closer than ``min_gap`` are pushed apart."""
-    ys: list[float] = []
-    for c in centres:
-        ys.append(max(c, ys[-1] + min_gap) if ys else c)
-    dx = -0.06 if side == 0 else 0.06
-    for (name, value), centre, y in zip(sums, centres, ys, strict=True):
-        ax.annotate(
-            f"{names.get(name, name)}  {value:,.0f}",
-            (x + dx * 0.6, centre),
-            xytext=(x + dx, y),
-            ha="right" if side == 0 else "left",
-            va="center",
-            fontsize=7.5,
-            arrowprops={"arrowstyle": "-", "lw": 0.4, "color": "#666"} if y != centre else None,
-        )
-
-
-def _band(
-    ax: Axes, x0: float, x1: float, y0: tuple[float, float], y1: tuple[float, float], color: str
-) -> None:
-    """Draw a ribbon from the span y0 at x0 to the span y1 at x1, with S-shaped edges."""
-    xm = (x0 + x1) / 2
-    verts = [
-        (x0, y0[0]),
-        (xm, y0[0]),
-        (xm, y1[0]),
-        (x1, y1[0]),
-        (x1, y1[1]),
-        (xm, y1[1]),
-        (xm, y0[1]),
-        (x0, y0[1]),
-        (x0, y0[0]),
-    ]
-    codes = [
-        MPath.MOVETO,
-        MPath.CURVE4,
-        MPath.CURVE4,
-        MPath.CURVE4,
-        MPath.LINETO,
-        MPath.CURVE4,
-        MPath.CURVE4,
-        MPath.CURVE4,
-        MPath.CLOSEPOLY,
-    ]
-    ax.add_patch(PathPatch(MPath(verts, codes), fc=color, ec="none", alpha=0.45))
-
-
-def transition_flow_chart(
-    transitions: pd.DataFrame,
-    *,
-    source: str = "from_name",
-    target: str = "to_name",
-    area: str = "area_mu",
-    from_year: int | None = None,
-    to_year: int | None = None,
-    zone_ids: Sequence[str] | None = None,
-    legend: Legend | str | None = None,
-    simulated: bool | None = None,
-    title: str | None = None,
-    min_share: float = 0.002,
-) -> Figure:
-    """Sankey-style chart of land moving between classes (or restoration states).
-
-    Left: area per class in ``from_year``; right: in ``to_year``; ribbons: the transitions.
-
-    Parameters
-    ----------
-    transitions
-        ``overlay.transitions`` output (``from_name``/``to_name``) or a
-        ``restoration.state_transitions`` result (pass ``source="from_state"``,
-        ``target="to_state"``), with ``from_year``, ``to_year`` and ``area``.
-    from_year, to_year
-        The year pair (default: the widest pair in the table).
-    zone_ids
-        Zones to include (default: all, summed).
-    legend
-        Legend for class colours (default: none; states have fixed colours).
-    min_share
-        Ribbons smaller than this share of the total area are not drawn (they stay in the bars).
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> t = pd.DataFrame({"zone_id": "z", "from_year": 2020, "to_year": 2024,
-    ...                   "from_state": ["damaged", "damaged"], "to_state": ["restored", "damaged"],
-    ...                   "area_mu": [30.0, 70.0]})
-    >>> fig = transition_flow_chart(t, source="from_state", target="to_state")
-    >>> len(fig.axes[0].patches)  # 1 bar left (damaged), 2 right, 2 ribbons
-    5
-    """
-    require_columns(
-        transitions,
-        (source, target, area, "from_year", "to_year"),
-        what="transitions",
-        hint="pass overlay.transitions output",
-    )
-    t = transitions
-    if zone_ids is not None:
-        t = t[t["zone_id"].astype(str).isin([str(z) for z in zone_ids])]
-    if from_year is None or to_year is None:
-        span = t["to_year"] - t["from_year"]
-        widest = t[span == span.max()].iloc[0]
-        from_year = int(widest["from_year"]) if from_year is None else from_year
-        to_year = int(widest["to_year"]) if to_year is None else to_year
-    t = t[(t["from_year"] == from_year) & (t["to_year"] == to_year)]
-    if t.empty:
-        raise ValueError(f"no transitions from {from_year} to {to_year} for the selected zones")
-    leg = get_legend(legend) if legend is not None else None
-    colors = _node_colors(t, source, target, leg)
-    names = _node_names(t, source, target, leg)
-    flows = t.groupby([t[source].astype(str), t[target].astype(str)])[area].sum()
-    flows = flows[flows > 0]
-    total = float(flows.sum())
-    order = list(colors)
-    sides = [
-        flows.groupby(level=level)
-        .sum()
-        .reindex([n for n in order if n in flows.index.get_level_values(level)])
-        for level in (0, 1)
-    ]
-    gap = 0.02 * total
-    height = max(s.sum() for s in sides) + gap * max(len(s) for s in sides)
-    with cjk_context():
-        fig, ax = _figure((8.0, 5.6))
-        pos: dict[tuple[int, str], list[float]] = {}
-        for side, (sums, x) in enumerate(zip(sides, (0.0, 1.0), strict=True)):
-            y, centres = 0.0, []
-            for name, value in sums.items():
-                ax.add_patch(
-                    Rectangle((x - 0.03, y), 0.06, value, fc=colors[name], ec="#333", lw=0.5)
-                )
-                centres.append(y + value / 2)
-                pos[(side, name)] = [y, y]  # running offset of the ribbons within the bar
-                y += value + gap
-            _node_labels(ax, x, side, list(sums.items()), centres, names, 0.045 * height)
-        ordered = flows.sort_index(level=[0, 1], key=lambda s: s.map(order.index))
-        for (a, b), value in ordered.items():
-            la, rb = pos[(0, a)], pos[(1, b)]
-            if value / total >= min_share:
-                _band(ax, 0.03, 0.97, (la[1], la[1] + value), (rb[1], rb[1] + value), colors[a])
-            la[1] += value
-            rb[1] += value
-        ax.set_xlim(-0.5, 1.5)
-        ax.set_ylim(-gap, height)
-        ax.invert_yaxis()
-        ax.set_axis_off()
-        ax.text(0, -gap / 2, str(from_year), ha="center", va="bottom", fontsize=11)
-        ax.text(1, -gap / 2, str(to_year), ha="center", va="bottom", fontsize=11)
-        unit = column_label(area, "zh", unit=True).replace(column_label(area, "zh", unit=False), "")
-        kind = "状态转移 State flows" if source == "from_state" else "土地覆盖转移 Land-cover flows"
-        head = title or f"{kind} {from_year}→{to_year} {unit.strip('（）()') or area}"
-        return _finish(fig, head, simulated, transitions)
+        covers = coverage_note(list(rows["zone_id"].astype(str)), zones)
+        return _finish(fig, head, simulated, results, zones, covers=covers, ax=ax, own=own)

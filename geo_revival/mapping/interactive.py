@@ -25,7 +25,7 @@ import xarray as xr
 from folium import Element, MacroElement
 from folium.template import Template
 
-from geo_revival.crs import geodesic_area, require_crs
+from geo_revival.crs import geodesic_area, quiet_cf_conversion, require_crs
 from geo_revival.exceptions import SchemaError
 from geo_revival.fetch import landcover_credit
 from geo_revival.labels import (
@@ -38,9 +38,11 @@ from geo_revival.labels import (
 )
 from geo_revival.landcover.legend import Legend, get_legend
 from geo_revival.mapping._assets import make_offline
-from geo_revival.mapping._classify import NO_DATA_COLOR, classify
+from geo_revival.mapping._basemap import is_gcj02, shift_to_gcj02, tile_provider
+from geo_revival.mapping._classify import DEFAULT_CMAP, NO_DATA_COLOR, classify
+from geo_revival.mapping._placement import zone_parts
 from geo_revival.mapping._progress_map_js import CSS, SCRIPT
-from geo_revival.mapping._raster import landcover_png
+from geo_revival.mapping._raster import landcover_png, muted_color
 from geo_revival.mapping.fonts import cjk_webfont_css
 from geo_revival.provenance import is_simulated
 from geo_revival.validation import require_columns, require_zones
@@ -105,7 +107,35 @@ def _popup_html(row: pd.Series, table: pd.DataFrame, columns: list[str]) -> str:
         + "</tr>"
     )
     body = f"<table>{header}{rows}</table>" if rows else ""
-    return f"<div class='gr-popup'>{head}<br>{'<br>'.join(facts)}{body}</div>"
+    note = _area_caveat(row)
+    return f"<div class='gr-popup'>{head}<br>{'<br>'.join(facts)}{note}{body}</div>"
+
+
+#: A whole-district zone whose mapped outline differs from the official area by more than this
+#: share gets a caveat in its popup.
+_AREA_CAVEAT_SHARE = 0.05
+
+
+def _area_caveat(row: pd.Series) -> str:
+    """Say why a whole district's mapped area differs from its official area (if it does)."""
+    whole = row.get("whole_district")
+    official, mapped = row.get("official_area_km2"), row.get("_mapped_km2")
+    if whole is not True and whole not in (1, "true", "True"):
+        return ""
+    if official is None or mapped is None or pd.isna(official) or not float(official) > 0:
+        return ""
+    diff = float(mapped) / float(official) - 1
+    if abs(diff) <= _AREA_CAVEAT_SHARE:
+        return ""
+    return (
+        "<p class='gr-caveat'>⚠ 整区区块：图上范围为现行行政区界（"
+        f"{float(mapped):,.0f} km²），与规划所载面积 {float(official):,.0f} km² 相差 "
+        f"{diff * 100:+.0f} %（日期与口径不同）。面积与比率按图上范围计算。<br>"
+        "Whole-district zone: the outline drawn is today's administrative boundary "
+        f"({float(mapped):,.0f} km²), {diff * 100:+.0f} % from the {float(official):,.0f} km² "
+        "stated in the plan (different date and definition). Areas and rates here are of the "
+        "outline drawn.</p>"
+    )
 
 
 def _geojson(gdf: gpd.GeoDataFrame) -> dict[str, Any]:
@@ -130,18 +160,28 @@ def _check_results(results: pd.DataFrame, value: str, zones: gpd.GeoDataFrame) -
         )
 
 
-def _landcover_config(landcover: xr.DataArray, legend: Legend, max_size: int) -> dict[str, Any]:
+def _landcover_config(
+    landcover: xr.DataArray, legend: Legend, max_size: int, *, gcj02: bool = False
+) -> dict[str, Any]:
     images: list[dict[str, Any]] = []
     present: dict[int, list[int]] = {}
     for y in landcover["year"].values:
-        url, bounds, codes = landcover_png(landcover.sel(year=y), legend, max_size=max_size)
+        # Muted as on the print map: the land cover must not look like a class of the zones.
+        url, bounds, codes = landcover_png(
+            landcover.sel(year=y), legend, max_size=max_size, muted=True
+        )
+        if gcj02:  # image corners moved to GCJ-02 (the offset varies by metres across it)
+            from geo_revival.crs import wgs84_to_gcj02
+
+            lon, lat = wgs84_to_gcj02([bounds[0][1], bounds[1][1]], [bounds[0][0], bounds[1][0]])
+            bounds = [[float(lat[0]), float(lon[0])], [float(lat[1]), float(lon[1])]]
         images.append({"year": int(y), "url": url, "bounds": bounds})
         for c in codes:
             present.setdefault(c, []).append(int(y))
     classes = [
         {
             "code": c.code,
-            "color": c.color,
+            "color": muted_color(c.color, water=c.generic_class == "water"),
             "label": html.escape(class_label(legend, c.code)),
             "years": present[c.code],
         }
@@ -169,7 +209,9 @@ def progress_map(
     tiles: str | None = None,
     max_image_size: int = 800,
     breaks: Sequence[float] | None = None,
-    cmap: str = "YlGn",
+    cmap: str = DEFAULT_CMAP,
+    basemap: str | None = None,
+    basemap_key: str | None = None,
 ) -> folium.Map:
     """Map the zones' restoration progress, year by year, in a page that works offline.
 
@@ -203,6 +245,11 @@ def progress_map(
         Longest side, in pixels, of each land-cover image (controls the HTML size).
     breaks, cmap
         Explicit class edges and the matplotlib colormap of the choropleth.
+    basemap, basemap_key
+        Optional online basemap (needs internet when the page is opened): an xyzservices name
+        such as ``"OpenStreetMap.Mapnik"`` or ``"Gaode.Normal"``, or ``"Tianditu.Vector"``
+        with a Tianditu key. On AMap (GCJ-02) tiles every overlay is shifted to GCJ-02 with
+        :func:`geo_revival.crs.wgs84_to_gcj02` so that it sits on the tiles.
 
     Returns
     -------
@@ -227,8 +274,56 @@ def progress_map(
     >>> "cdn.jsdelivr" in m.get_root().render()
     False
     """
+    with quiet_cf_conversion():
+        return _progress_map(
+            zones, results, value=value, year=year, landcover=landcover, legend=legend,
+            districts=districts, title=title, simulated=simulated, tiles=tiles,
+            max_image_size=max_image_size, breaks=breaks, cmap=cmap, basemap=basemap,
+            basemap_key=basemap_key,
+        )
+
+
+def _numbers(zones: gpd.GeoDataFrame) -> list[dict[str, Any]]:
+    """Zone-part numbers as on the print map, at each part's pole of inaccessibility."""
+    from shapely.ops import polylabel
+
+    parts = zone_parts(zones.to_crs(zones.estimate_utm_crs()))
+    points = gpd.GeoSeries(
+        [polylabel(g, tolerance=10.0) for g in parts.geometry], crs=parts.crs
+    ).to_crs("EPSG:4326")
+    return [
+        {"label": lab, "latlng": [round(p.y, _COORD_DECIMALS), round(p.x, _COORD_DECIMALS)]}
+        for lab, p in zip(parts["label"], points, strict=True)
+    ]
+
+
+def _progress_map(
+    zones: gpd.GeoDataFrame,
+    results: pd.DataFrame | None,
+    *,
+    value: str,
+    year: int | None,
+    landcover: xr.DataArray | None,
+    legend: Legend | str | None,
+    districts: gpd.GeoDataFrame | None,
+    title: str | None,
+    simulated: bool | None,
+    tiles: str | None,
+    max_image_size: int,
+    breaks: Sequence[float] | None,
+    cmap: str,
+    basemap: str | None,
+    basemap_key: str | None,
+) -> folium.Map:
     zones = require_zones(zones)
-    zones = zones.assign(zone_id=zones["zone_id"].astype(str))
+    gcj02 = basemap is not None and is_gcj02(basemap)
+    zones = zones.assign(
+        zone_id=zones["zone_id"].astype(str), _mapped_km2=geodesic_area(zones).to_numpy() / 1e6
+    )
+    if gcj02:
+        zones = shift_to_gcj02(zones)
+        districts = shift_to_gcj02(districts) if districts is not None else None
+    numbers = _numbers(zones)  # in the table's order, like the print map
     # Large zones first: zones drawn later lie on top, so zones inside others stay clickable.
     # Geodesic area: a planar area in degrees would mis-order zones at different latitudes.
     zones = zones.iloc[np.argsort(-geodesic_area(zones).to_numpy(), kind="stable")]
@@ -243,7 +338,7 @@ def progress_map(
     if landcover is not None:
         landcover = require_crs(landcover, what="land-cover raster")
         leg = get_legend(legend if legend is not None else landcover.attrs.get("legend", ""))
-        lc_cfg = _landcover_config(landcover, leg, max_image_size)
+        lc_cfg = _landcover_config(landcover, leg, max_image_size, gcj02=gcj02)
     if simulated is None:
         simulated = is_simulated(landcover, results, zones)
 
@@ -283,6 +378,7 @@ def progress_map(
             for c, lab in zip(classes.colors, classes.labels, strict=True)
         ],
         "nodata_color": NO_DATA_COLOR,
+        "numbers": numbers,
         "title_html": html.escape(title or f"{label_zh} {label_en}") + suffix,
         "text": {
             "zones": "区块 Zones",
@@ -295,10 +391,22 @@ def progress_map(
             "compare": f"与 {lc_cfg['base_year']} 年对比 Compare with {lc_cfg['base_year']}",
             "no_landcover": "该年无土地覆盖 no land cover for this year",
             "landcover_of": "土地覆盖年份 land cover of",
+            "legend": "图例 Legend",
+            "numbers": "区块编号 Zone numbers",
         },
     }
     # Fractional zoom lets fitBounds fill the window with the zones.
     m = folium.Map(tiles=tiles, control_scale=True, zoom_snap=0.25, zoom_delta=0.5)
+    if basemap is not None:
+        provider = tile_provider(basemap, key=basemap_key)
+        folium.TileLayer(
+            tiles=provider.build_url(),
+            attr=provider.get("html_attribution", provider.get("attribution", basemap)),
+            name=basemap,
+            max_zoom=provider.get("max_zoom", 18),
+        ).add_to(m)
+    page_title = title or f"{label_zh} {label_en}"
+    m.get_root().title = page_title + (" · 模拟数据 simulated data" if simulated else "")  # type: ignore[attr-defined]
     make_offline(m)
     font = cjk_webfont_css(json.dumps(config, ensure_ascii=False) + "◀▶–·")
     m.get_root().header.add_child(  # type: ignore[attr-defined]

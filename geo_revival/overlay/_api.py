@@ -1,9 +1,11 @@
 """Zonal class areas and transition matrices: the only place that walks pixels.
 
-Every function takes zones (a GeoDataFrame with a CRS and an id column) and a land-cover
-DataArray ``(year, y, x)`` with CRS, transform, nodata and ``attrs["legend"]``, and returns a
-tidy DataFrame with ``pixels``, ``area_m2``, ``area_ha`` and ``area_mu`` (and
-``coverage_fraction`` with ``coverage="exact"``).
+Every function takes ``(zones, landcover, ...)``: zones as a GeoDataFrame with a CRS and an id
+column, or a file path / URL of one (:func:`~geo_revival.zones.as_zones`); land cover as
+:func:`~geo_revival.landcover.open_landcover` returns it or any rioxarray DataArray with a CRS
+(normalised by :func:`~geo_revival.landcover.as_landcover`, with ``legend=`` and ``years=`` when
+the array does not carry them). Results are tidy DataFrames with ``pixels``, ``area_m2``,
+``area_ha`` and ``area_mu`` (and ``coverage_fraction`` with ``coverage="exact"``).
 
 Zone semantics
 --------------
@@ -46,6 +48,7 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
+from os import PathLike
 from typing import Any, Literal
 
 import geopandas as gpd
@@ -59,18 +62,17 @@ from pyproj import CRS, Transformer
 from geo_revival.crs import geodesic_area, planar_area_factor, require_crs
 from geo_revival.exceptions import (
     CoverageWarning,
-    GridMismatchError,
     InvalidGeometryError,
-    MissingCRSError,
     NoOverlapError,
     SchemaError,
 )
-from geo_revival.landcover.io import pixel_area
-from geo_revival.landcover.legend import Legend, get_legend
+from geo_revival.grid import Grid
+from geo_revival.landcover import Legend, as_landcover, get_legend, pixel_area
 from geo_revival.overlay import _engine as engine
 from geo_revival.provenance import provenance
 from geo_revival.units import add_area_columns
-from geo_revival.zones import check_coordinates
+from geo_revival.validation import check_option, check_zone_ids, renamed_keywords, require_columns
+from geo_revival.zones import as_zones, check_coordinates
 
 __all__ = [
     "OverlayInputs",
@@ -87,6 +89,11 @@ __all__ = [
 Coverage = Literal["centre", "exact"]
 OnMissing = Literal["raise", "warn"]
 Pairs = Literal["consecutive", "all"] | Sequence[tuple[int, int]]
+COVERAGES = ("centre", "exact")
+ON_MISSING = ("raise", "warn")
+PAIRS = ("consecutive", "all")
+#: Value columns a transition matrix can hold.
+MATRIX_VALUES = ("pixels", "coverage_fraction", "area_m2", "area_ha", "area_mu")
 
 #: Densified zone edges are at most this many raster pixels long before reprojection.
 _SEGMENT_PIXELS = 4.0
@@ -105,7 +112,7 @@ class OverlayInputs:
     inside_area_m2: npt.NDArray[np.float64]
     landcover: xr.DataArray
     years: tuple[int, ...]
-    grid: engine.Grid
+    grid: Grid
     legend: Legend
     nodata: frozenset[int]
     area_constant: float | None
@@ -113,12 +120,15 @@ class OverlayInputs:
 
 
 # -- public functions ------------------------------------------------------------------------
+@renamed_keywords(zone_id="id_column")
 def class_areas(
-    zones: gpd.GeoDataFrame,
+    zones: gpd.GeoDataFrame | str | PathLike[str],
     landcover: xr.DataArray,
     *,
-    zone_id: str = "zone_id",
+    id_column: str = "zone_id",
+    legend: str | Legend | None = None,
     years: Sequence[int] | None = None,
+    include_cols: Sequence[str] = (),
     coverage: Coverage = "centre",
     on_missing: OnMissing = "raise",
     strict: bool = True,
@@ -129,15 +139,25 @@ def class_areas(
 
     Parameters
     ----------
-    zones : geopandas.GeoDataFrame
-        Polygons with a CRS and a unique id column ``zone_id``. They may overlap.
+    zones : geopandas.GeoDataFrame, str or os.PathLike
+        Polygons with a CRS and a unique id column ``id_column``; they may overlap. Or the
+        path, URL or GDAL virtual path of a zone file, read with
+        :func:`~geo_revival.zones.load_zones` (use it directly for its options).
     landcover : xarray.DataArray
-        Integer class codes, dims ``(year, y, x)``, CRS/transform/nodata via rioxarray,
-        ``attrs["legend"]`` naming a registered legend. May be numpy- or dask-backed.
-    zone_id : str
-        Column holding the zone ids.
+        Integer class codes with a CRS: what :func:`~geo_revival.landcover.open_landcover`
+        returns, or e.g. ``rioxarray.open_rasterio(path)`` (``band, y, x``), an odc-stac /
+        stackstac ``time, y, x`` array or one on ``lat, lon`` (see
+        :func:`~geo_revival.landcover.as_landcover`). May be numpy- or dask-backed.
+    id_column : str
+        Column holding the zone ids (reported as ``zone_id``).
+    legend : str or Legend, optional
+        Legend of the codes when ``landcover.attrs["legend"]`` does not name one.
     years : sequence of int, optional
-        Years to count (default: all).
+        Years to count (default: all); for arrays whose layers carry no year (``band``), the
+        year of each layer.
+    include_cols : sequence of str
+        Zone columns copied into every row of the result, after ``zone_id`` (as exactextract's
+        ``include_cols``), so the result needs no merge that would lose its provenance.
     coverage : {"centre", "exact"}
         Pixel-centre rule, or fractional pixel coverage: ``pixels`` then counts the pixels
         the zone touches with a coverage fraction above 1e-9 (floating-point noise of
@@ -172,7 +192,10 @@ def class_areas(
     >>> df["class_code"].tolist(), df["pixels"].tolist(), df["area_m2"].tolist()
     ([1, 2], [1, 3], [100.0, 300.0])
     """
-    setup = prepare_overlay(zones, landcover, zone_id, years, on_missing)
+    zones = as_zones(zones)
+    landcover = as_landcover(landcover, legend=legend, years=years)
+    check_option(coverage, COVERAGES, "coverage")
+    setup = prepare_overlay(zones, landcover, id_column, None, on_missing)
     plan = engine.Plan(years=tuple(range(len(setup.years))), pairs=())
     counts = _count(setup, plan, coverage, progress, client)[0]
     _warn_coverage(setup, counts, ["code"])
@@ -180,19 +203,23 @@ def class_areas(
     table = _label(table, setup, strict, [("code", "class_name", "generic_class")])
     table = table.rename(columns={"code": "class_code"})
     columns = ["zone_id", "year", "class_code", "class_name", "generic_class"]
-    out = _finish(table, setup, columns)
+    out = _include(_finish(table, setup, columns), zones, id_column, include_cols)
     out.attrs["provenance"] = _provenance(
-        "class_areas", setup, coverage=coverage, years=list(setup.years), zone_id=zone_id
+        "class_areas", setup, coverage=coverage, years=list(setup.years), id_column=id_column
     )
     return out
 
 
+@renamed_keywords(zone_id="id_column")
 def transitions(
-    zones: gpd.GeoDataFrame,
+    zones: gpd.GeoDataFrame | str | PathLike[str],
     landcover: xr.DataArray,
     *,
-    zone_id: str = "zone_id",
+    id_column: str = "zone_id",
+    legend: str | Legend | None = None,
+    years: Sequence[int] | None = None,
     pairs: Pairs = "consecutive",
+    include_cols: Sequence[str] = (),
     coverage: Coverage = "centre",
     on_missing: OnMissing = "raise",
     strict: bool = True,
@@ -203,7 +230,8 @@ def transitions(
 
     Parameters
     ----------
-    zones, landcover, zone_id, coverage, on_missing, strict, progress, client
+    zones, landcover, id_column, legend, years, include_cols, coverage, on_missing, strict, \
+progress, client
         As for :func:`class_areas`.
     pairs : {"consecutive", "all"} or sequence of (from_year, to_year)
         ``"consecutive"``: each year to the next, plus first to last year when there are more
@@ -229,7 +257,10 @@ def transitions(
     >>> transitions(zones, lc)[["from_code", "to_code", "pixels"]].to_numpy().tolist()
     [[1, 1, 1], [2, 5, 1]]
     """
-    setup = prepare_overlay(zones, landcover, zone_id, None, on_missing)
+    zones = as_zones(zones)
+    landcover = as_landcover(landcover, legend=legend, years=years)
+    check_option(coverage, COVERAGES, "coverage")
+    setup = prepare_overlay(zones, landcover, id_column, None, on_missing)
     year_pairs = _resolve_pairs(pairs, setup.years)
     needed = sorted({y for p in year_pairs for y in p})
     setup = _select_years(setup, needed)
@@ -257,27 +288,50 @@ def transitions(
         "to_generic",
     ]
     out = _finish(table, setup, columns, year_column="from_year")
+    out = _include(out, zones, id_column, include_cols)
     out.attrs["provenance"] = _provenance(
         "transitions",
         setup,
         coverage=coverage,
         pairs=[list(p) for p in year_pairs],
-        zone_id=zone_id,
+        id_column=id_column,
     )
     return out
 
 
 def transition_matrix(
-    zones: gpd.GeoDataFrame,
+    zones: gpd.GeoDataFrame | str | PathLike[str],
     landcover: xr.DataArray,
     start: int,
     end: int,
+    *,
+    values: str = "area_m2",
     **kwargs: Any,
 ) -> pd.DataFrame:
-    """Transitions of each zone from year ``start`` to year ``end`` (long format).
+    """Square from-class x to-class matrix of each zone, from year ``start`` to year ``end``.
 
-    Same columns and keywords as :func:`transitions`; pivot for a square matrix, e.g.
-    ``df.pivot_table(index="from_code", columns="to_code", values="area_mu", aggfunc="sum")``.
+    Computed by :func:`transitions` (for tidy long tables of several year pairs use it
+    directly) and pivoted: rows ``(zone_id, from_code)``, columns ``to_code``, both over every
+    class code that occurs in either year in any zone, so each zone's block is square with the
+    same class order; transitions that do not occur are 0.
+
+    Parameters
+    ----------
+    zones, landcover
+        As for :func:`class_areas`.
+    start, end
+        The two years.
+    values : {"area_m2", "area_ha", "area_mu", "pixels", "coverage_fraction"}
+        What the cells hold (``coverage_fraction`` needs ``coverage="exact"``).
+    **kwargs
+        Other keywords of :func:`transitions` (``id_column``, ``legend``, ``coverage`` ...).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``(zone_id, from_code)``, columns ``to_code``; row sums are each zone's area (or
+        pixels) by class in ``start`` and column sums by class in ``end`` (pixels valid in
+        both years). ``attrs``: ``provenance``, ``values``, and ``class_names`` (code -> name).
 
     Examples
     --------
@@ -287,28 +341,55 @@ def transition_matrix(
     ...                   dims=("year", "y", "x"),
     ...                   coords={"year": [2020, 2021], "y": [15.0, 5.0], "x": [5.0, 15.0]},
     ...                   attrs={"legend": "clcd"}).rio.write_crs("EPSG:4548")
-    >>> zones = gpd.GeoDataFrame({"zone_id": ["a"]}, geometry=[box(0, 10, 20, 20)], crs=4548)
-    >>> transition_matrix(zones, lc, 2020, 2021)["to_name"].tolist()
-    ['Cropland', 'Water']
+    >>> zones = gpd.GeoDataFrame({"zone_id": ["a"]}, geometry=[box(0, 0, 20, 20)], crs=4548)
+    >>> m = transition_matrix(zones, lc, 2020, 2021, values="pixels")
+    >>> m.loc["a"]  # doctest: +NORMALIZE_WHITESPACE
+    to_code    1  2  3  5
+    from_code
+    1          1  0  0  0
+    2          0  0  0  1
+    3          0  0  2  0
+    5          0  0  0  0
     """
-    out = transitions(zones, landcover, pairs=[(start, end)], **kwargs)
-    out.attrs["provenance"]["function"] = "transition_matrix"
+    check_option(values, MATRIX_VALUES, "values")
+    if "pairs" in kwargs:
+        raise TypeError("transition_matrix takes start and end, not pairs=; see transitions()")
+    long = transitions(zones, landcover, pairs=[(start, end)], **kwargs)
+    if values not in long.columns:
+        raise SchemaError(f"values={values!r} needs coverage='exact' (no such column here)")
+    codes = sorted({*long["from_code"].tolist(), *long["to_code"].tolist()})
+    ids = pd.unique(long["zone_id"])
+    index = pd.MultiIndex.from_product([ids, codes], names=["zone_id", "from_code"])
+    wide = long.pivot_table(
+        index=["zone_id", "from_code"], columns="to_code", values=values, aggfunc="sum",
+        fill_value=0, sort=False,
+    )
+    out = wide.reindex(index=index, columns=pd.Index(codes, name="to_code"), fill_value=0)
+    names = dict(zip(long["from_code"], long["from_name"], strict=True))
+    names.update(zip(long["to_code"], long["to_name"], strict=True))
+    out.attrs["provenance"] = {**long.attrs["provenance"], "function": "transition_matrix"}
+    out.attrs["values"] = values
+    out.attrs["class_names"] = {int(c): names[c] for c in codes}
     return out
 
 
+@renamed_keywords(zone_id="id_column")
 def coverage_report(
-    zones: gpd.GeoDataFrame,
+    zones: gpd.GeoDataFrame | str | PathLike[str],
     landcover: xr.DataArray,
     *,
-    zone_id: str = "zone_id",
+    id_column: str = "zone_id",
+    legend: str | Legend | None = None,
     years: Sequence[int] | None = None,
+    include_cols: Sequence[str] = (),
     coverage: Coverage = "centre",
     progress: bool = False,
     client: Any = None,
 ) -> pd.DataFrame:
     """How much of each zone the raster covers with valid data, per year.
 
-    Zones that miss the raster are reported (``outside_share`` 1), never raised.
+    Zones that miss the raster are reported (``outside_share`` 1), never raised. Parameters
+    as for :func:`class_areas`.
 
     Returns
     -------
@@ -333,12 +414,15 @@ def coverage_report(
     >>> coverage_report(zones, lc)[["valid_share", "nodata_share", "outside_share"]].values
     array([[0.25, 0.25, 0.5 ]])
     """
-    setup = prepare_overlay(zones, landcover, zone_id, years, "warn", quiet=True)
+    zones = as_zones(zones)
+    landcover = as_landcover(landcover, legend=legend, years=years)
+    check_option(coverage, COVERAGES, "coverage")
+    setup = prepare_overlay(zones, landcover, id_column, None, "warn", quiet=True)
     plan = engine.Plan(years=tuple(range(len(setup.years))), pairs=())
     counts = _count(setup, plan, coverage, progress, client)[0]
-    out = _coverage_table(setup, counts)
+    out = _include(_coverage_table(setup, counts), zones, id_column, include_cols)
     out.attrs["provenance"] = _provenance(
-        "coverage_report", setup, coverage=coverage, years=list(setup.years), zone_id=zone_id
+        "coverage_report", setup, coverage=coverage, years=list(setup.years), id_column=id_column
     )
     return out
 
@@ -353,11 +437,13 @@ class OverlaySeries:
     filtered: pd.DataFrame | None  #: ``zone_id, year, pixels, area_*`` the flip filter changed
 
 
+@renamed_keywords(zone_id="id_column")
 def overlay_series(
-    zones: gpd.GeoDataFrame,
+    zones: gpd.GeoDataFrame | str | PathLike[str],
     landcover: xr.DataArray,
     *,
-    zone_id: str = "zone_id",
+    id_column: str = "zone_id",
+    legend: str | Legend | None = None,
     years: Sequence[int] | None = None,
     summary: engine.Summary | None = None,
     flip_filter: bool = False,
@@ -374,7 +460,7 @@ def overlay_series(
 
     Parameters
     ----------
-    zones, landcover, zone_id, years, on_missing, strict, progress, client
+    zones, landcover, id_column, legend, years, on_missing, strict, progress, client
         As for :func:`class_areas`.
     summary : callable, optional
         Per-pixel summary of all years, counted per zone: called as ``summary(i, codes)`` with
@@ -408,7 +494,9 @@ def overlay_series(
     >>> out.transitions["from_code"].tolist(), out.transitions["to_code"].tolist()
     ([1, 2, 1, 2], [1, 2, 1, 2])
     """
-    setup = prepare_overlay(zones, landcover, zone_id, years, on_missing)
+    zones = as_zones(zones)
+    landcover = as_landcover(landcover, legend=legend, years=years)
+    setup = prepare_overlay(zones, landcover, id_column, None, on_missing)
     if len(setup.years) < 2:
         raise SchemaError(f"a series needs at least two years; the land cover has {setup.years}")
     n = len(setup.years)
@@ -438,7 +526,7 @@ def overlay_series(
          "from_generic", "to_generic"],
         year_column="from_year",
     )
-    params = {"years": list(setup.years), "zone_id": zone_id, "flip_filter": flip_filter}
+    params = {"years": list(setup.years), "id_column": id_column, "flip_filter": flip_filter}
     for name, table in (("class_areas", areas), ("transitions", moves)):
         table.attrs["provenance"] = _provenance(f"overlay_series.{name}", setup, **params)
     return OverlaySeries(
@@ -482,7 +570,7 @@ def filter_flips(landcover: xr.DataArray) -> xr.DataArray:
     >>> filter_flips(lc).values[:, 0, 0].tolist()
     [1, 1, 1, 1, 1, 1, 5, 5, 1]
     """
-    lc = _check_landcover(landcover)
+    lc = as_landcover(landcover)
     if lc.sizes["year"] < 3:
         raise SchemaError(f"the flip filter needs at least three years, not {lc.sizes['year']}")
     data = engine.as_dask(lc).rechunk({0: -1})
@@ -494,11 +582,11 @@ def filter_flips(landcover: xr.DataArray) -> xr.DataArray:
 
 # -- validation and preparation ---------------------------------------------------------------
 def prepare_overlay(
-    zones: gpd.GeoDataFrame,
+    zones: gpd.GeoDataFrame | str | PathLike[str],
     landcover: xr.DataArray,
-    zone_id: str,
-    years: Sequence[int] | None,
-    on_missing: OnMissing,
+    id_column: str = "zone_id",
+    years: Sequence[int] | None = None,
+    on_missing: OnMissing = "raise",
     *,
     quiet: bool = False,
 ) -> OverlayInputs:
@@ -510,10 +598,11 @@ def prepare_overlay(
     Parameters
     ----------
     zones
-        Zone layer with a CRS and the ``zone_id`` column.
+        Zone layer with a CRS and the ``id_column`` column (or its path, see
+        :func:`~geo_revival.zones.as_zones`).
     landcover
-        Land cover as :func:`geo_revival.open_landcover` returns it.
-    zone_id
+        Land cover, normalised by :func:`~geo_revival.landcover.as_landcover`.
+    id_column
         Name of the zone identifier column.
     years
         Years to use (``None``: all).
@@ -539,18 +628,14 @@ def prepare_overlay(
     >>> prepare_overlay(zones, lc, "zone_id", None, "raise").years
     (2020,)
     """
-    if not isinstance(zones, gpd.GeoDataFrame):
-        raise SchemaError(f"zones must be a GeoDataFrame, not {type(zones).__name__}")
-    if on_missing not in ("raise", "warn"):
-        raise SchemaError(f"on_missing must be 'raise' or 'warn', not {on_missing!r}")
-    zones = require_crs(zones, what="zones")
-    ids = _zone_ids(zones, zone_id)
-    lc = _check_landcover(landcover)
+    check_option(on_missing, ON_MISSING, "on_missing")
+    zones = require_crs(as_zones(zones), what="zones")
+    ids = _zone_ids(zones, id_column)
+    lc = as_landcover(landcover)
     raster_crs = CRS.from_user_input(lc.rio.crs)
-    transform = lc.rio.transform(recalc=False)
-    grid = engine.Grid(transform, lc.sizes["y"], lc.sizes["x"])
+    grid = Grid.of(lc)
     geoms = _to_raster_crs(zones, raster_crs, grid)
-    extent = shapely.box(*grid.bounds(0, grid.height, 0, grid.width))
+    extent = shapely.box(*grid.bounds)
     zone_area = _area_m2(geoms, raster_crs)
     inside_area = _area_m2(shapely.intersection(geoms, extent), raster_crs)
     present = shapely.intersects(geoms, extent) & (inside_area > 0)
@@ -590,20 +675,8 @@ def prepare_overlay(
     )
 
 
-def _zone_ids(zones: gpd.GeoDataFrame, zone_id: str) -> npt.NDArray[Any]:
-    if len(zones) == 0:
-        raise SchemaError("zones is empty: there is nothing to overlay")
-    if zone_id not in zones.columns:
-        raise SchemaError(
-            f"zones have no column {zone_id!r} (columns: {list(zones.columns)}); "
-            "pass zone_id=<the column with unique zone ids>"
-        )
-    ids = zones[zone_id]
-    if ids.isna().any():
-        raise SchemaError(f"zone id column {zone_id!r} has missing values")
-    dupes = ids[ids.duplicated()].unique().tolist()
-    if dupes:
-        raise SchemaError(f"zone ids must be unique; repeated: {dupes[:10]}")
+def _zone_ids(zones: gpd.GeoDataFrame, id_column: str) -> npt.NDArray[Any]:
+    ids = check_zone_ids(zones, id_column)
     geoms = zones.geometry.to_numpy()
     bad = shapely.is_missing(geoms) | shapely.is_empty(geoms)
     bad |= ~np.isin(shapely.get_type_id(geoms), [3, 6])  # Polygon, MultiPolygon
@@ -613,46 +686,27 @@ def _zone_ids(zones: gpd.GeoDataFrame, zone_id: str) -> npt.NDArray[Any]:
             f"zones {ids[bad].tolist()[:10]} have empty, non-polygonal or invalid geometry; "
             "repair them (geo_revival.load_zones or shapely.make_valid) or drop them"
         )
-    return ids.to_numpy()
+    return ids
 
 
-def _check_landcover(landcover: xr.DataArray) -> xr.DataArray:
-    if not isinstance(landcover, xr.DataArray):
-        raise SchemaError(f"landcover must be an xarray DataArray, not {type(landcover).__name__}")
-    if set(landcover.dims) != {"year", "y", "x"}:
+def _include(
+    table: pd.DataFrame, zones: gpd.GeoDataFrame, id_column: str, include_cols: Sequence[str]
+) -> pd.DataFrame:
+    """Copy the zone columns ``include_cols`` into every row, after ``zone_id``."""
+    columns = [include_cols] if isinstance(include_cols, str) else list(include_cols)
+    if not columns:
+        return table
+    require_columns(zones, columns, what="zones", hint="include_cols names zone columns")
+    clash = [c for c in columns if c in table.columns or c == zones.geometry.name]
+    if clash:
         raise SchemaError(
-            f"landcover must have dims ('year', 'y', 'x'), not {landcover.dims}; "
-            "use geo_revival.open_landcover or expand_dims('year')"
+            f"include_cols {clash} would replace result columns (or the geometry); "
+            "rename them in the zones first"
         )
-    if landcover.dtype.kind not in "iu":
-        raise SchemaError(
-            f"landcover must hold integer class codes, not {landcover.dtype}; "
-            "fill NaN with the nodata code and cast, e.g. .fillna(0).astype('uint8')"
-        )
-    if "legend" not in landcover.attrs:
-        raise SchemaError(
-            "landcover.attrs['legend'] is not set; set it to a registered legend name, "
-            "e.g. landcover.attrs['legend'] = 'clcd'"
-        )
-    if landcover.rio.crs is None:
-        raise MissingCRSError(
-            "landcover has no CRS; set the one it was produced in with "
-            "landcover.rio.write_crs(...) (geo-revival never assumes a CRS)"
-        )
-    years = landcover["year"].to_index() if "year" in landcover.coords else None
-    if years is None or years.has_duplicates:
-        raise SchemaError(
-            "landcover needs one layer per year: its 'year' coordinate is "
-            f"{'missing' if years is None else 'repeated: ' + str(years.tolist())}; "
-            "assign distinct years with .assign_coords(year=[...])"
-        )
-    t = landcover.rio.transform(recalc=False)
-    if t.b != 0 or t.d != 0 or t.a <= 0 or t.e >= 0:
-        raise GridMismatchError(
-            f"landcover must be on a north-up grid (no rotation, rows top to bottom), got {t!r}; "
-            "flip it with .isel(y=slice(None, None, -1)) or warp it"
-        )
-    return landcover.transpose("year", "y", "x")
+    values = pd.DataFrame(zones[columns]).set_axis(zones[id_column].to_numpy())
+    extra = values.reindex(table["zone_id"].to_numpy()).reset_index(drop=True)
+    at = list(table.columns).index("zone_id") + 1
+    return pd.concat([table.iloc[:, :at], extra, table.iloc[:, at:]], axis=1)
 
 
 def _years_of(lc: xr.DataArray, years: Sequence[int] | None) -> list[int]:
@@ -680,7 +734,7 @@ def _nodata(lc: xr.DataArray) -> frozenset[int]:
     return frozenset(codes)
 
 
-def _to_raster_crs(zones: gpd.GeoDataFrame, crs: CRS, grid: engine.Grid) -> npt.NDArray[Any]:
+def _to_raster_crs(zones: gpd.GeoDataFrame, crs: CRS, grid: Grid) -> npt.NDArray[Any]:
     """Zone geometries in the raster CRS; edges densified first so that they stay true."""
     zone_crs = CRS.from_user_input(zones.crs)
     geoms = zones.geometry.to_numpy()
@@ -714,9 +768,7 @@ def _resolve_pairs(pairs: Pairs, years: tuple[int, ...]) -> list[tuple[int, int]
         elif pairs == "all":
             out = [(a, b) for i, a in enumerate(ordered) for b in ordered[i + 1 :]]
         else:
-            raise SchemaError(
-                f"pairs must be 'consecutive', 'all' or a list of pairs, not {pairs!r}"
-            )
+            check_option(pairs, PAIRS, "pairs (or give a list of (from_year, to_year))")
     else:
         out = [(int(a), int(b)) for a, b in pairs]
         if len(set(out)) != len(out):
@@ -738,8 +790,7 @@ def _count(
 
     Zones are indices into all zones, years calendar years; ``area_m2`` is set.
     """
-    if coverage not in ("centre", "exact"):
-        raise SchemaError(f"coverage must be 'centre' or 'exact', not {coverage!r}")
+    check_option(coverage, COVERAGES, "coverage")
     lc = setup.landcover.sel(year=list(setup.years))
     data = engine.as_dask(lc)
     row_edges = np.r_[0, np.cumsum(data.chunks[1])]
@@ -861,7 +912,7 @@ def _warn_coverage(setup: OverlayInputs, counts: pd.DataFrame, code_columns: lis
                 f"{flags.sum()} zone(s) {what} (e.g. {examples}); their areas cover only part "
                 "of the zone. See coverage_report(zones, landcover) for the shares.",
                 CoverageWarning,
-                stacklevel=3,
+                stacklevel=4,
             )
 
 

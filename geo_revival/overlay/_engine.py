@@ -46,10 +46,10 @@ import pandas as pd
 import rasterio
 import shapely
 import xarray as xr
-from affine import Affine
 from rasterio.features import rasterize
-from tqdm.auto import tqdm
 
+from geo_revival._bars import progress_bar
+from geo_revival.grid import Grid
 from geo_revival.landcover.io import skip_block_code_checks
 
 Coverage = Literal["centre", "exact"]
@@ -64,26 +64,6 @@ _PIECE = 1 << 20
 #: Block edge (pixels) aimed at when the land cover is not dask-backed: large enough that
 #: per-block costs stay small, small enough to bound memory (years x 16 M pixels per block).
 DEFAULT_BLOCK = 4096
-
-
-@dataclass(frozen=True)
-class Grid:
-    """The raster grid: north-up affine transform and shape."""
-
-    transform: Affine
-    height: int
-    width: int
-
-    def window_transform(self, row: int, col: int) -> Affine:
-        """Transform of the window whose top-left pixel is (``row``, ``col``)."""
-        return self.transform @ Affine.translation(col, row)
-
-    def bounds(
-        self, row0: int, row1: int, col0: int, col1: int
-    ) -> tuple[float, float, float, float]:
-        """(xmin, ymin, xmax, ymax) of the pixel window rows [row0, row1), cols [col0, col1)."""
-        t = self.transform
-        return (t.c + col0 * t.a, t.f + row1 * t.e, t.c + col1 * t.a, t.f + row0 * t.e)
 
 
 #: A per-pixel summary of all years: ``(zone, codes (years, n)) -> (key per pixel, bins)``.
@@ -139,7 +119,7 @@ def plan_blocks(
         [(r0, r1, c0, c1) for r0, r1 in pairwise(row_edges) for c0, c1 in pairwise(col_edges)],
         dtype=np.intp,
     ).reshape(-1, 4)
-    boxes = shapely.box(*np.array([grid.bounds(*s) for s in spans]).T)
+    boxes = shapely.box(*np.array([grid.window_bounds(*s) for s in spans]).T)
     block_idx, zone_idx = shapely.STRtree(geoms).query(boxes, predicate="intersects")
     order = np.lexsort((zone_idx, block_idx))
     block_idx, zone_idx = block_idx[order], zone_idx[order]
@@ -161,7 +141,7 @@ def plan_blocks(
     ].astype(np.intp)
     keep = (win[:, 0] < win[:, 1]) & (win[:, 2] < win[:, 3])
     block_idx, zone_idx, win, block = block_idx[keep], zone_idx[keep], win[keep], block[keep]
-    win_boxes = shapely.box(*np.array([grid.bounds(*w) for w in win]).reshape(-1, 4).T)
+    win_boxes = shapely.box(*np.array([grid.window_bounds(*w) for w in win]).reshape(-1, 4).T)
     pieces = geoms[zone_idx].copy()
     big = shapely.get_num_coordinates(pieces) > _CLIP_VERTICES
     for i in np.flatnonzero(big):
@@ -427,7 +407,7 @@ def _coverage_fractions(
     # One call per zone: exactextract's output (16 bytes a covered cell) then holds one zone's
     # cells at a time, not those of every zone of the block. It only needs the block's grid
     # (the same one for every zone, so fractions do not depend on windows); we read the values.
-    xmin, ymin, xmax, ymax = grid.bounds(job.row0, job.row1, job.col0, job.col1)
+    xmin, ymin, xmax, ymax = grid.window_bounds(job.row0, job.row1, job.col0, job.col1)
     stand_in = NumPyRasterSource(np.zeros((h, w), np.uint8), xmin, ymin, xmax, ymax)
     for k, geom in enumerate(job.geoms):
         feature = {"type": "Feature", "properties": {}, "geometry": shapely.geometry.mapping(geom)}
@@ -504,7 +484,7 @@ def run(
         )
         for j in jobs
     ]
-    bar = tqdm(total=len(tasks), desc="overlay blocks", unit="block", disable=not progress)
+    bar = progress_bar(total=len(tasks), desc="overlay blocks", unit="block", enabled=progress)
     with bar:
         if client is not None:
             from distributed import as_completed

@@ -45,6 +45,7 @@ import xarray as xr
 from geo_revival.exceptions import SchemaError
 from geo_revival.plan._targets import plan_targets
 from geo_revival.provenance import provenance
+from geo_revival.validation import zones_first
 
 __all__ = ["built_up_land_per_gdp", "forest_cover_rate"]
 
@@ -87,8 +88,8 @@ def _compare(
 
 
 def forest_cover_rate(
-    landcover: xr.DataArray,
     area: gpd.GeoDataFrame,
+    landcover: xr.DataArray,
     *,
     classes: Sequence[str] = ("forest",),
 ) -> pd.DataFrame:
@@ -99,10 +100,10 @@ def forest_cover_rate(
 
     Parameters
     ----------
-    landcover
-        Land-cover series ``(year, y, x)`` covering the region.
     area
         The region (one or more polygons, united), with CRS.
+    landcover
+        Land-cover series ``(year, y, x)`` covering the region.
     classes
         Generic classes counted as tree cover (e.g. ``("forest", "shrub")``).
 
@@ -121,10 +122,11 @@ def forest_cover_rate(
     ...                   coords={"year": [2025], "y": [15.0, 5.0], "x": [5.0, 15.0]},
     ...                   attrs={"legend": "clcd"}).rio.write_crs("EPSG:4548")
     >>> region = gpd.GeoDataFrame(geometry=[box(0, 0, 20, 20)], crs=4548)
-    >>> out = forest_cover_rate(lc, region)
+    >>> out = forest_cover_rate(region, lc)
     >>> out[["year", "value", "reference", "meets_target"]].values.tolist()
     [[2025, 0.25, 0.3134, False]]
     """
+    area, landcover = zones_first(area, landcover, "forest_cover_rate")
     areas = _region_areas(landcover, area)
     total = areas.groupby("year")["area_m2"].sum()
     cover = areas[areas["generic_class"].isin(list(classes))].groupby("year")["area_m2"].sum()
@@ -141,8 +143,8 @@ def forest_cover_rate(
 
 
 def built_up_land_per_gdp(
-    landcover: xr.DataArray,
     area: gpd.GeoDataFrame,
+    landcover: xr.DataArray,
     gdp_100m_yuan: Mapping[int, float],
 ) -> pd.DataFrame:
     """Built-up land per unit of GDP (ha per 100 million yuan) of a region, next to the targets.
@@ -152,10 +154,10 @@ def built_up_land_per_gdp(
 
     Parameters
     ----------
-    landcover
-        Land-cover series ``(year, y, x)`` covering the region.
     area
         The administrative region the GDP belongs to, with CRS.
+    landcover
+        Land-cover series ``(year, y, x)`` covering the region.
     gdp_100m_yuan
         ``{year: GDP in 100 million yuan (亿元)}``; years without GDP are left out.
 
@@ -180,9 +182,10 @@ def built_up_land_per_gdp(
     ...                           "x": np.arange(10) * 100.0 + 50},
     ...                   attrs={"legend": "clcd"}).rio.write_crs("EPSG:4548")
     >>> region = gpd.GeoDataFrame(geometry=[box(0, 0, 1000, 1000)], crs=4548)
-    >>> built_up_land_per_gdp(lc, region, {2025: 4.0})[["value", "meets_target"]].values.tolist()
+    >>> built_up_land_per_gdp(region, lc, {2025: 4.0})[["value", "meets_target"]].values.tolist()
     [[25.0, True]]
     """
+    area, landcover = zones_first(area, landcover, "built_up_land_per_gdp")
     gdp = pd.Series({int(k): float(v) for k, v in dict(gdp_100m_yuan).items()}, dtype=float)
     areas = _region_areas(landcover, area)
     built = areas[areas["generic_class"] == "built_up"].groupby("year")["area_m2"].sum()

@@ -13,7 +13,7 @@ import json
 import platform
 import shutil
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from os import PathLike
 from pathlib import Path
@@ -22,8 +22,9 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 import xarray as xr
-from tqdm.std import tqdm  # not tqdm.auto: no ipywidgets dependency, no TqdmWarning
 
+from geo_revival._bars import progress_bar
+from geo_revival.crs import quiet_cf_conversion
 from geo_revival.exceptions import OutputExistsError, SchemaError
 from geo_revival.provenance import file_sha256
 from geo_revival.report._folder import clean_stale, handle_sigterm, new_partial, swap_into_place
@@ -67,8 +68,7 @@ def _landcover_files(landcover: xr.DataArray) -> list[Path]:
 def demo_inputs(data_dir: PathLikeStr | None = None) -> ReportInputs:
     """Return the inputs of the bundled SIMULATED Xuzhou demo (:func:`geo_revival.load_xuzhou`)."""
     from geo_revival._paths import repo_data_dir
-    from geo_revival.demo import load_xuzhou
-    from geo_revival.demo._reference import REFERENCE_FILE
+    from geo_revival.demo import REFERENCE_FILE, load_xuzhou
     from geo_revival.demo.build import PROJECTS_FILE, ZONES_FILE
 
     demo = load_xuzhou(data_dir)
@@ -107,19 +107,36 @@ def demo_inputs(data_dir: PathLikeStr | None = None) -> ReportInputs:
     )
 
 
+def _zone_options(options: Mapping[str, Any] | None, coords: str | None) -> dict[str, Any]:
+    """``options`` for :func:`load_zones`, with ``coords`` filled in when given on its own."""
+    out = dict(options or {})
+    if coords is not None:
+        if out.get("coords") not in (None, coords):
+            raise SchemaError(f"coords={coords!r} contradicts zone_options {out['coords']!r}")
+        out["coords"] = coords
+    return out
+
+
 def load_inputs(
     zones: PathLikeStr,
     landcover: PathLikeStr | Sequence[PathLikeStr],
     *,
     legend: str,
     years: Sequence[int] | None = None,
+    zone_options: Mapping[str, Any] | None = None,
     coords: str | None = None,
 ) -> ReportInputs:
-    """Read the zones (:func:`load_zones`) and land cover (:func:`open_landcover`) from files."""
+    """Read the zones (:func:`load_zones`) and land cover (:func:`open_landcover`) from files.
+
+    ``zone_options`` are keywords of :func:`load_zones` (``coords``, ``id_column``,
+    ``category_column``, ``default_category``, ``planned_use_column``, ``layer``); ``coords``
+    alone may also be given as its own argument.
+    """
     from geo_revival.landcover.io import open_landcover
     from geo_revival.zones import load_zones
 
-    z = load_zones(zones, coords=coords)
+    z = load_zones(zones, **_zone_options(zone_options, coords))
+    z.attrs.setdefault("source", Path(zones).name)  # named in the maps' credit line
     lc = open_landcover(landcover, legend=legend, years=years)
     rasters = _landcover_files(lc)
     return ReportInputs(
@@ -153,19 +170,6 @@ def _check_destination(out: Path, force: bool) -> None:
 
 
 # -- steps -----------------------------------------------------------------------------------
-_STATUS_TEXT = {
-    "ahead": "超前 ahead",
-    "on_track": "符合进度 on track",
-    "behind": "滞后 behind",
-    "undetermined": "不确定 undetermined (CI straddles the band)",
-}
-_BASIS_TEXT = {
-    "adjusted": "误差校正估计 adjusted estimate",
-    "adjusted level + map trend": "校正水平+制图趋势 adjusted level + map trend",
-    "unadjusted map count": "未校正制图统计 unadjusted map count",
-}
-
-
 @dataclass
 class _Results:
     inputs: ReportInputs
@@ -214,7 +218,10 @@ def _tables(r: _Results) -> dict[str, pd.DataFrame]:
         "restoration_rate": acc.rates,
         "restoration_status": acc.status,
         "reclaimed_area": acc.flows,
-        "progress": r.progress,
+        # margin_mu / margin_pp split `margin` by unit: writing all three would repeat it.
+        "progress": r.progress.drop(columns=["margin"])
+        if {"margin_mu", "margin_pp"} <= set(r.progress.columns)
+        else r.progress,
         "class_areas": acc.class_areas,
         "transitions": acc.transitions,
         **({"reference_sample": r.reference} if r.reference is not None else {}),
@@ -284,6 +291,21 @@ def _adjusted_title(r: _Results) -> str | None:
     )
 
 
+def _districts(r: _Results) -> gpd.GeoDataFrame:
+    from geo_revival.zones import load_districts
+
+    return r.inputs.districts if r.inputs.districts is not None else load_districts()
+
+
+def _indicator_zones(prog: pd.DataFrame) -> dict[str, list[str]]:
+    """Zones each plan indicator sums (from the progress table's ``zone_ids``)."""
+    out: dict[str, list[str]] = {}
+    for ind, rows in prog.groupby("indicator_id", sort=False):
+        ids = ";".join(rows["zone_ids"].dropna().astype(str)).split(";")
+        out[str(ind)] = list(dict.fromkeys(z for z in ids if z))
+    return out
+
+
 def _figures(r: _Results, folder: Path) -> dict[str, Path]:
     from geo_revival.mapping.charts import (
         rate_chart,
@@ -292,12 +314,12 @@ def _figures(r: _Results, folder: Path) -> dict[str, Path]:
         zone_bar_chart,
     )
     from geo_revival.mapping.static import save_figure, static_map
-    from geo_revival.zones import load_districts
 
     figs = folder / "figures"
     figs.mkdir()
+    from geo_revival.zones import load_lakes
+
     zones, lc, sim = r.inputs.zones, r.inputs.landcover, r.inputs.simulated
-    districts = r.inputs.districts if r.inputs.districts is not None else load_districts()
     out: dict[str, Path] = {}
     for layout in ("landscape", "portrait"):
         fig = static_map(
@@ -305,73 +327,83 @@ def _figures(r: _Results, folder: Path) -> dict[str, Path]:
             r.accounting.rates,
             year=r.year,
             landcover=lc,
-            districts=districts,
+            districts=_districts(r),
+            lakes=load_lakes(),
             layout=layout,
             simulated=sim,
             title=_adjusted_title(r),
         )
         out[f"map_{layout}"] = save_figure(fig, figs / f"map_{layout}")[0]
     prog = r.progress
-    indicators = set(prog["indicator_id"])
+    members = _indicator_zones(prog) if not prog.empty else {}
     treated = [
-        i for i in ("subsidence_treated_area", "key_subsidence_treated_area") if i in indicators
+        i for i in ("subsidence_treated_area", "key_subsidence_treated_area") if i in members
     ]
     if treated:
         out["treated_area"] = save_figure(
-            treated_area_chart(prog, treated, simulated=sim), figs / "treated_area"
+            treated_area_chart(prog, treated, simulated=sim, zones=zones), figs / "treated_area"
         )[0]
-    if "subsidence_restoration_rate" in indicators:
+    if "subsidence_restoration_rate" in members:
         out["restoration_rate_plan"] = save_figure(
-            rate_chart(prog, simulated=sim), figs / "restoration_rate_plan"
+            rate_chart(prog, simulated=sim, zones=zones), figs / "restoration_rate_plan"
         )[0]
-    ref_rows = prog[
-        (prog["indicator_id"] == "subsidence_restoration_rate") & (prog["year"] == r.year)
+    # One zone chart per rate indicator, each against its own plan figure for the year.
+    rate_indicators = [
+        i for i in members if (prog.loc[prog["indicator_id"] == i, "unit"] == "fraction").all()
     ]
-    reference = (
-        {f"{r.year} 规划参照 plan reference": float(ref_rows["reference"].iloc[0])}
-        if len(ref_rows) and pd.notna(ref_rows["reference"].iloc[0])
-        else None
-    )
-    out["zone_rates"] = save_figure(
-        zone_bar_chart(r.accounting.rates, zones, year=r.year, simulated=sim, reference=reference),
-        figs / "zone_rates",
-    )[0]
+    counted: set[str] = set()
+    for ind in rate_indicators:
+        rows = prog[(prog["indicator_id"] == ind) & (prog["year"] == r.year)]
+        ref = rows["reference"].dropna()
+        name = f"{rows['name_zh'].iloc[0]} {rows['name_en'].iloc[0]}" if len(rows) else ind
+        reference = {f"{r.year} 规划参照 plan reference": float(ref.iloc[0])} if len(ref) else None
+        out[f"zone_rates_{ind}"] = save_figure(
+            zone_bar_chart(
+                r.accounting.rates, zones, year=r.year, simulated=sim, reference=reference,
+                zone_ids=members[ind], title=f"{name} · {r.year}",
+            ),
+            figs / f"zone_rates_{ind}",
+        )[0]
+        counted |= set(members[ind])
+    others = [z for z in zones["zone_id"].astype(str) if z not in counted]
+    if others:
+        out["zone_rates_other"] = save_figure(
+            zone_bar_chart(
+                r.accounting.rates, zones, year=r.year, simulated=sim, zone_ids=others,
+                title=f"其他区块（无规划指标）Other zones (no plan indicator) · {r.year}",
+            ),
+            figs / "zone_rates_other",
+        )[0]
     base = int(lc["year"].values.min())
     if r.year > base:
-        out["state_flows"] = save_figure(
-            transition_flow_chart(
-                r.accounting.state_transitions,
-                source="from_state",
-                target="to_state",
-                from_year=base,
-                to_year=r.year,
-                simulated=sim,
-            ),
-            figs / "state_flows",
-        )[0]
-        out["transitions"] = save_figure(
-            transition_flow_chart(
-                r.accounting.transitions,
-                from_year=base,
-                to_year=r.year,
-                legend=lc.attrs.get("legend"),
-                simulated=sim,
-            ),
-            figs / "transitions",
-        )[0]
+        # Flows of the zones the subsidence indicators count (else all zones), not a sum
+        # over whole districts that would dwarf the treated areas.
+        flow_zones = members.get("subsidence_restoration_rate") or None
+        for key, kwargs in (
+            ("state_flows", {"source": "from_state", "target": "to_state"}),
+            ("transitions", {"legend": lc.attrs.get("legend")}),
+        ):
+            acc = r.accounting
+            table = acc.state_transitions if key == "state_flows" else acc.transitions
+            out[key] = save_figure(
+                transition_flow_chart(
+                    table, from_year=base, to_year=r.year, simulated=sim, zone_ids=flow_zones,
+                    zones=zones, **kwargs,
+                ),
+                figs / key,
+            )[0]
     return out
 
 
 def _interactive(r: _Results, folder: Path) -> Path:
     from geo_revival.mapping.interactive import progress_map, save_map
-    from geo_revival.zones import load_districts
 
     m = progress_map(
         r.inputs.zones,
         r.accounting.rates,
         year=r.year,
         landcover=r.inputs.landcover,
-        districts=r.inputs.districts if r.inputs.districts is not None else load_districts(),
+        districts=_districts(r),
         simulated=r.inputs.simulated,
         title=_adjusted_title(r),
     )
@@ -379,61 +411,6 @@ def _interactive(r: _Results, folder: Path) -> Path:
 
 
 # -- summary ---------------------------------------------------------------------------------
-def _fmt(value: Any, unit: str) -> str:
-    if value is None or pd.isna(value):
-        return "–"
-    if unit == "fraction":
-        return f"{float(value) * 100:.1f} %"
-    if unit == "mu":
-        return f"{float(value):,.0f} 亩 mu"
-    return f"{float(value):,.4g} {unit}"
-
-
-def verdict_table(progress_table: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Select the rows of a progress table a reader needs: the report year and projections.
-
-    Returns one row per indicator and year with formatted ``value`` (and interval) — the
-    figure the status uses —, ``basis`` (adjusted estimate or unadjusted map count),
-    ``map_count``, ``p_target_met``, ``reference`` and ``status`` texts in Chinese and English.
-    """
-    t = progress_table
-    # Projections beyond the plan's period (no reference value) are left out.
-    rows = t[
-        ((t["year"] == year) & (t["kind"] == "observed"))
-        | ((t["kind"] == "projected") & t["reference"].notna())
-    ]
-    out = []
-    order = {
-        ind: i for i, ind in enumerate(pd.unique(t["indicator_id"]))
-    }  # as progress() lists them
-    rows = rows.sort_values(
-        ["indicator_id", "year"], key=lambda c: c.map(order) if c.name == "indicator_id" else c
-    )
-    for _, p in rows.iterrows():
-        value = _fmt(p["value"], p["unit"])
-        if pd.notna(p.get("lower")) and pd.notna(p.get("upper")):
-            value += f" ({_fmt(p['lower'], p['unit'])} – {_fmt(p['upper'], p['unit'])})"
-        out.append(
-            {
-                "indicator": f"{p['name_zh']} {p['name_en']}",
-                "year": int(p["year"]),
-                "kind": "监测 observed" if p["kind"] == "observed" else "外推 projected (95 % PI)",
-                "value": value,
-                "basis": _BASIS_TEXT.get(
-                    str(p.get("estimate_basis")), str(p.get("estimate_basis"))
-                ),
-                "map_count": _fmt(p.get("map_value"), p["unit"]),
-                "p_target_met": "–" if pd.isna(p.get("p_target_met"))
-                else f"{float(p['p_target_met']):.2f}",
-                "reference": _fmt(p["reference"], p["unit"])
-                + (f" ({p['reference_kind']})" if pd.notna(p.get("reference_kind")) else ""),
-                "status": _STATUS_TEXT.get(str(p["status"]), "无参照 no reference"),
-            }
-        )
-    return pd.DataFrame(out, columns=["indicator", "year", "kind", "value", "basis", "map_count",
-                                      "p_target_met", "reference", "status"])
-
-
 def _provenance_record(r: _Results, parameters: dict[str, Any]) -> dict[str, Any]:
     from geo_revival import __version__
 
@@ -475,166 +452,46 @@ def _basis_note(r: _Results) -> str:
     )
 
 
-def _summary_html(r: _Results, figures: dict[str, Path], prov: dict[str, Any], folder: Path) -> str:
-    import html
+def _title(year: int) -> str:
+    return f"采煤沉陷区修复监测年报 {year} · Restoration monitoring report {year}"
 
-    from geo_revival.mapping.fonts import cjk_webfont_css
 
-    esc = html.escape
-    verdict = verdict_table(r.progress, r.year)
-    head = (
-        "<tr><th>指标 Indicator</th><th>年份 Year</th><th>类型 Kind</th>"
-        "<th>结论所用数值 Value used by the verdict (95 % CI / PI)</th><th>依据 Basis</th>"
-        "<th>制图统计 Map count</th><th>达标概率 p_target_met</th>"
-        "<th>规划参照 Plan reference</th><th>状态 Status</th></tr>"
+def _write_summary(
+    r: _Results, figures: dict[str, Path], prov: dict[str, Any], folder: Path
+) -> None:
+    from geo_revival.report._summary import summary_html, summary_pdf
+
+    sim = r.inputs.simulated
+    links = {
+        "交互地图 Interactive map": "progress_map.html",
+        "一页摘要 One-page summary (PDF)": "summary.pdf",
+        "表格 Tables (XLSX)": f"tables/{_file_name('tables', '.xlsx', sim)}",
+        "GeoPackage": _file_name("zones_results", ".gpkg", sim),
+        "provenance.json": "provenance.json",
+    }
+    (folder / "index.html").write_text(
+        summary_html(
+            title=_title(r.year), year=r.year, progress=r.progress, zones=r.inputs.zones,
+            simulated=sim, figures=figures, prov=prov, sources=r.inputs.sources,
+            notes=r.notes, folder=folder, links=links, basis_note=_basis_note(r),
+        ),
+        encoding="utf-8",
     )
-    rows = "".join(
-        "<tr>" + "".join(f"<td>{esc(str(v))}</td>" for v in row) + "</tr>"
-        for row in verdict.itertuples(index=False)
+    sources = dict(r.inputs.sources)
+    if r.inputs.districts is None and not _districts(r).intersects(
+        r.inputs.zones.to_crs(_districts(r).crs).union_all()
+    ).any():
+        # The bundled districts are drawn only where the zones are: no credit elsewhere.
+        sources = {k: v for k, v in sources.items() if not k.startswith("boundaries")}
+    summary_pdf(
+        folder / "summary.pdf", title=_title(r.year), year=r.year, progress=r.progress,
+        zones=r.inputs.zones, rates=r.accounting.rates, landcover=r.inputs.landcover,
+        districts=_districts(r), simulated=sim, sources=sources, prov=prov,
     )
-    banner = (
-        "<p class='sim'>模拟数据 — SIMULATED DATA. These figures come from the simulated Xuzhou "
-        "demo scenario, not from observations, and say nothing about real progress.</p>"
-        if r.inputs.simulated
-        else ""
-    )
-    imgs = "".join(
-        f"<figure><img src='{esc(p.relative_to(folder).as_posix())}' alt='{esc(k)}'></figure>"
-        for k, p in figures.items()
-        if k != "map_portrait"
-    )
-    sources = "".join(f"<li><b>{esc(k)}</b>: {esc(v)}</li>" for k, v in r.inputs.sources.items())
-    inputs = (
-        "".join(
-            f"<li><code>{esc(k)}</code> sha256 <code>{esc(v)}</code></li>"
-            for k, v in prov["inputs"].items()
-        )
-        or "<li>(in-memory inputs)</li>"
-    )
-    notes = "".join(f"<li>{esc(n)}</li>" for n in r.notes) or "<li>无 none</li>"
-    rs = prov["rule_set"]
-    params = esc(json.dumps(prov["parameters"], ensure_ascii=False))
-    title = f"采煤沉陷区修复监测年报 {r.year} · Restoration monitoring report {r.year}"
-    xlsx = esc(_file_name("tables", ".xlsx", r.inputs.simulated))
-    gpkg = esc(_file_name("zones_results", ".gpkg", r.inputs.simulated))
-    body = f"""<h1>{esc(title)}</h1>{banner}
-<h2>进度结论 Progress verdict</h2>
-<table>{head}{rows}</table>
-<p class='small'>Status compares the value with the plan reference ± the tolerance band of
-<code>progress_indicators.csv</code>; projections are OLS trends with 95 % prediction intervals.
-{esc(_basis_note(r))}</p>
-<p><a href='progress_map.html'>交互地图 Interactive map</a> ·
-<a href='tables/{xlsx}'>表格 Tables (XLSX)</a> ·
-<a href='{gpkg}'>GeoPackage</a> · <a href='provenance.json'>provenance.json</a></p>
-{imgs}
-<h2>数据来源 Data sources</h2><ul>{sources}</ul>
-<h2>规则集 Rule set</h2>
-<p><b>{esc(rs["name"])}</b> — {esc(rs["title"])} (sha256 <code>{esc(rs["sha256"])}</code>)</p>
-<h2>可追溯性 Provenance</h2>
-<ul><li>geo-revival {esc(prov["package_version"])}, Python {esc(prov["python"])},
-created {esc(prov["created_utc"])}</li><li>parameters <code>{params}</code></li>{inputs}</ul>
-<h2>注意 Notes</h2><ul>{notes}</ul>"""
-    font = cjk_webfont_css(body)
-    return f"""<!DOCTYPE html>
-<html lang="zh-CN"><head><meta charset="utf-8"><title>{esc(title)}</title>
-<style>{font}
-body {{ font-family: "GeoRevival CJK", "Helvetica Neue", Arial, sans-serif; max-width: 1100px;
-  margin: 1.5em auto; padding: 0 1em; color: #222; font-size: 14px; }}
-h1 {{ font-size: 22px; }} h2 {{ font-size: 17px; margin-top: 1.4em; }}
-table {{ border-collapse: collapse; width: 100%; }}
-th, td {{ border-bottom: 1px solid #ccc; padding: 4px 6px; text-align: left; font-size: 13px; }}
-.sim {{ background: #fde0dc; color: #900; padding: 8px; font-weight: bold; }}
-.small {{ font-size: 12px; color: #555; }} code {{ font-size: 11px; word-break: break-all; }}
-figure {{ margin: 1em 0; }} img {{ max-width: 100%; border: 1px solid #ddd; }}
-</style></head><body>{body}</body></html>
-"""
-
-
-def _summary_pdf(r: _Results, figures: dict[str, Path], path: Path) -> None:
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-    from matplotlib.image import imread
-
-    from geo_revival.mapping.fonts import cjk_context, use_cjk_font
-    from geo_revival.mapping.static import A4_INCHES
-
-    verdict = verdict_table(r.progress, r.year)
-    with cjk_context():
-        fig = Figure(figsize=A4_INCHES["portrait"])
-        FigureCanvasAgg(fig)
-        fig.text(
-            0.5,
-            0.97,
-            f"采煤沉陷区修复监测年报 Restoration monitoring report {r.year}",
-            ha="center",
-            va="top",
-            fontsize=14,
-        )
-        if r.inputs.simulated:
-            fig.text(
-                0.5,
-                0.945,
-                "模拟数据 — simulated data, not observations",
-                ha="center",
-                va="top",
-                fontsize=11,
-                color="#b00000",
-            )
-        tax = fig.add_axes((0.04, 0.79, 0.92, 0.13))
-        tax.set_axis_off()
-        if len(verdict):
-            cells = [
-                [
-                    str(row["indicator"]).split(" ")[0],  # the Chinese name
-                    str(row["year"]),
-                    str(row["kind"]).split()[0],
-                    str(row["value"]),
-                    str(row["basis"]).split(" ")[0],
-                    str(row["map_count"]),
-                    str(row["p_target_met"]),
-                    str(row["reference"]),
-                    str(row["status"]).split(" (")[0],
-                ]
-                for _, row in verdict.iterrows()
-            ]
-            table = tax.table(
-                cellText=cells,
-                loc="upper center",
-                cellLoc="left",
-                colLabels=[
-                    "指标 Indicator",
-                    "年份",
-                    "类型",
-                    "结论所用 Value (CI)",
-                    "依据",
-                    "制图 Map",
-                    "P达标",
-                    "参照 Reference",
-                    "状态 Status",
-                ],
-                colWidths=[0.17, 0.05, 0.05, 0.24, 0.09, 0.1, 0.05, 0.13, 0.12],
-            )
-            table.auto_set_font_size(False)
-            table.set_fontsize(6.5)
-        for key, box in (
-            ("treated_area", (0.04, 0.405, 0.92, 0.37)),
-            ("restoration_rate_plan", (0.04, 0.025, 0.92, 0.37)),
-        ):
-            if key in figures:
-                ax = fig.add_axes(box)
-                ax.imshow(imread(figures[key])[::2, ::2])  # 150 dpi is plenty at this size
-                ax.set_axis_off()
-        fig.text(
-            0.02,
-            0.01,
-            f"Rule set {r.rules.name} · details, sources and provenance in index.html",
-            fontsize=7,
-        )
-        use_cjk_font(fig)
-        fig.savefig(path, format="pdf")
 
 
 # -- entry point -----------------------------------------------------------------------------
+@quiet_cf_conversion()
 def build_report(
     out: PathLikeStr = "report",
     *,
@@ -647,6 +504,7 @@ def build_report(
     force: bool = False,
     rasters: bool = True,
     progress: bool = True,
+    zone_options: Mapping[str, Any] | None = None,
     reference: PathLikeStr | pd.DataFrame | None = None,
     adjusted: bool = True,
     coords: str | None = None,
@@ -666,6 +524,10 @@ def build_report(
         Rule-set name (:func:`geo_revival.restoration.list_rule_sets`) or TOML path.
     year
         Report year (default: the latest land-cover year).
+    zone_options
+        Keywords of :func:`geo_revival.load_zones` for reading ``zones``: ``coords``,
+        ``id_column``, ``category_column``, ``default_category``, ``planned_use_column``,
+        ``layer`` (a boundary file without ``zone_id``/``category`` columns needs them).
     force
         Replace a non-empty ``out``: the new report is written beside it and swapped in
         atomically (old moved aside, new moved in, old deleted); on any failure, or SIGINT or
@@ -674,7 +536,7 @@ def build_report(
         Write the land cover as COGs with the legend's colour table (``landcover/``, a few
         MB per year); ``False`` leaves them out.
     progress
-        Show a progress bar on stderr.
+        Show a progress bar (only drawn on a terminal, or in Jupyter with ipywidgets).
     reference
         Reference sample (filled-in response sheet CSV/GeoPackage, or table) for error-adjusted
         progress: the summary, tables, GeoPackage and maps then show the adjusted estimate and
@@ -718,7 +580,7 @@ def build_report(
     steps = ["inputs", "accounting", "tables", "figures", "interactive map", "summary"]
     if rasters:
         steps.insert(5, "rasters")
-    bar = tqdm(total=len(steps), desc="report", unit="step", disable=not progress)
+    bar = progress_bar(total=len(steps), desc="report", unit="step", enabled=progress)
     clean_stale(out_dir)  # partial folders of killed runs
     tmp = new_partial(out_dir)
     restore_sigterm = handle_sigterm()  # SIGTERM cleans up like Ctrl-C
@@ -731,7 +593,8 @@ def build_report(
                 if legend is None:
                     raise SchemaError("pass legend= (e.g. 'clcd') with your land-cover files")
                 inputs = load_inputs(
-                    zones, landcover, legend=legend, coords=coords  # type: ignore[arg-type]
+                    zones, landcover, legend=legend, zone_options=zone_options,  # type: ignore[arg-type]
+                    coords=coords,
                 )
         if reference is not None:  # a copy: the caller's inputs stay as they are
             ref = reference if isinstance(reference, pd.DataFrame) else Path(reference)
@@ -778,10 +641,7 @@ def build_report(
         (tmp / "provenance.json").write_text(
             json.dumps(prov, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
         )
-        (tmp / "index.html").write_text(
-            _summary_html(results, figures, prov, tmp), encoding="utf-8"
-        )
-        _summary_pdf(results, figures, tmp / "summary.pdf")
+        _write_summary(results, figures, prov, tmp)
         bar.update()
         swap_into_place(tmp, out_dir)
     except BaseException:

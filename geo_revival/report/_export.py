@@ -1,10 +1,15 @@
 """Tables and layers to files planners open: CSV, Excel (XLSX) and GeoPackage.
 
 - :func:`to_csv`: one tidy table, UTF-8 with BOM (so Excel shows Chinese), headers in Chinese
-  and English with units; values unchanged (rates stay fractions, the header says so).
-- :func:`to_xlsx`: several tables, one sheet each, bilingual headers with units, rates shown
-  as % through the cell format (the stored value stays the fraction), a sheet describing the
-  columns and a sheet with each table's provenance.
+  and English with units; rates stay fractions (the header says so).
+- :func:`to_xlsx`: several tables, one sheet each, bilingual headers with units, a number
+  format on every numeric cell (rates shown as % while the stored value stays the fraction),
+  a sheet describing the columns and a sheet with each table's provenance.
+
+Both round measured quantities at output (:func:`round_for_output`): areas to 0.01 mu, rates to
+0.01 % (4 decimals of a fraction), by column unit or, in long tables, by the row's ``unit``;
+coordinates and probabilities to their natural precision; other floats keep 6 significant
+digits.
 - :func:`to_geopackage`: the zones and per-zone results as layers QGIS opens directly.
 
 Land-cover rasters are written by :func:`geo_revival.landcover.io.write_landcover` (COG with the
@@ -21,13 +26,15 @@ from pathlib import Path
 from typing import Any, Literal
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from geo_revival.crs import require_crs
 from geo_revival.exceptions import OutputExistsError, SchemaError
-from geo_revival.labels import UNITS, column_label, column_unit
+from geo_revival.labels import UNITS, column_label, column_unit, output_decimals
+from geo_revival.validation import check_option
 
-__all__ = ["column_header", "to_csv", "to_geopackage", "to_xlsx"]
+__all__ = ["column_header", "round_for_output", "to_csv", "to_geopackage", "to_xlsx"]
 
 Header = Literal["bilingual", "names"]
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
@@ -54,6 +61,47 @@ def column_header(column: str, *, rates: Literal["fraction", "percent"] = "fract
             else (f"{zh}（比例 0–1）", f"{en} (fraction 0–1)")
         )
     return en if zh == en else f"{zh} / {en}"
+
+
+def _significant(values: pd.Series, digits: int = 6) -> pd.Series:
+    """Round to ``digits`` significant figures: 0.45999999999999996 -> 0.46."""
+    x = values.to_numpy(dtype=float, copy=True)
+    ok = np.isfinite(x) & (x != 0)
+    mag = np.floor(np.log10(np.abs(x[ok])))
+    scale = 10.0 ** (digits - 1 - mag)
+    x[ok] = np.round(x[ok] * scale) / scale
+    return pd.Series(x, index=values.index, name=values.name)
+
+
+def round_for_output(df: pd.DataFrame) -> pd.DataFrame:
+    """Copy of ``df`` with its float columns rounded as they are written to files.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"area_mu": [-2420.199999999999], "restoration_rate": [0.7523456],
+    ...                   "unit": ["mu"], "value": [0.45999999999999996]})
+    >>> print(round_for_output(t).to_csv(index=False).strip())
+    area_mu,restoration_rate,unit,value
+    -2420.2,0.7523,mu,0.46
+    """
+    out = pd.DataFrame(df).copy()
+    row_units = out["unit"].astype(str) if "unit" in out.columns else None
+    for col in out.columns:
+        if not pd.api.types.is_float_dtype(out[col]):
+            continue
+        decimals = output_decimals(str(col))
+        if decimals is not None:
+            out[col] = out[col].round(decimals)
+        elif row_units is not None and output_decimals(str(col), "mu") is not None:
+            per_row = row_units.map(lambda u, c=str(col): output_decimals(c, u))
+            rounded = _significant(out[col])
+            for d in per_row.dropna().unique():
+                rows = per_row == d
+                rounded[rows] = out.loc[rows, col].round(int(d))
+            out[col] = rounded
+        else:
+            out[col] = _significant(out[col])
+    return out
 
 
 def _target(path: str | PathLike[str], force: bool) -> Path:
@@ -95,10 +143,11 @@ def to_csv(
     """
     out = _target(path, force)
     table = pd.DataFrame(df).drop(columns=[c for c in df.columns if _is_geometry(df[c])])
+    table = round_for_output(table)
     if header == "bilingual":
         table = table.rename(columns={c: column_header(str(c)) for c in table.columns})
-    elif header != "names":
-        raise SchemaError(f"header must be 'bilingual' or 'names', not {header!r}")
+    else:
+        check_option(header, ("bilingual", "names"), "header")
     table.to_csv(out, index=False, encoding="utf-8-sig")
     return out
 
@@ -117,13 +166,24 @@ def _sheet_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def _number_format(column: str) -> str | None:
+_FORMATS = {"rate": "0.0%", "pp": "0.0"}
+_ROW_FORMATS = {"fraction": "0.0%", "rate": "0.0%"}
+
+
+def _number_format(column: str, series: pd.Series, row_unit: str | None = None) -> str | None:
+    """Excel number format of a cell of ``column`` (``row_unit``: the row's ``unit``)."""
     unit = column_unit(column)
-    if unit == "rate":
-        return "0.0%"
+    if unit in _FORMATS:
+        return _FORMATS[unit]
     if unit in UNITS:
         return "#,##0.00"
-    return None
+    if row_unit is not None and output_decimals(column, row_unit) is not None:
+        return _ROW_FORMATS.get(row_unit, "#,##0.00")
+    if pd.api.types.is_bool_dtype(series) or not pd.api.types.is_numeric_dtype(series):
+        return None
+    if pd.api.types.is_integer_dtype(series):
+        return "0"  # years, codes and pixel counts: no thousands separator
+    return "#,##0.0###"
 
 
 def to_xlsx(
@@ -169,7 +229,9 @@ def to_xlsx(
         for name, df in tables.items():
             sheet = _sheet_name(str(name), taken)
             table = pd.DataFrame(df).drop(columns=[c for c in df.columns if _is_geometry(df[c])])
+            table = round_for_output(table)
             table.to_excel(writer, sheet_name=sheet, index=False)
+            units = table["unit"].astype(str).tolist() if "unit" in table.columns else None
             ws = writer.sheets[sheet]
             for j, col in enumerate(table.columns, start=1):
                 zh_en = column_header(str(col), rates="percent").split(" / ")
@@ -178,9 +240,9 @@ def to_xlsx(
                 cell.font = Font(bold=True)
                 width = max(12, min(40, max(len(s) for s in zh_en) + 2))
                 ws.column_dimensions[get_column_letter(j)].width = width
-                fmt = _number_format(str(col))
-                if fmt:
-                    for (c,) in ws.iter_rows(min_row=2, min_col=j, max_col=j):
+                for i, (c,) in enumerate(ws.iter_rows(min_row=2, min_col=j, max_col=j)):
+                    fmt = _number_format(str(col), table[col], units[i] if units else None)
+                    if fmt:
                         c.number_format = fmt
                 columns_rows.append(
                     {

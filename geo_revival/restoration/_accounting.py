@@ -38,7 +38,7 @@ Examples
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from os import PathLike
 from typing import Any, Literal
@@ -47,7 +47,7 @@ import numpy as np
 import pandas as pd
 
 from geo_revival.exceptions import RuleSetError, SchemaError
-from geo_revival.landcover.legend import GENERIC_CLASSES
+from geo_revival.landcover import GENERIC_CLASSES, as_landcover
 from geo_revival.provenance import provenance
 from geo_revival.restoration._rules import (
     FLOW_STATES,
@@ -65,6 +65,7 @@ from geo_revival.restoration._state_maps import (
 )
 from geo_revival.restoration._units import accounting_units, attach_units
 from geo_revival.units import add_area_columns
+from geo_revival.validation import check_option, renamed_keywords
 
 __all__ = [
     "CHANGE_CLASSES",
@@ -179,12 +180,13 @@ def _states_of(classes: pd.Series, uses: pd.Series, rules: RuleSet) -> pd.Series
     )
 
 
+@renamed_keywords(by="id_column")
 def classify_states(
     table: pd.DataFrame,
     rules: Rules = "default",
     planned_use: PlannedUse = None,
     *,
-    by: str = "zone_id",
+    id_column: str = "zone_id",
 ) -> pd.DataFrame:
     """Add the planned use and restoration state(s) to each row of an overlay table.
 
@@ -196,9 +198,10 @@ def classify_states(
     rules
         Rule set name, TOML path or :class:`RuleSet`.
     planned_use
-        ``""`` (none) or a planned use for all rows; a mapping ``{by value: use}``; a table with
-        ``zone_id`` and ``planned_use``; or ``None`` to use the table's ``planned_use`` column.
-    by
+        ``""`` (none) or a planned use for all rows; a mapping ``{id_column value: use}``; a
+        table with ``zone_id`` and ``planned_use``; or ``None`` to use the table's
+        ``planned_use`` column.
+    id_column
         Column that identifies the zone of a row.
 
     Returns
@@ -214,16 +217,16 @@ def classify_states(
     [['restored', 'restored']]
     """
     ruleset = load_rules(rules)
-    _require(table, (by,), "table")
+    _require(table, (id_column,), "table")
     out = table.copy()
-    out["planned_use"] = _planned_use_per_row(table, planned_use, by)
+    out["planned_use"] = _planned_use_per_row(table, planned_use, id_column)
     if _kind(table) == "areas":
         _require(table, ("generic_class",), "class-area table")
         out["state"] = _states_of(table["generic_class"], out["planned_use"], ruleset)
     else:
         out["from_state"] = _states_of(table["from_generic"], out["planned_use"], ruleset)
         out["to_state"] = _states_of(table["to_generic"], out["planned_use"], ruleset)
-    out.attrs["provenance"] = _provenance("classify_states", table, ruleset, planned_use, by)
+    out.attrs["provenance"] = _provenance("classify_states", table, ruleset, planned_use, id_column)
     return out
 
 
@@ -232,7 +235,7 @@ def _provenance(
     table: pd.DataFrame,
     rules: RuleSet | None,
     planned_use: PlannedUse,
-    by: str,
+    id_column: str,
     **parameters: Any,
 ) -> dict[str, Any]:
     upstream = table.attrs.get("provenance", {})
@@ -244,7 +247,7 @@ def _provenance(
         planned_use = dict(zip(planned_use["zone_id"], planned_use["planned_use"], strict=True))
     return provenance(
         function,
-        parameters={"planned_use": planned_use, "by": by, **parameters},
+        parameters={"planned_use": planned_use, "id_column": id_column, **parameters},
         legend=upstream.get("legend"),
         rule_set=rule_set,
         rule_set_sha256=sha,
@@ -252,7 +255,7 @@ def _provenance(
     )
 
 
-def _check_amounts(table: pd.DataFrame, by: str) -> None:
+def _check_amounts(table: pd.DataFrame, id_column: str) -> None:
     """Refuse negative or missing areas/pixels: they would give rates above 1 or count as 0."""
     for column in ("area_m2", "pixels", "coverage_fraction"):
         if column not in table.columns:
@@ -260,7 +263,7 @@ def _check_amounts(table: pd.DataFrame, by: str) -> None:
         values = pd.to_numeric(table[column], errors="coerce").to_numpy(float)
         for problem, bad in (("NaN or infinite", ~np.isfinite(values)), ("negative", values < 0)):
             if bad.any():
-                rows = table.loc[bad, [c for c in (by, "year", "from_year") if c in table]]
+                rows = table.loc[bad, [c for c in (id_column, "year", "from_year") if c in table]]
                 raise SchemaError(
                     f"{int(bad.sum())} row(s) of the table have {problem} {column} (first: "
                     f"{rows.head(3).to_dict('records')}). Areas and pixel counts must be finite "
@@ -282,10 +285,10 @@ def _check_rates(rates: pd.Series) -> None:
 
 
 def _classified(
-    table: pd.DataFrame, rules: Rules | None, planned_use: PlannedUse, by: str
+    table: pd.DataFrame, rules: Rules | None, planned_use: PlannedUse, id_column: str
 ) -> tuple[pd.DataFrame, RuleSet | None]:
     """Return ``table`` with states, classifying it unless it already carries them."""
-    _check_amounts(table, by)
+    _check_amounts(table, id_column)
     if "state" in table.columns or "from_state" in table.columns:
         if rules is not None or planned_use is not None:
             raise SchemaError(
@@ -294,7 +297,7 @@ def _classified(
             )
         return table, None
     ruleset = load_rules("default" if rules is None else rules)
-    return classify_states(table, ruleset, planned_use, by=by), ruleset
+    return classify_states(table, ruleset, planned_use, id_column=id_column), ruleset
 
 
 def _sum_complete(table: pd.DataFrame, keys: list[str], state_cols: list[str]) -> pd.DataFrame:
@@ -315,12 +318,13 @@ def _sum_complete(table: pd.DataFrame, keys: list[str], state_cols: list[str]) -
     return add_area_columns(out.reset_index(drop=True))
 
 
+@renamed_keywords(by="id_column")
 def restoration_status(
     class_areas: pd.DataFrame,
     rules: Rules | None = None,
     planned_use: PlannedUse = None,
     *,
-    by: str = "zone_id",
+    id_column: str = "zone_id",
 ) -> pd.DataFrame:
     """Damaged, restored and neutral area per zone and year.
 
@@ -333,14 +337,14 @@ def restoration_status(
         Rule set (name, path or :class:`RuleSet`); ``None`` = ``"default"``.
     planned_use
         See :func:`classify_states`.
-    by
+    id_column
         Column to group by (``"zone_id"``, or e.g. ``"project_id"`` / ``"unit_id"`` for tables
         prepared by :func:`attach_units`).
 
     Returns
     -------
     pandas.DataFrame
-        ``<by>, year, state, [pixels,] area_m2, area_ha, area_mu``: three rows (``damaged``,
+        ``<id_column>, year, state, [pixels,] area_m2, area_ha, area_mu``: three rows (``damaged``,
         ``restored``, ``neutral``) per zone and year, zeros included.
 
     Examples
@@ -350,21 +354,22 @@ def restoration_status(
     >>> restoration_status(t, planned_use="")[["state", "area_mu"]].values.tolist()
     [['damaged', 2.25], ['restored', 0.0], ['neutral', 0.0]]
     """
-    _require(class_areas, (by, "year"), "class-area table")
-    classified, ruleset = _classified(class_areas, rules, planned_use, by)
-    out = _sum_complete(classified, [by, "year"], ["state"])
+    _require(class_areas, (id_column, "year"), "class-area table")
+    classified, ruleset = _classified(class_areas, rules, planned_use, id_column)
+    out = _sum_complete(classified, [id_column, "year"], ["state"])
     out.attrs["provenance"] = _provenance(
-        "restoration_status", class_areas, ruleset, planned_use, by
+        "restoration_status", class_areas, ruleset, planned_use, id_column
     )
     return out
 
 
+@renamed_keywords(by="id_column")
 def state_transitions(
     transitions: pd.DataFrame,
     rules: Rules | None = None,
     planned_use: PlannedUse = None,
     *,
-    by: str = "zone_id",
+    id_column: str = "zone_id",
 ) -> pd.DataFrame:
     """Area moving between restoration states per zone and year pair.
 
@@ -373,14 +378,14 @@ def state_transitions(
     transitions
         ``geo_revival.overlay.transitions`` output (``zone_id, from_year, to_year, from_generic,
         to_generic, area_m2`` and optionally ``pixels``).
-    rules, planned_use, by
+    rules, planned_use, id_column
         As in :func:`restoration_status`.
 
     Returns
     -------
     pandas.DataFrame
-        ``<by>, from_year, to_year, from_state, to_state, [pixels,] area_m2, area_ha, area_mu``:
-        nine rows per zone and year pair, zeros included.
+        ``<id_column>, from_year, to_year, from_state, to_state, [pixels,] area_m2, area_ha,
+        area_mu``: nine rows per zone and year pair, zeros included.
 
     Examples
     --------
@@ -390,35 +395,36 @@ def state_transitions(
     >>> s.loc[s["area_m2"] > 0, ["from_state", "to_state"]].values.tolist()
     [['damaged', 'restored']]
     """
-    _require(transitions, (by, "from_year", "to_year"), "transition table")
-    classified, ruleset = _classified(transitions, rules, planned_use, by)
-    out = _sum_complete(classified, [by, "from_year", "to_year"], ["from_state", "to_state"])
+    _require(transitions, (id_column, "from_year", "to_year"), "transition table")
+    classified, ruleset = _classified(transitions, rules, planned_use, id_column)
+    out = _sum_complete(classified, [id_column, "from_year", "to_year"], ["from_state", "to_state"])
     out.attrs["provenance"] = _provenance(
-        "state_transitions", transitions, ruleset, planned_use, by
+        "state_transitions", transitions, ruleset, planned_use, id_column
     )
     return out
 
 
 def _ensure_state_transitions(
-    table: pd.DataFrame, rules: Rules | None, planned_use: PlannedUse, by: str
+    table: pd.DataFrame, rules: Rules | None, planned_use: PlannedUse, id_column: str
 ) -> pd.DataFrame:
     if "from_state" in table.columns:
-        _classified(table, rules, planned_use, by)  # rejects rules= on a classified table
+        _classified(table, rules, planned_use, id_column)  # rejects rules= on a classified table
         return table
     if _kind(table) != "transitions":
         raise SchemaError(
             "this needs a transitions table (from_generic/to_generic, from overlay.transitions) "
             "or a state_transitions result, not class areas."
         )
-    return state_transitions(table, rules, planned_use, by=by)
+    return state_transitions(table, rules, planned_use, id_column=id_column)
 
 
+@renamed_keywords(by="id_column")
 def reclaimed_area(
     transitions: pd.DataFrame,
     rules: Rules | None = None,
     planned_use: PlannedUse = None,
     *,
-    by: str = "zone_id",
+    id_column: str = "zone_id",
 ) -> pd.DataFrame:
     """Reclaimed, newly damaged and net area per zone and year pair.
 
@@ -427,13 +433,14 @@ def reclaimed_area(
     transitions
         ``overlay.transitions`` output (classified with ``rules``/``planned_use``) or a
         :func:`state_transitions` result (then pass neither).
-    rules, planned_use, by
+    rules, planned_use, id_column
         As in :func:`restoration_status`.
 
     Returns
     -------
     pandas.DataFrame
-        One row per ``<by>, from_year, to_year`` with ``<flow>_area_m2/_ha/_mu`` for each flow:
+        One row per ``<id_column>, from_year, to_year`` with ``<flow>_area_m2/_ha/_mu`` for
+        each flow:
         ``reclaimed`` (damaged -> restored), ``newly_damaged`` (restored|neutral -> damaged),
         ``net_reclaimed`` (reclaimed - newly damaged), ``restored_change`` and ``damaged_change``
         (change of the restored / damaged area between the two years).
@@ -447,8 +454,8 @@ def reclaimed_area(
     >>> r[["reclaimed_area_mu", "newly_damaged_area_mu", "restored_change_area_mu"]].values.tolist()
     [[0.0, 0.0, 4.5]]
     """
-    states = _ensure_state_transitions(transitions, rules, planned_use, by)
-    keys = [by, "from_year", "to_year"]
+    states = _ensure_state_transitions(transitions, rules, planned_use, id_column)
+    keys = [id_column, "from_year", "to_year"]
     # One column per (from_state, to_state): each flow is a signed sum of columns.
     matrix = states.pivot_table(
         index=keys, columns=["from_state", "to_state"], values="area_m2", aggfunc="sum"
@@ -463,10 +470,11 @@ def reclaimed_area(
                 area += sign * matrix[pair].to_numpy(float)
         out[f"{flow}_area_m2"] = area
         out = add_area_columns(out, f"{flow}_area_m2", prefix=f"{flow}_area")
-    out.attrs["provenance"] = _provenance("reclaimed_area", states, None, planned_use, by)
+    out.attrs["provenance"] = _provenance("reclaimed_area", states, None, planned_use, id_column)
     return out
 
 
+@renamed_keywords(by="id_column")
 def restoration_rate(
     table: pd.DataFrame,
     rules: Rules | None = None,
@@ -474,7 +482,7 @@ def restoration_rate(
     *,
     definition: RateDefinition = "state",
     base_year: int | None = None,
-    by: str = "zone_id",
+    id_column: str = "zone_id",
 ) -> pd.DataFrame:
     """Treatment and ecological-restoration rate (采煤沉陷区治理和生态修复率) per zone and year.
 
@@ -484,7 +492,7 @@ def restoration_rate(
         For ``definition="state"``: ``overlay.class_areas`` output or a :func:`restoration_status`
         result. For ``"baseline"``: ``overlay.transitions`` output or a :func:`state_transitions`
         result that contains the pairs ``(base_year, year)``.
-    rules, planned_use, by
+    rules, planned_use, id_column
         As in :func:`restoration_status` (only for unclassified tables).
     definition
         ``"state"``: restored / (restored + damaged) in each year; land that was never damaged
@@ -498,8 +506,8 @@ def restoration_rate(
     Returns
     -------
     pandas.DataFrame
-        ``"state"``: ``<by>, year, restored_area_*, damaged_area_*, restoration_rate``.
-        ``"baseline"``: ``<by>, base_year, year, reclaimed_area_*, baseline_damaged_area_*,
+        ``"state"``: ``<id_column>, year, restored_area_*, damaged_area_*, restoration_rate``.
+        ``"baseline"``: ``<id_column>, base_year, year, reclaimed_area_*, baseline_damaged_area_*,
         newly_damaged_area_*, restoration_rate``. ``*`` = m2, ha, mu. Rates are fractions in
         [0, 1], NaN where the denominator is zero (no damaged or restored land).
 
@@ -511,35 +519,37 @@ def restoration_rate(
     >>> restoration_rate(t, planned_use="forest", definition="baseline")["restoration_rate"].item()
     0.25
     """
+    check_option(definition, ("state", "baseline"), "definition")
     if definition == "state":
         if _kind(table) != "areas":
             raise SchemaError(
                 "definition='state' needs class areas or a restoration_status result."
             )
-        status = restoration_status(table, rules, planned_use, by=by)
+        status = restoration_status(table, rules, planned_use, id_column=id_column)
         wide = status.pivot_table(
-            index=[by, "year"], columns="state", values="area_m2", aggfunc="sum"
+            index=[id_column, "year"], columns="state", values="area_m2", aggfunc="sum"
         )
         out = wide.reindex(columns=list(STATES), fill_value=0.0).reset_index()
         out = out.rename(columns={"restored": "restored_area_m2", "damaged": "damaged_area_m2"})
-        out = out[[by, "year", "restored_area_m2", "damaged_area_m2"]]
+        out = out[[id_column, "year", "restored_area_m2", "damaged_area_m2"]]
         classified = status
         numerator = out["restored_area_m2"]
         denominator = out["restored_area_m2"] + out["damaged_area_m2"]
         columns: tuple[str, ...] = ("restored", "damaged")
     elif definition == "baseline":
-        states = _ensure_state_transitions(table, rules, planned_use, by)
+        states = _ensure_state_transitions(table, rules, planned_use, id_column)
         first = int(states["from_year"].min()) if base_year is None else int(base_year)
         states = states[states["from_year"] == first]
         if states.empty:
             raise SchemaError(
                 f"no transitions from base year {first}; overlay the pairs ({first}, year) first."
             )
-        flows = reclaimed_area(states, by=by)
-        base = states[states["from_state"] == "damaged"].groupby([by, "to_year"])["area_m2"].sum()
-        out = flows[[by, "to_year", "reclaimed_area_m2", "newly_damaged_area_m2"]].copy()
+        flows = reclaimed_area(states, id_column=id_column)
+        damaged = states[states["from_state"] == "damaged"]
+        base = damaged.groupby([id_column, "to_year"])["area_m2"].sum()
+        out = flows[[id_column, "to_year", "reclaimed_area_m2", "newly_damaged_area_m2"]].copy()
         out["baseline_damaged_area_m2"] = base.reindex(
-            pd.MultiIndex.from_frame(out[[by, "to_year"]]), fill_value=0.0
+            pd.MultiIndex.from_frame(out[[id_column, "to_year"]]), fill_value=0.0
         ).to_numpy()
         out = out.rename(columns={"to_year": "year"})
         out.insert(1, "base_year", first)
@@ -547,8 +557,8 @@ def restoration_rate(
         numerator = out["reclaimed_area_m2"]
         denominator = out["baseline_damaged_area_m2"] + out["newly_damaged_area_m2"]
         columns = ("reclaimed", "baseline_damaged", "newly_damaged")
-    else:
-        raise SchemaError(f"unknown rate definition {definition!r}; use 'state' or 'baseline'.")
+    else:  # pragma: no cover - check_option above allows only the two
+        raise AssertionError(definition)
     keys = [c for c in out.columns if not str(c).endswith("_area_m2")]
     for name in columns:
         out = add_area_columns(out, f"{name}_area_m2", prefix=f"{name}_area")
@@ -564,15 +574,16 @@ def restoration_rate(
         classified,
         None,
         planned_use,
-        by,
+        id_column,
         definition=definition,
         base_year=base_year,
     )
     return out.reset_index(drop=True)
 
 
+@renamed_keywords(by="id_column")
 def aggregate_zones(
-    table: pd.DataFrame, groups: Mapping[str, str], *, by: str = "zone_id"
+    table: pd.DataFrame, groups: Mapping[str, str], *, id_column: str = "zone_id"
 ) -> pd.DataFrame:
     """Sum a :func:`restoration_status` or :func:`state_transitions` result over groups of zones.
 
@@ -586,7 +597,7 @@ def aggregate_zones(
         Result of :func:`restoration_status` or :func:`state_transitions`.
     groups
         ``{zone id: group name}``.
-    by
+    id_column
         The zone column of ``table``; the result has the group names in the same column.
 
     Examples
@@ -603,11 +614,11 @@ def aggregate_zones(
         keys, state_cols = ["from_year", "to_year"], ["from_state", "to_state"]
     else:
         raise SchemaError("aggregate_zones needs a restoration_status or state_transitions result.")
-    relabelled = table[table[by].isin(list(groups))].copy()
-    relabelled[by] = relabelled[by].map(dict(groups))
-    out = _sum_complete(relabelled, [by, *keys], state_cols)
+    relabelled = table[table[id_column].isin(list(groups))].copy()
+    relabelled[id_column] = relabelled[id_column].map(dict(groups))
+    out = _sum_complete(relabelled, [id_column, *keys], state_cols)
     out.attrs["provenance"] = _provenance(
-        "aggregate_zones", table, None, None, by, groups=dict(groups)
+        "aggregate_zones", table, None, None, id_column, groups=dict(groups)
     )
     return out
 
@@ -631,6 +642,8 @@ def account(
     *,
     projects: Any = None,
     rules: Rules = "default",
+    legend: Any = None,
+    years: Sequence[int] | None = None,
     base_year: int | None = None,
     coverage: Literal["centre", "exact"] = "centre",
 ) -> Accounting:
@@ -644,11 +657,15 @@ def account(
     Parameters
     ----------
     zones, projects
-        GeoDataFrames with ``zone_id``, ``planned_use`` and a CRS (projects optional).
+        GeoDataFrames with ``zone_id``, ``planned_use`` and a CRS (projects optional), or paths
+        of zone files (:func:`geo_revival.zones.as_zones`).
     landcover
-        Land-cover DataArray ``(year, y, x)`` as :func:`geo_revival.open_landcover` returns.
+        Land cover as :func:`geo_revival.open_landcover` returns it, or any DataArray
+        :func:`geo_revival.landcover.as_landcover` accepts.
     rules
         Rule set name, path or :class:`RuleSet`.
+    legend, years
+        For land cover that does not carry them, see :func:`geo_revival.landcover.as_landcover`.
     base_year
         First year of the cumulative pairs (default: the first year of ``landcover``, which
         needs at least two years).
@@ -659,7 +676,7 @@ def account(
     -------
     Accounting
         Per-zone tables; per accounting unit, call e.g.
-        ``restoration_status(result.class_areas, rules, by="unit_id")``. For one row per
+        ``restoration_status(result.class_areas, rules, id_column="unit_id")``. For one row per
         project, account the projects layer itself: ``account(projects, landcover)`` (a
         project is a zone with its own planned use; units of overlapping zones would count
         its pixels once per zone).
@@ -679,13 +696,17 @@ def account(
     """
     from geo_revival.overlay import class_areas, transitions
 
+    check_option(coverage, ("centre", "exact"), "coverage")
+    landcover = as_landcover(landcover, legend=legend, years=years)
     units = accounting_units(zones, projects)
     years = sorted(int(y) for y in landcover["year"].to_numpy())
     base = years[0] if base_year is None else int(base_year)
     pairs = sorted({*itertools.pairwise(years), *((base, y) for y in years if y > base)})
-    areas = attach_units(class_areas(units, landcover, zone_id="unit_id", coverage=coverage), units)
+    areas = attach_units(
+        class_areas(units, landcover, id_column="unit_id", coverage=coverage), units
+    )
     moves = attach_units(
-        transitions(units, landcover, zone_id="unit_id", pairs=pairs, coverage=coverage), units
+        transitions(units, landcover, id_column="unit_id", pairs=pairs, coverage=coverage), units
     )
     ruleset = load_rules(rules)
     status = restoration_status(areas, ruleset)

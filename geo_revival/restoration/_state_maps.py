@@ -38,6 +38,7 @@ import itertools
 import math
 import warnings
 from collections.abc import Sequence
+from os import PathLike
 from typing import Any
 
 import geopandas as gpd
@@ -50,9 +51,11 @@ from rasterio.features import rasterize
 from rasterio.windows import Window
 
 from geo_revival.exceptions import CoverageWarning, SchemaError
+from geo_revival.landcover import Legend, as_landcover
 from geo_revival.overlay import prepare_overlay
 from geo_revival.restoration._rules import FLOW_STATES, STATES, RuleSet, load_rules
 from geo_revival.restoration._units import accounting_units
+from geo_revival.validation import zones_first
 
 __all__ = ["CHANGE_CLASSES", "STATE_CODES", "change_classes", "state_map"]
 
@@ -170,11 +173,12 @@ def _state_lookup(
 
 
 def state_map(
+    zones: gpd.GeoDataFrame | str | PathLike[str],
     landcover: xr.DataArray,
-    zones: gpd.GeoDataFrame,
     *,
-    projects: gpd.GeoDataFrame | None = None,
+    projects: gpd.GeoDataFrame | str | PathLike[str] | None = None,
     rules: str | RuleSet = "default",
+    legend: str | Legend | None = None,
     years: Sequence[int] | None = None,
 ) -> xr.DataArray:
     """Restoration state of every pixel of the zones, per year.
@@ -186,15 +190,19 @@ def state_map(
 
     Parameters
     ----------
-    landcover
-        Land-cover series ``(year, y, x)`` as :func:`geo_revival.open_landcover` returns.
     zones, projects
-        GeoDataFrames with ``zone_id``, ``planned_use`` and a CRS (projects optional). Zones
-        must not overlap (a pixel has one state); map nested zones in separate calls.
+        GeoDataFrames with ``zone_id``, ``planned_use`` and a CRS (projects optional), or zone
+        file paths (:func:`~geo_revival.zones.as_zones`). Zones must not overlap (a pixel has
+        one state); map nested zones in separate calls.
+    landcover
+        Land-cover series as :func:`geo_revival.open_landcover` returns it, or any DataArray
+        :func:`~geo_revival.landcover.as_landcover` accepts.
     rules
         Rule set name, TOML path or :class:`~geo_revival.restoration.RuleSet`.
+    legend
+        Legend of the codes when ``landcover.attrs`` names none.
     years
-        Years to map (default: all).
+        Years to map (default: all); for arrays without years, the year of each layer.
 
     Returns
     -------
@@ -231,12 +239,14 @@ def state_map(
     ...                   attrs={"legend": "clcd"}).rio.write_crs("EPSG:4548")
     >>> zones = gpd.GeoDataFrame({"zone_id": ["z"], "planned_use": ["cropland"]},
     ...                          geometry=[box(0, 0, 20, 20)], crs=4548)
-    >>> state_map(lc, zones).values.tolist()  # water damaged, cropland restored, forest neutral
+    >>> state_map(zones, lc).values.tolist()  # water damaged, cropland restored, forest neutral
     [[[1, 2], [3, 2]]]
     """
+    zones, landcover = zones_first(zones, landcover, "state_map")
+    landcover = as_landcover(landcover, legend=legend, years=years)
     ruleset = load_rules(rules)
     units = accounting_units(zones, projects)
-    setup = prepare_overlay(units, landcover, "unit_id", years, "raise")
+    setup = prepare_overlay(units, landcover, "unit_id", None, "raise")
     partial = setup.inside_area_m2 < setup.zone_area_m2 * (1 - 1e-9)
     if partial.any():
         warnings.warn(
@@ -278,7 +288,7 @@ def _check_states(states: xr.DataArray, years: tuple[int, int]) -> None:
     ):
         raise SchemaError(
             "change_classes needs a state_map result (a DataArray whose flag_meanings are "
-            f"{' '.join(STATE_CODES)!r}); build it with state_map(landcover, zones, ...)."
+            f"{' '.join(STATE_CODES)!r}); build it with state_map(zones, landcover, ...)."
         )
     if "year" not in states.dims:
         raise SchemaError(f"the state map has no 'year' dimension (dims {states.dims}).")

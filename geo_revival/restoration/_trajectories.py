@@ -62,6 +62,7 @@ from geo_revival.restoration._state_maps import (
 )
 from geo_revival.restoration._units import accounting_units, attach_units
 from geo_revival.units import add_area_columns
+from geo_revival.validation import zones_first
 
 __all__ = [
     "TRAJECTORY_CLASSES",
@@ -244,8 +245,8 @@ def _block(
 
 
 def trajectories(
-    landcover: xr.DataArray,
     zones: gpd.GeoDataFrame,
+    landcover: xr.DataArray,
     *,
     projects: gpd.GeoDataFrame | None = None,
     rules: str | RuleSet = "default",
@@ -261,11 +262,11 @@ def trajectories(
 
     Parameters
     ----------
-    landcover
-        Land-cover series ``(year, y, x)`` as :func:`geo_revival.open_landcover` returns.
     zones, projects
         GeoDataFrames with ``zone_id``, ``planned_use`` and a CRS (projects optional); zones
         must not overlap (a pixel has one trajectory).
+    landcover
+        Land-cover series ``(year, y, x)`` as :func:`geo_revival.open_landcover` returns.
     rules
         Rule set name, TOML path or :class:`~geo_revival.restoration.RuleSet`.
     persistence
@@ -301,12 +302,13 @@ def trajectories(
     ...                   attrs={"legend": "clcd"}).rio.write_crs("EPSG:4548")
     >>> zones = gpd.GeoDataFrame({"zone_id": ["z"], "planned_use": ["cropland"]},
     ...                          geometry=[box(0, 0, 20, 20)], crs=4548)
-    >>> t = trajectories(lc, zones).compute()
+    >>> t = trajectories(zones, lc).compute()
     >>> [int(t[v][0, 0]) for v in ("first_damaged_year", "reclaimed_year", "state_changes")]
     [2016, 2018, 3]
     >>> int(t["trajectory_class"][0, 0])  # water again in 2020: relapsed
     4
     """
+    zones, landcover = zones_first(zones, landcover, "trajectories")
     k = _check_persistence(persistence)
     ruleset = load_rules(rules)
     units = accounting_units(zones, projects)
@@ -389,7 +391,7 @@ def write_trajectories(
 
     Examples
     --------
-    >>> write_trajectories(trajectories(lc, zones), "out/xuzhou_trajectory.tif")  # doctest: +SKIP
+    >>> write_trajectories(trajectories(zones, lc), "out/xuzhou_trajectory.tif")  # doctest: +SKIP
     """
     target = Path(fspath(path))
     out = []
@@ -498,7 +500,7 @@ def restoration_series(
     result = overlay_series(
         units,
         landcover,
-        zone_id="unit_id",
+        id_column="unit_id",
         summary=summary,
         flip_filter=flip_filter,
         progress=progress,

@@ -5,12 +5,14 @@ project's use, in the rest of the zone with the zone's. Each zone becomes the pi
 ``zone ∩ project`` (one per project it meets, ``unit_id = "<zone_id>/<project_id>"``) and the
 remainder ``zone − projects`` (``unit_id = "<zone_id>/remainder"``). Zones may overlap each other
 (each is split on its own, as the overlay counts a pixel in every zone that holds it); projects
-must not overlap each other. The overlay engine counts the units (``zone_id="unit_id"``) and
+must not overlap each other. The overlay engine counts the units (``id_column="unit_id"``) and
 :func:`attach_units` gives each row its zone and planned use back. Re-exported by
 :mod:`geo_revival.restoration`.
 """
 
 from __future__ import annotations
+
+from os import PathLike
 
 import geopandas as gpd
 import pandas as pd
@@ -20,6 +22,8 @@ from shapely.geometry.base import BaseGeometry
 from geo_revival.crs import require_crs
 from geo_revival.exceptions import SchemaError
 from geo_revival.restoration._rules import planned_use_strings
+from geo_revival.validation import check_zone_ids
+from geo_revival.zones import as_zones
 
 __all__ = ["UNIT_COLUMNS", "accounting_units", "attach_units"]
 
@@ -37,9 +41,7 @@ def _uses(layer: pd.DataFrame, what: str) -> pd.Series:
                 f"{what} need a {column!r} column (planned_use: cropland, water, forest, "
                 "construction or '' for none); load them with geo_revival.load_zones."
             )
-    if layer["zone_id"].duplicated().any():
-        dups = sorted(layer.loc[layer["zone_id"].duplicated(), "zone_id"].astype(str))
-        raise SchemaError(f"{what} repeat zone_id(s) {dups[:10]}; ids must be unique.")
+    check_zone_ids(layer, "zone_id", what=what)
     return planned_use_strings(layer["planned_use"])
 
 
@@ -64,17 +66,20 @@ def _check_no_overlap(projects: gpd.GeoDataFrame) -> None:
 
 
 def accounting_units(
-    zones: gpd.GeoDataFrame, projects: gpd.GeoDataFrame | None = None
+    zones: gpd.GeoDataFrame | str | PathLike[str],
+    projects: gpd.GeoDataFrame | str | PathLike[str] | None = None,
 ) -> gpd.GeoDataFrame:
     """Split zones by projects into units with one effective planned use each.
 
     Parameters
     ----------
     zones
-        Zones with ``zone_id``, ``planned_use`` and a CRS.
+        Zones with ``zone_id``, ``planned_use`` and a CRS (or a zone file's path, see
+        :func:`geo_revival.zones.as_zones`).
     projects
         Treatment projects with ``zone_id`` (the project id), ``planned_use`` and a CRS
-        (transformed to the zones' CRS). A project with no planned use takes its zone's.
+        (transformed to the zones' CRS), or a path. A project with no planned use takes its
+        zone's.
 
     Returns
     -------
@@ -98,17 +103,18 @@ def accounting_units(
     >>> units[["unit_id", "planned_use"]].values.tolist(), units.area.tolist()
     ([['z/lake', 'water'], ['z/remainder', '']], [4.0, 12.0])
     """
-    zones = require_crs(zones, what="zones")
+    zones = require_crs(as_zones(zones), what="zones")
+    layer = None if projects is None else as_zones(projects)
     zone_uses = _uses(zones, "zones")
     rows: list[tuple[str, str, str, str, BaseGeometry]] = []
-    if projects is None or projects.empty:
+    if layer is None or layer.empty:
         for zid, use, geom in zip(zones["zone_id"], zone_uses, zones.geometry, strict=True):
             rows.append((f"{zid}/remainder", str(zid), "", use, geom))
     else:
-        projects = require_crs(projects, what="projects").to_crs(zones.crs)
-        project_uses = _uses(projects, "projects")
-        _check_no_overlap(projects)
-        hits_zone, hits_project = projects.sindex.query(
+        layer = require_crs(layer, what="projects").to_crs(zones.crs)
+        project_uses = _uses(layer, "projects")
+        _check_no_overlap(layer)
+        hits_zone, hits_project = layer.sindex.query(
             zones.geometry.to_numpy(), predicate="intersects"
         )
         for z, (zid, use, geom) in enumerate(
@@ -116,10 +122,10 @@ def accounting_units(
         ):
             pieces = []
             for p in hits_project[hits_zone == z]:
-                piece = _polygonal(shapely.intersection(geom, projects.geometry.iloc[p]))
+                piece = _polygonal(shapely.intersection(geom, layer.geometry.iloc[p]))
                 if piece.is_empty or piece.area == 0:
                     continue
-                pid = str(projects["zone_id"].iloc[p])
+                pid = str(layer["zone_id"].iloc[p])
                 rows.append((f"{zid}/{pid}", str(zid), pid, project_uses.iloc[p] or use, piece))
                 pieces.append(piece)
             rest = (
@@ -137,7 +143,7 @@ def attach_units(table: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
     Parameters
     ----------
     table
-        ``overlay.class_areas``/``transitions`` result computed with ``zone_id="unit_id"``
+        ``overlay.class_areas``/``transitions`` result computed with ``id_column="unit_id"``
         (its ``zone_id`` column holds unit ids).
     units
         The :func:`accounting_units` result the table was computed on.
@@ -164,7 +170,7 @@ def attach_units(table: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
     if unknown:
         raise SchemaError(
             f"table ids {unknown[:10]} are not units; compute the table on the same units with "
-            "zone_id='unit_id'."
+            "id_column='unit_id'."
         )
     out = table.rename(columns={"zone_id": "unit_id"})
     out = out.join(lookup, on="unit_id")

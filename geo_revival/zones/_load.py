@@ -34,6 +34,7 @@ import pyogrio
 import shapely
 from pyproj import CRS
 
+from geo_revival._paths import is_remote
 from geo_revival.crs import (
     coords_key,
     geodesic_area,
@@ -81,25 +82,28 @@ _NAME_HINTS = {
 _POLYGONAL = {"Polygon", "MultiPolygon"}
 
 
-def _read(path: Path, layer: str | int | None) -> gpd.GeoDataFrame:
-    if not path.exists():
+def _read(source: str | PathLike[str], layer: str | int | None) -> gpd.GeoDataFrame:
+    path = Path(source)
+    # URLs and GDAL virtual paths (/vsizip/, /vsicurl/) are GDAL's to open, as given.
+    target: str | Path = str(source) if is_remote(source) else path
+    if not is_remote(source) and not path.exists():
         raise ReadError(f"Zone file {path} does not exist; check the path.")
     try:
-        if path.suffix.lower() in (".parquet", ".geoparquet"):
+        if path.suffix.lower() in (".parquet", ".geoparquet") and not is_remote(source):
             return gpd.read_parquet(path)
         if layer is None:
-            layers = pyogrio.list_layers(path)
+            layers = pyogrio.list_layers(target)
             if len(layers) > 1:
                 names = [str(n) for n in layers[:, 0]]
                 raise SchemaError(
                     f"{path} holds {len(layers)} layers {names}; pass layer=... to choose one."
                 )
-        return gpd.read_file(path, layer=layer, engine="pyogrio")
+        return gpd.read_file(target, layer=layer, engine="pyogrio")
     except SchemaError:
         raise
     except Exception as exc:  # every reader failure becomes one named error
         raise ReadError(
-            f"Could not read zones from {path}: {exc}. Supported: GeoPackage, Shapefile (.shp or "
+            f"Could not read zones from {source}: {exc}. Supported: GeoPackage, Shapefile (.shp or "
             ".zip), GeoJSON, GeoParquet (.parquet) and KML."
         ) from exc
 
@@ -231,6 +235,22 @@ def _categories(
     return values.astype("str")
 
 
+def _planned_use_column(gdf: gpd.GeoDataFrame, column: str) -> gpd.GeoDataFrame:
+    if column == "planned_use":
+        return gdf
+    if column not in gdf.columns:
+        raise SchemaError(
+            f"Planned-use column {column!r} not found; columns are {list(gdf.columns)}. "
+            "Pass planned_use_column=... naming it, or leave it out (no planned use)."
+        )
+    if "planned_use" in gdf.columns:
+        raise SchemaError(
+            f"Both {column!r} and 'planned_use' exist; drop one or use "
+            "planned_use_column='planned_use'."
+        )
+    return gdf.rename(columns={column: "planned_use"})
+
+
 def _planned_uses(gdf: gpd.GeoDataFrame) -> pd.Series:
     if "planned_use" not in gdf.columns:
         return pd.Series("", index=gdf.index, dtype="str")
@@ -300,6 +320,7 @@ def load_zones(
     category_column: str = "category",
     layer: str | int | None = None,
     default_category: str | None = None,
+    planned_use_column: str = "planned_use",
 ) -> gpd.GeoDataFrame:
     """Read a zone layer, validate it and add geodesic areas.
 
@@ -307,7 +328,8 @@ def load_zones(
     ----------
     source
         Path to a GeoPackage, Shapefile (``.shp`` or zipped ``.zip``), GeoJSON, GeoParquet or KML
-        file, or a GeoDataFrame (never modified).
+        file, a URL or GDAL virtual path (``/vsizip/``, ``/vsicurl/``) of one, or a
+        GeoDataFrame (never modified).
     crs
         CRS of the layer if it has none. Never assumed: a layer without CRS and without ``crs=``
         raises :class:`MissingCRSError`.
@@ -320,6 +342,9 @@ def load_zones(
         Layer name/index for multi-layer files (required when there are several).
     default_category
         Category for zones without one (or when the column is absent).
+    planned_use_column
+        Column holding the planned use (宜农/宜水/宜林/宜工 or their English names); renamed to
+        ``planned_use``. Optional: zones without it get ``""`` (not set).
 
     Returns
     -------
@@ -360,7 +385,7 @@ def load_zones(
         data = source.copy()
     elif isinstance(source, (str, PathLike)):
         path = Path(source)
-        data = _read(path, layer)
+        data = _read(source, layer)
     else:
         raise SchemaError(
             f"load_zones needs a file path or a GeoDataFrame, not {type(source).__name__}."
@@ -369,6 +394,7 @@ def load_zones(
     if data.empty:
         raise SchemaError("The zone layer has no features.")
 
+    data = _planned_use_column(data, planned_use_column)
     _check_ids(data, id_column)
     categories = _categories(
         data, category_column, default_category, data[id_column].astype(str)
@@ -407,6 +433,7 @@ def load_zones(
                 "category_column": category_column,
                 "layer": layer,
                 "default_category": default_category,
+                "planned_use_column": planned_use_column,
             },
             inputs=[path] if path is not None else [],
         )

@@ -172,8 +172,11 @@ def quick_steps(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(_bundle, "_figures", lambda r, folder: {})
     monkeypatch.setattr(_bundle, "_interactive", lambda r, folder: folder)
     monkeypatch.setattr(_bundle, "_provenance_record", lambda r, parameters: {})
-    monkeypatch.setattr(_bundle, "_summary_html", lambda r, f, p, folder: "")
-    monkeypatch.setattr(_bundle, "_summary_pdf", lambda r, f, path: path.write_bytes(b""))
+    def summary(r: Any, figures: Any, prov: Any, folder: Path) -> None:
+        (folder / "index.html").write_text("", encoding="utf-8")
+        (folder / "summary.pdf").write_bytes(b"")
+
+    monkeypatch.setattr(_bundle, "_write_summary", summary)
 
 
 def _build(out: Path) -> Path:
@@ -291,7 +294,7 @@ def test_coords_option_converts_gcj02_zones(tmp_path: Path, monkeypatch: pytest.
     done = CliRunner().invoke(app, ["report", "-q", "--coords", "gcj02", "--zones", "z.gpkg",
                                     "--landcover", "lc.tif", "--legend", "clcd"])
     assert done.exit_code == 0, done.output
-    assert seen["coords"] == "gcj02"
+    assert seen["zone_options"]["coords"] == "gcj02"
 
     gcj = zones([box(117.20, 34.30, 117.21, 34.31)], crs="EPSG:4326")
     gcj.to_file(tmp_path / "zones_gcj02.gpkg")

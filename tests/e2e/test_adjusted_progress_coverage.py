@@ -50,8 +50,8 @@ INDICATORS = {
 def population() -> dict:
     demo = load_xuzhou()
     zones = demo.zones[demo.zones["category"].isin(list(GROUPS))]
-    mapped = state_map(demo.landcover, zones, projects=demo.projects, years=[START, END])
-    truth = state_map(demo.truth, zones, projects=demo.projects, years=[START, END])
+    mapped = state_map(zones, demo.landcover, projects=demo.projects, years=[START, END])
+    truth = state_map(zones, demo.truth, projects=demo.projects, years=[START, END])
     strata = change_classes(mapped, START, END)
     burn = rasterize(
         ((g, GROUPS[c]) for g, c in zip(zones.geometry, zones["category"], strict=True)),

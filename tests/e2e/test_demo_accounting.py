@@ -100,8 +100,8 @@ def test_truth_reclaimed_per_project_equals_recorded(on_truth: Accounting,
                                                      known: pd.DataFrame) -> None:
     # The same, unit by unit: each project with its own planned use, and the zone remainders.
     rules = load_rules("default")
-    states = state_transitions(on_truth.transitions, rules, by="unit_id")
-    flows = _consecutive(reclaimed_area(states, by="unit_id"), "unit_id")
+    states = state_transitions(on_truth.transitions, rules, id_column="unit_id")
+    flows = _consecutive(reclaimed_area(states, id_column="unit_id"), "unit_id")
     rec = known.dropna(subset=["treated_pixels_recorded"]).copy()
     rec["unit_id"] = rec["zone_id"] + "/" + rec["unit_id"].replace("rest_of_zone", "remainder")
     rec = rec.set_index(["unit_id", "year"])["treated_pixels_recorded"].astype(int)

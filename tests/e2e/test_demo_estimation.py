@@ -74,7 +74,7 @@ def test_state_maps_count_like_account(demo: XuzhouDemo) -> None:
     flows = result.flows.set_index(["zone_id", "from_year", "to_year"])
     for zone_id in demo.zones["zone_id"]:
         zone = demo.zones[demo.zones["zone_id"] == zone_id]
-        states = state_map(demo.landcover, zone, projects=demo.projects, years=[START, END])
+        states = state_map(zone, demo.landcover, projects=demo.projects, years=[START, END])
         for year in (START, END):
             layer = states.sel(year=year).values
             for state, code in STATE_CODES.items():
@@ -97,7 +97,7 @@ def test_estimate_ci_covers_truth(demo: XuzhouDemo, accounted: dict[str, dict[st
                                   which: str, n: int) -> None:
     zones = _zones(demo, which)
     est, sample = estimate_reclaimed_area(
-        demo.landcover, demo.truth, zones, projects=demo.projects, start=START, end=END,
+        zones, demo.landcover, demo.truth, projects=demo.projects, start=START, end=END,
         n=n, min_per_stratum=100, seed=0,
     )
     row = est.set_index("change_class").loc["reclaimed"]
@@ -122,10 +122,10 @@ def test_repeated_sampling_coverage(demo: XuzhouDemo,
     with warnings.catch_warnings():
         warnings.simplefilter("error", CoverageWarning)  # no nodata, no zone off the raster
         strata = change_classes(
-            state_map(demo.landcover, zones, projects=demo.projects, years=[START, END]),
+            state_map(zones, demo.landcover, projects=demo.projects, years=[START, END]),
             START, END)
         reference = change_classes(
-            state_map(demo.truth, zones, projects=demo.projects, years=[START, END]),
+            state_map(zones, demo.truth, projects=demo.projects, years=[START, END]),
             START, END)
     areas = stratum_areas(strata, unit="m2")
     allocation = allocate_sample(600, areas, method="olofsson", min_per_stratum=100)

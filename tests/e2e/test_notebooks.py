@@ -139,5 +139,12 @@ def test_notebook_runs(path: Path, tmp_path: Path) -> None:
         if o.get("output_type") == "error"
     ]
     assert not errors
+    # Jupyter shows stderr as a red box: no warnings (e.g. TqdmWarning) and no progress bars
+    # written as text ("\r" redraws) in a notebook without ipywidgets.
+    red = [
+        o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+        if o.get("output_type") == "stream" and o.get("name") == "stderr"
+    ]
+    assert not [t for t in red if "Warning" in t or "\r" in t], red
     assert any((tmp_path / "output").iterdir()), "the notebook wrote no output files"
     assert sorted(NOTEBOOK_DIR.rglob("*")) == before, "the notebook wrote into notebooks/"

@@ -15,6 +15,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import openpyxl
 import pandas as pd
 import pyogrio
@@ -28,7 +29,9 @@ FIGURES = [
     "map_portrait",
     "treated_area",
     "restoration_rate_plan",
-    "zone_rates",
+    "zone_rates_subsidence_restoration_rate",
+    "zone_rates_legacy_mine_restoration_rate",
+    "zone_rates_other",
     "state_flows",
     "transitions",
 ]
@@ -60,7 +63,9 @@ def report(tmp_path_factory) -> Path:
     done = _cli("--out", "report", cwd=work)
     assert done.returncode == 0, done.stderr
     assert "index.html" in done.stdout
-    assert "report" in done.stderr  # the progress bar
+    # stderr is a pipe, not a terminal: no progress bar, no carriage-return redraws in logs
+    assert "\r" not in done.stderr and "step/s" not in done.stderr
+    assert "lost in conversion to CF" not in done.stderr
     return work / "report"
 
 
@@ -198,6 +203,81 @@ def test_summary_page_in_chromium(report: Path) -> None:
     )
     assert result.errors == [] and result.network_requests == []
     assert len(result.values["images"]) >= 6 and all(result.values["images"])
+
+
+@pytest.mark.slow
+def test_summary_pdf_is_one_page_with_vector_charts(report: Path, tmp_path: Path) -> None:
+    import re
+    import shutil
+
+    pdf = (report / "summary.pdf").read_bytes()
+    # matplotlib writes uncompressed object dictionaries: pages and images can be counted.
+    assert len(re.findall(rb"/Type\s*/Page\b", pdf)) == 1
+    images = [
+        (int(w), int(h))
+        for w, h in re.findall(
+            rb"/Subtype\s*/Image[^>]*?/Width\s+(\d+)[^>]*?/Height\s+(\d+)", pdf
+        )
+    ]
+    # One raster only, the land cover under the map; charts, table and text are vector.
+    assert len(images) == 1, images
+    assert len(re.findall(rb"/Subtype\s*/Image", pdf)) == 1
+    assert shutil.which("pdftoppm"), "pdftoppm (poppler-utils) renders it; .ci/run installs it"
+    subprocess.run(
+        ["pdftoppm", "-r", "50", "-png", str(report / "summary.pdf"), str(tmp_path / "p")],
+        check=True,
+    )
+    pages = sorted(tmp_path.glob("p*.png"))
+    assert len(pages) == 1
+    with Image.open(pages[0]) as im:
+        assert abs(im.width - 413) <= 1 and abs(im.height - 585) <= 1  # A4 at 50 dpi
+        ink = np.argwhere(np.asarray(im.convert("L")) < 250)
+        (top, left), (bottom, right) = ink.min(0), ink.max(0)
+        mm = 25.4 / 50
+        assert min(left, top, im.width - 1 - right, im.height - 1 - bottom) * mm >= 5
+    html = (report / "index.html").read_text(encoding="utf-8")
+    assert "summary.pdf" in html
+
+
+@pytest.mark.slow
+def test_csv_tables_have_no_float_noise(report: Path) -> None:
+    import re
+
+    # Binary noise (-2420.199999999999, 0.45999999999999996) has 15-17 significant digits;
+    # the longest sensible number here, a longitude to 0.1 m (116.894259), has 9.
+    number = re.compile(r"-?\d+\.\d+(?:e-?\d+)?")
+    for path in (report / "tables").glob("*.csv"):
+        text = path.read_text(encoding="utf-8-sig")
+        digits = [len(n.split("e")[0].replace("-", "").replace(".", "").lstrip("0")) for n in
+                  number.findall(text)]
+        assert max(digits, default=0) <= 10, f"{path.name}: a number with {max(digits)} digits"
+        header = text.splitlines()[0].split(",")
+        assert len(header) == len(set(header)), f"{path.name}: duplicate columns"
+        for h in header:  # Chinese and English in every header
+            assert re.search(r"[\u4e00-\u9fff]", h) and re.search(r"[A-Za-z]", h), h
+    progress = pd.read_csv(report / "tables" / "progress_simulated.csv", encoding="utf-8-sig")
+    unit = progress.filter(like="Unit").iloc[:, 0]
+    value = progress.filter(like="/ Value").iloc[:, 0]
+    # areas to 0.01 mu, rates (fractions) to 0.01 %: 2 and 4 decimals at most
+    for u, v, places in ((unit == "mu", value, 2), (unit == "fraction", value, 4)):
+        assert np.allclose(v[u], v[u].round(places), rtol=0, atol=1e-12)
+
+
+@pytest.mark.slow
+def test_every_numeric_cell_has_a_number_format(report: Path) -> None:
+    wb = openpyxl.load_workbook(report / "tables" / "tables_simulated.xlsx")
+    for ws in wb.worksheets:
+        for row in ws.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
+                    assert cell.number_format != "General", (ws.title, cell.coordinate)
+    progress = wb["progress"]
+    headers = [c.value for c in progress[1]]
+    unit_col = next(i for i, h in enumerate(headers) if h.startswith("单位"))
+    value_col = headers.index("数值\nValue")
+    for row in progress.iter_rows(min_row=2):
+        fmt = row[value_col].number_format
+        assert fmt == ("0.0%" if row[unit_col].value == "fraction" else "#,##0.00")
 
 
 # -- failure modes: exit codes, clear messages, nothing half-written ---------------------------

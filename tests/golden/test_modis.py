@@ -15,7 +15,7 @@ import xarray as xr
 from pyproj import Geod
 from shapely.geometry import box
 
-from geo_revival.landcover.io import check_codes, open_landcover, pixel_area, read_zone_windows
+from geo_revival.landcover import check_codes, open_landcover, pixel_area, read_zone_windows
 from geo_revival.landcover.legend import get_legend
 from tests.geodesy_reference import gauss_legendre_cell
 
@@ -33,7 +33,7 @@ def modis(shared_data: Path) -> xr.DataArray:
 
 @pytest.fixture(scope="module")
 def xuzhou(modis: xr.DataArray) -> xr.DataArray:
-    ((_, window),) = list(read_zone_windows(modis, [XUZHOU], crs="EPSG:4326"))
+    ((_, window),) = list(read_zone_windows([XUZHOU], modis, crs="EPSG:4326"))
     return window
 
 
@@ -95,6 +95,6 @@ def test_cropland_area_in_xuzhou_window(xuzhou: xr.DataArray) -> None:
 
 def test_clarke_datum_changes_areas_only_slightly(shared_data: Path, xuzhou: xr.DataArray) -> None:
     declared = open_landcover(shared_data / "modis-mcd12c1-2019" / NAME, legend="modis_igbp_c1")
-    ((_, window),) = list(read_zone_windows(declared, [XUZHOU], crs="EPSG:4326"))
+    ((_, window),) = list(read_zone_windows([XUZHOU], declared, crs="EPSG:4326"))
     ratio = pixel_area(window).values / pixel_area(xuzhou).values
     assert np.all(np.abs(ratio - 1) < 1e-3) and np.all(ratio != 1)

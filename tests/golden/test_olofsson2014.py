@@ -51,7 +51,7 @@ def test_sample_sizes_per_stratum_match_table8(olofsson: dict[str, pd.DataFrame]
 def _ours(olofsson: dict[str, pd.DataFrame]) -> dict[tuple[str, str], tuple[float, float]]:
     """(quantity, class) -> (estimate, 95 % CI half-width) from the code under test."""
     areas_ha = olofsson["areas"]["mapped_ha"]
-    est = estimate_areas(olofsson["sample"], areas_ha, unit="ha").set_index("class")
+    est = estimate_areas(olofsson["sample"], areas_ha, areas_unit="ha").set_index("class")
     acc = accuracy_assessment(olofsson["sample"], areas_ha)
     out = {
         ("area", c): (row["area_ha"], row["area_ha_ci_high"] - row["area_ha"])
@@ -99,7 +99,7 @@ def test_recomputed_values_in_notes(olofsson: dict[str, pd.DataFrame]) -> None:
 def test_deforestation_area_in_pixels(olofsson: dict[str, pd.DataFrame]) -> None:
     """Paper: 235,086 ± 68,418 pixels of 0.09 ha (note of the first area row)."""
     pixels = olofsson["areas"]["mapped_pixels"]
-    est = estimate_areas(olofsson["sample"], pixels, unit="m2", units=("m2",))
+    est = estimate_areas(olofsson["sample"], pixels, areas_unit="m2", output_units=("m2",))
     row = est.set_index("class").loc["Deforestation"]
     # "m2" stands for pixels here: units are only relabelled, the numbers are pixel counts.
     assert _matches_printed(row["area_m2"], "235086")
@@ -113,7 +113,7 @@ def test_table9_area_proportions(olofsson: dict[str, pd.DataFrame]) -> None:
 
 
 def test_mapped_area_is_the_stratum_area(olofsson: dict[str, pd.DataFrame]) -> None:
-    est = estimate_areas(olofsson["sample"], olofsson["areas"]["mapped_ha"], unit="ha")
+    est = estimate_areas(olofsson["sample"], olofsson["areas"]["mapped_ha"], areas_unit="ha")
     assert est.set_index("class")["mapped_area_ha"].to_dict() == pytest.approx(
         olofsson["areas"]["mapped_ha"].to_dict()
     )
@@ -160,7 +160,7 @@ def test_stehman_hand_computed(stehman: pd.DataFrame) -> None:
     SE(p̂_A)² = (.16·.24 + .09·.21 + .04·.09)/9 → 0.082;  SE(p̂_C)² = (.16·.16 + .04·.25 +
     .01·.16)/9 → 0.064;  SE(Ô)² = (.16·.24 + .09·.16 + .04·.24 + .01·.21)/9 → 0.085.
     """
-    est = estimate_areas(stehman, STEHMAN_N_H, unit="m2").set_index("class")
+    est = estimate_areas(stehman, STEHMAN_N_H, areas_unit="m2").set_index("class")
     oa = est.attrs["overall_accuracy"]
     assert _matches_printed(est.loc["A", "area_proportion"], "0.35")
     assert _matches_printed(est.loc["C", "area_proportion"], "0.20")

@@ -199,7 +199,7 @@ def test_p_target_met_is_monotone() -> None:
 
 
 def test_report_verdict_says_which_figure_it_uses(tables) -> None:
-    from geo_revival.report._bundle import verdict_table
+    from geo_revival.report._summary import verdict_table
 
     adjusted = verdict_table(_run(tables, _sample()), 2023).set_index("indicator")
     row = adjusted.loc[adjusted.index.str.startswith("重点采煤沉陷区治理面积")].iloc[0]

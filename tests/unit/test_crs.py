@@ -23,7 +23,12 @@ from geo_revival.crs import (
     wgs84_to_bd09,
     wgs84_to_gcj02,
 )
-from geo_revival.exceptions import CRSMismatchError, MissingCRSError, UnsupportedCRSError
+from geo_revival.exceptions import (
+    CRSMismatchError,
+    MissingCRSError,
+    OptionError,
+    UnsupportedCRSError,
+)
 
 GEOD = Geod(ellps="WGS84")
 
@@ -144,7 +149,7 @@ def test_to_wgs84_geometries_rejects_projected_layer():
 
 
 def test_to_wgs84_geometries_rejects_unknown_coords():
-    with pytest.raises(ValueError, match="Unknown coords='wgs72'"):
+    with pytest.raises(OptionError, match=r"coords must be one of 'wgs84', .*got 'wgs72'"):
         to_wgs84_geometries(gpd.GeoSeries([Point(117, 34)]), "wgs72")
 
 

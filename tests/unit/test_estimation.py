@@ -28,6 +28,7 @@ from geo_revival.estimation import (
 from geo_revival.exceptions import (
     CRSMismatchError,
     EstimationError,
+    GridMismatchError,
     MissingCRSError,
     NoOverlapError,
     OutputExistsError,
@@ -237,7 +238,7 @@ def test_draw_sample_needs_crs_and_one_layer(strata: xr.DataArray) -> None:
 
 def test_draw_sample_map_on_another_grid(strata: xr.DataArray) -> None:
     other = raster(np.ones((5, 5), dtype=int))
-    with pytest.raises(CRSMismatchError, match="share the grid"):
+    with pytest.raises(GridMismatchError, match="share the grid"):
         draw_sample(strata, {1: 5, 2: 4, 3: 3}, seed=0, map_classes=other)
 
 
@@ -309,7 +310,7 @@ def test_response_sheet_round_trip_csv(sample: gpd.GeoDataFrame, tmp_path: Path)
     assert back["reference_class"].tolist() == sample["map_class"].tolist()
     assert "instructions" not in back.columns
     assert set(back.attrs["provenance"]["inputs"]) == {str(paths["csv"])}
-    est = estimate_areas(back, {1: 5.4, 2: 2.7, 3: 0.9}, unit="ha")
+    est = estimate_areas(back, {1: 5.4, 2: 2.7, 3: 0.9}, areas_unit="ha")
     assert est["area_ha"].tolist() == pytest.approx([5.4, 2.7, 0.9])
 
 
@@ -385,7 +386,7 @@ def test_estimate_areas_hand_computed() -> None:
     → SE .030834; area 14.4 ± 1.96·3.0834 ha. UA_gain = .9 (SE² = .9·.1/49 → .042857),
     PA_gain = .09/.144 = .625; OA = .09 + .846 = .936.
     """
-    est = estimate_areas(sample_from_counts(COUNTS), AREAS_HA, unit="ha").set_index("class")
+    est = estimate_areas(sample_from_counts(COUNTS), AREAS_HA, areas_unit="ha").set_index("class")
     g = est.loc["gain"]
     assert g["area_proportion"] == pytest.approx(0.144)
     assert g["area_proportion_se"] == pytest.approx(0.0308335, rel=1e-5)
@@ -400,7 +401,7 @@ def test_estimate_areas_hand_computed() -> None:
     assert (g["n_map"], g["n_reference"]) == (50, 48)
     assert est.attrs["overall_accuracy"]["estimate"] == pytest.approx(0.936)
     prov = est.attrs["provenance"]
-    assert prov["function"] == "estimate_areas" and prov["parameters"]["unit"] == "ha"
+    assert prov["function"] == "estimate_areas" and prov["parameters"]["areas_unit"] == "ha"
     assert {"package_version", "legend", "parameters"} <= set(prov)
 
 
@@ -415,7 +416,8 @@ def test_accuracy_assessment_is_tidy() -> None:
 
 def test_map_areas_and_classes_argument() -> None:
     sample = sample_from_counts(COUNTS)
-    est = estimate_areas(sample, AREAS_HA, unit="ha", map_areas={"gain": 11.0, "stable": 89.0},
+    est = estimate_areas(sample, AREAS_HA, areas_unit="ha",
+                         map_areas={"gain": 11.0, "stable": 89.0},
                          classes=["stable", "gain", "water"])
     assert est["class"].tolist() == ["stable", "gain", "water"]
     assert est["mapped_area_ha"].tolist()[:2] == [89.0, 11.0]
@@ -486,7 +488,7 @@ def test_simulated_workflow_on_rasters(strata: xr.DataArray) -> None:
     truth.values[:6, 9] = 2
     sample = draw_sample(strata, {1: 60, 2: 3, 3: 2}, seed=0)
     sample = reference_from_raster(sample, truth)
-    est = estimate_areas(sample, stratum_areas(strata), unit="m2").set_index("class")
+    est = estimate_areas(sample, stratum_areas(strata), areas_unit="m2").set_index("class")
     assert est.loc[2, "area_m2"] == pytest.approx(36 * 900)
     assert est.loc[1, "area_m2"] == pytest.approx(54 * 900)
     assert est.loc[1, "mapped_area_m2"] == pytest.approx(60 * 900)
@@ -503,13 +505,13 @@ def _change_maps() -> tuple[xr.DataArray, xr.DataArray]:
 
 def test_estimate_change_area_composes_the_steps() -> None:
     mapped, truth = _change_maps()
-    est, sample = estimate_change_area(mapped, truth, 300, seed=4, unit="ha",
+    est, sample = estimate_change_area(mapped, truth, 300, seed=4, areas_unit="ha",
                                        min_per_stratum=60)
     areas = stratum_areas(mapped, unit="ha")
     alloc = allocate_sample(300, areas, method="olofsson", min_per_stratum=60)
     manual = reference_from_raster(draw_sample(mapped, alloc, seed=4), truth)
     pd.testing.assert_frame_equal(pd.DataFrame(sample), pd.DataFrame(manual))
-    pd.testing.assert_frame_equal(est, estimate_areas(manual, areas, unit="ha"))
+    pd.testing.assert_frame_equal(est, estimate_areas(manual, areas, areas_unit="ha"))
     assert est.attrs["provenance"]["parameters"]["seed"] == 4
     # The truth (known here) differs from the map and lies inside this sample's 95 % interval.
     true_ha = pd.Series(np.bincount(truth.values.ravel()) * 900 / 10_000)

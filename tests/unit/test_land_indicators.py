@@ -31,7 +31,7 @@ def _target(indicator: str, year: int) -> float:
 
 
 def test_forest_cover_rate_by_hand() -> None:
-    out = forest_cover_rate(LC, REGION).set_index("year")
+    out = forest_cover_rate(REGION, LC).set_index("year")
     assert out.loc[2024, "value"] == pytest.approx(0.32)
     assert out.loc[2025, "value"] == pytest.approx(0.30)
     assert out.loc[2025, "reference"] == pytest.approx(_target("forest_cover_rate", 2025))
@@ -42,12 +42,12 @@ def test_forest_cover_rate_by_hand() -> None:
 
 
 def test_forest_cover_with_shrub() -> None:
-    out = forest_cover_rate(LC, REGION, classes=("forest", "shrub")).set_index("year")
+    out = forest_cover_rate(REGION, LC, classes=("forest", "shrub")).set_index("year")
     assert out.loc[2025, "value"] == pytest.approx(0.38)
 
 
 def test_built_up_per_gdp_by_hand() -> None:
-    out = built_up_land_per_gdp(LC, REGION, {2024: 0.8, 2025: 0.8}).set_index("year")
+    out = built_up_land_per_gdp(REGION, LC, {2024: 0.8, 2025: 0.8}).set_index("year")
     # 20 ha / 0.8 = 25.0 ha per 100 million yuan (target 2024: 28.88, lower is better).
     assert out.loc[2024, "value"] == pytest.approx(25.0)
     assert out.loc[2025, "value"] == pytest.approx(27.5)
@@ -56,12 +56,12 @@ def test_built_up_per_gdp_by_hand() -> None:
 
 
 def test_built_up_years_without_gdp_are_left_out() -> None:
-    out = built_up_land_per_gdp(LC, REGION, {2025: 1.0})
+    out = built_up_land_per_gdp(REGION, LC, {2025: 1.0})
     assert out["year"].tolist() == [2025]
     with pytest.raises(SchemaError, match="no positive GDP"):
-        built_up_land_per_gdp(LC, REGION, {2030: 1.0})
+        built_up_land_per_gdp(REGION, LC, {2030: 1.0})
 
 
 def test_region_must_be_a_geodataframe() -> None:
     with pytest.raises(SchemaError, match="GeoDataFrame"):
-        forest_cover_rate(LC, REGION.iloc[:0])
+        forest_cover_rate(REGION.iloc[:0], LC)

@@ -26,13 +26,14 @@ from geo_revival.exceptions import (
     LegendError,
     MissingCRSError,
     NoOverlapError,
+    OptionError,
     OutputExistsError,
     ProductVersionWarning,
     ReadError,
     SchemaError,
     UnknownCodeWarning,
 )
-from geo_revival.landcover._grid import Grid, intersection_windows
+from geo_revival.grid import Grid, intersection_windows
 from geo_revival.landcover._read import BlockReader
 from geo_revival.landcover._sources import version_from_name, year_from_name
 from geo_revival.landcover.io import (
@@ -434,7 +435,7 @@ def test_intersect_needs_overlap_and_same_lattice(tmp_path: Path) -> None:
 def test_misspelt_align_raises_even_when_grids_match(tmp_path: Path) -> None:
     a = make_tif(tmp_path / "lc_2020.tif", codes((4, 4)))
     b = make_tif(tmp_path / "lc_2021.tif", codes((4, 4)))
-    with pytest.raises(SchemaError, match="align must be 'error', 'reproject' or 'intersect'"):
+    with pytest.raises(OptionError, match="align must be one of 'error', 'reproject', 'intersect'"):
         open_landcover([a, b], legend="clcd", align="reprojet")  # type: ignore[arg-type]
 
 
@@ -506,7 +507,7 @@ def test_zone_windows_read_only_intersecting_blocks(tmp_path: Path, reads: list[
     zones = gpd.GeoDataFrame(
         {"zone_id": ["pit"]}, geometry=[box(x0 + 5, y0 - 200, x0 + 205, y0 - 5)], crs=UTM50
     )
-    out = dict(read_zone_windows(p, zones, legend="clcd", code_check="lazy"))
+    out = dict(read_zone_windows(zones, p, legend="clcd", code_check="lazy"))
     window = out["pit"]
     assert window.dims == ("year", "y", "x")
     assert window.shape == (1, 7, 7)
@@ -521,7 +522,7 @@ def test_zone_windows_from_dataarray_in_other_crs(tmp_path: Path) -> None:
     da = open_landcover(make_tif(tmp_path / "lc_2020.tif", data), legend="clcd")
     zone = box(500_000 + 10 * 30, 3_800_000 - 20 * 30, 500_000 + 15 * 30, 3_800_000 - 12 * 30)
     lonlat = gpd.GeoSeries([zone], crs=UTM50).to_crs("EPSG:4326")
-    (key, window), = list(read_zone_windows(da, lonlat))
+    (key, window), = list(read_zone_windows(lonlat, da))
     assert key == 0
     # The lon/lat bounding box of a projected rectangle is slightly larger: it contains it.
     assert window.sizes["x"] >= 5 and window.sizes["y"] >= 8
@@ -533,20 +534,20 @@ def test_zone_windows_coverage(tmp_path: Path) -> None:
     inside = box(500_000, 3_800_000 - 90, 500_090, 3_800_000)
     outside = box(0, 0, 10, 10)
     with pytest.warns(CoverageWarning, match="zone 1 lies outside"):
-        got = list(read_zone_windows(da, [inside, outside], crs=UTM50))
+        got = list(read_zone_windows([inside, outside], da, crs=UTM50))
     assert [k for k, _ in got] == [0]
     # Over the top-right corner of the 10 x 10 px (30 m) raster: pixels 8-9 of cols, 0-1 of rows.
     straddling = box(500_250, 3_800_000 - 50, 500_350, 3_800_050)
     with pytest.warns(CoverageWarning, match="zone 0 extends beyond the land-cover raster"):
-        ((_, window),) = list(read_zone_windows(da, [straddling], crs=UTM50))
+        ((_, window),) = list(read_zone_windows([straddling], da, crs=UTM50))
     assert dict(window.sizes) == {"year": 1, "y": 2, "x": 2}
     with pytest.raises(NoOverlapError), pytest.warns(CoverageWarning):
-        list(read_zone_windows(da, [outside], crs=UTM50))
+        list(read_zone_windows([outside], da, crs=UTM50))
     with pytest.raises(MissingCRSError, match="zones has no coordinate reference system"):
-        list(read_zone_windows(da, [inside]))
+        list(read_zone_windows([inside], da))
     declared = gpd.GeoSeries([inside], crs=UTM50)
     with pytest.raises(CRSMismatchError, match="already has CRS"):
-        list(read_zone_windows(da, declared, crs="EPSG:4326"))
+        list(read_zone_windows(declared, da, crs="EPSG:4326"))
 
 
 def test_reproject_fills_uncovered_pixels_with_nodata(tmp_path: Path) -> None:
@@ -603,7 +604,7 @@ def test_one_pixel_wide_raster(tmp_path: Path) -> None:
 def test_intersection_windows_match_brute_force(
     offsets: list[tuple[int, int, int, int]],
 ) -> None:
-    grids = [Grid(None, ORIGIN @ Affine.translation(c, r), w, h) for c, r, w, h in offsets]
+    grids = [Grid(ORIGIN @ Affine.translation(c, r), h, w) for c, r, w, h in offsets]
     cells = [{(r + i, c + j) for i in range(h) for j in range(w)} for c, r, w, h in offsets]
     common = set.intersection(*cells)
     windows = intersection_windows(grids)

@@ -107,3 +107,36 @@ def test_state_flow_chart_names_the_states_in_both_languages() -> None:
     fig = transition_flow_chart(t, source="from_state", target="to_state")
     texts = " ".join(t.get_text() for t in fig.axes[0].texts)
     assert "损毁 damaged" in texts and "已修复 restored" in texts
+
+
+def test_every_chart_says_which_zones_it_sums() -> None:
+    import pandas as pd
+    from matplotlib.patches import Rectangle
+
+    from geo_revival.mapping.charts import transition_flow_chart, zone_bar_chart
+
+    zones = pd.DataFrame({"zone_id": ["a", "b", "c"], "name_en": ["A", "B", "C"]})
+    t = pd.DataFrame(
+        {
+            "zone_id": ["a", "b", "c"],
+            "from_year": 2020,
+            "to_year": 2024,
+            "from_state": "damaged",
+            "to_state": ["restored", "damaged", "restored"],
+            "area_mu": [30.0, 70.0, 1000.0],
+        }
+    )
+    fig = transition_flow_chart(
+        t, source="from_state", target="to_state", zone_ids=["a", "b"], zones=zones
+    )
+    assert fig.axes[0].get_title(loc="left") == "区块 Zones 1–2 (2 of 3, numbered as on the map)"
+    # zone c (1,000 mu) is left out of the sums: the bars hold 100 mu
+    bars = [p for p in fig.axes[0].patches if isinstance(p, Rectangle)]
+    heights = sorted(round(p.get_height()) for p in bars)
+    assert heights == [30, 70, 100]
+    r = pd.DataFrame(
+        {"zone_id": ["a", "b", "c"], "year": 2024, "restoration_rate": [0.5, 0.6, 0.9]}
+    )
+    fig = zone_bar_chart(r, zones, zone_ids=["c"], reference={"plan": 0.6})
+    assert fig.axes[0].get_title(loc="left") == "区块 Zones 3 (1 of 3, numbered as on the map)"
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["C"]

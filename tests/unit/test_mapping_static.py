@@ -130,4 +130,4 @@ def test_many_zones_are_numbered_with_a_key() -> None:
     text = _texts(static_map(zones))
     assert "区块 Zones" in text
     for i in range(8):  # numbers follow the order of the zones table
-        assert f"{i + 1}  区块{i} Zone {i}" in text
+        assert f"{i + 1} 区块{i} Zone {i}" in text

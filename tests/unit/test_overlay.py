@@ -10,6 +10,7 @@ The raster (10 m pixels, top-left corner (0, 30), EPSG:4548, nodata 0, CLCD code
 
 from __future__ import annotations
 
+import sys
 import warnings
 
 import numpy as np
@@ -25,6 +26,7 @@ from geo_revival.exceptions import (
     LegendError,
     MissingCRSError,
     NoOverlapError,
+    OptionError,
     SchemaError,
     UnknownCodeWarning,
 )
@@ -213,15 +215,39 @@ def test_transitions_centre_by_hand(landcover):
 def test_transition_matrix_exact_by_hand(landcover):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", CoverageWarning)
-        got = transition_matrix(_zones("half"), landcover, 2020, 2021, coverage="exact")
+        pixels = transition_matrix(
+            _zones("half"), landcover, 2020, 2021, coverage="exact", values="pixels"
+        )
+        fractions = transition_matrix(
+            _zones("half"), landcover, 2020, 2021, coverage="exact", values="coverage_fraction"
+        )
+        area = transition_matrix(_zones("half"), landcover, 2020, 2021, coverage="exact")
     # Column 0: 1->1 twice (0->5 is nodata in 2020); column 1 at 40 %: 1->8, 5->5 twice.
-    assert as_dict(got, ["from_code", "to_code"]) == {(1, 1): 2, (1, 8): 1, (5, 5): 2}
-    fractions = as_dict(got, ["from_code", "to_code"], "coverage_fraction")
-    assert fractions[(1, 1)] == pytest.approx(2.0, abs=1e-6)
-    assert fractions[(1, 8)] == pytest.approx(0.4, abs=1e-6)
-    assert fractions[(5, 5)] == pytest.approx(0.8, abs=1e-6)
-    np.testing.assert_allclose(got["area_m2"], got["coverage_fraction"] * PIXEL_M2)
-    assert got.attrs["provenance"]["function"] == "transition_matrix"
+    # Square over the codes seen in either year (1, 5, 8); absent transitions are 0.
+    assert pixels.index.names == ["zone_id", "from_code"]
+    assert pixels.columns.name == "to_code"
+    assert pixels.loc["half"].to_numpy().tolist() == [[2, 0, 1], [0, 2, 0], [0, 0, 0]]
+    assert pixels.loc["half"].index.tolist() == [1, 5, 8] == pixels.columns.tolist()
+    expected = np.array([[2.0, 0, 0.4], [0, 0.8, 0], [0, 0, 0]])
+    np.testing.assert_allclose(fractions.loc["half"].to_numpy(), expected, atol=1e-6)
+    np.testing.assert_allclose(area.loc["half"].to_numpy(), expected * PIXEL_M2, atol=1e-4)
+    assert area.attrs["provenance"]["function"] == "transition_matrix"
+    assert area.attrs["class_names"][5] == "Water"
+
+
+def test_transition_matrix_blocks_are_square_per_zone(landcover):
+    got = transition_matrix(_zones("all", "top_left"), landcover, 2020, 2021, values="pixels")
+    # Every zone gets the same square block; its sum is the zone's pixels valid in both years.
+    codes = got.columns.tolist()
+    for zone, total in (("all", 7), ("top_left", 4)):
+        block = got.loc[zone]
+        assert block.index.tolist() == codes
+        assert int(block.to_numpy().sum()) == total
+
+
+def test_transition_matrix_rejects_unknown_values(landcover):
+    with pytest.raises(OptionError, match="values must be one of 'pixels'"):
+        transition_matrix(_zones("all"), landcover, 2020, 2021, values="area_acres")
 
 
 def test_pairs_consecutive_adds_first_to_last():
@@ -308,14 +334,12 @@ def test_long_edges_are_densified_before_reprojection():
     import geopandas as gpd
     from pyproj import CRS
 
-    from geo_revival.overlay._api import _to_raster_crs  # private, but the property is public
+    from geo_revival.overlay import prepare_overlay
 
     zones = gpd.GeoDataFrame({"zone_id": ["z"]}, geometry=[box(116, 34, 118, 35)], crs=4490)
     lc = make_landcover({2020: np.ones((2, 2))}, res=30.0, origin=(500000.0, 3800000.0))
-    from geo_revival.overlay._engine import Grid
-
-    grid = Grid(lc.rio.transform(), 2, 2)
-    dense = _to_raster_crs(zones, CRS.from_epsg(4548), grid)[0]
+    assert CRS.from_user_input(lc.rio.crs).equals(CRS.from_epsg(4548))
+    dense = prepare_overlay(zones, lc).geoms[0]  # zones as the overlay sees them
     plain = zones.to_crs(4548).geometry.iloc[0]
     assert len(dense.exterior.coords) > 100 * len(plain.exterior.coords)
     reference = zones.geometry.segmentize(1e-4).to_crs(4548).iloc[0]
@@ -370,11 +394,13 @@ def test_bad_landcover_raises(landcover):
         class_areas(_zones("all"), landcover.astype("float32"))
     with pytest.raises(SchemaError, match="years"):
         class_areas(_zones("all"), landcover, years=[1999])
-    with pytest.raises(SchemaError, match="dims"):
+    with pytest.raises(SchemaError, match="one layer but no years were given"):
         class_areas(_zones("all"), landcover.isel(year=0))
-    with pytest.raises(SchemaError, match=r"'year' coordinate is repeated: \[2020, 2020\]"):
+    with pytest.raises(SchemaError, match="dims"):
+        class_areas(_zones("all"), landcover.rename(year="scenario"))
+    with pytest.raises(SchemaError, match=r"years repeat \(\[2020, 2020\]\)"):
         class_areas(_zones("all"), landcover.assign_coords(year=[2020, 2020]))
-    with pytest.raises(SchemaError, match="'year' coordinate is missing"):
+    with pytest.raises(SchemaError, match="'year' dimension without coordinate values"):
         class_areas(_zones("all"), landcover.drop_vars("year"))
 
 
@@ -408,20 +434,28 @@ def test_inputs_are_not_modified_and_provenance_recorded(landcover):
     assert record["simulated"] is True
 
 
-def test_dask_backed_and_progress_bar(landcover, capsys):
+def test_dask_backed_and_progress_bar(landcover, capsys, monkeypatch):
     chunked = landcover.chunk({"year": 1, "y": 2, "x": 2})
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", CoverageWarning)
         got = class_areas(_zones("all", "donut"), chunked, progress=True)
         expected = class_areas(_zones("all", "donut"), landcover)
     pd.testing.assert_frame_equal(got, expected)
+    # stderr captured here is no terminal: no bar (no "\r" redraws in logs) ...
+    assert capsys.readouterr().err == ""
+    # ... on a terminal the bar is drawn
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CoverageWarning)
+        class_areas(_zones("all", "donut"), chunked, progress=True)
     assert "overlay blocks" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("crs,res,origin", [("EPSG:4548", 10.0, (0.0, 30.0)),
                                             ("EPSG:4326", 1.0, (6.0, 3.0))])
 def test_windows_wholly_inside_a_zone_skip_rasterizing_with_same_result(crs, res, origin):
-    from geo_revival.overlay._engine import Grid, plan_blocks
+    from geo_revival.grid import Grid
+    from geo_revival.overlay._engine import plan_blocks
 
     lc = make_landcover({2020: Y2020, 2021: Y2021}, res=res, origin=origin, crs=crs)
     x0, y1 = origin

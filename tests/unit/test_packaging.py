@@ -132,3 +132,16 @@ def test_ci_runs_the_readme_test_command_and_propagates_failure(tmp_path, comman
     assert f"+ {command}" in result.stdout
     if code == 0:
         assert (root / "ran.txt").read_text().strip() == "readme-test-ran"
+
+
+def test_notebooks_extra_brings_jupyter_into_the_venv():
+    extra = _names(_pyproject()["project"]["optional-dependencies"]["notebooks"])
+    # JupyterLab to open them, nbconvert to render HTML, ipykernel for a kernel of this venv
+    assert {"jupyterlab", "nbconvert", "ipykernel"} <= extra
+    readme = README.read_text(encoding="utf-8")
+    assert '.venv/bin/pip install -e ".[notebooks]"' in readme
+    assert ".venv/bin/jupyter lab notebooks/" in readme
+    assert "make notebooks-html" in readme
+    make = (REPO / "notebooks" / "Makefile").read_text(encoding="utf-8")
+    assert "$(PYTHON) -m nbconvert" in make  # the venv's nbconvert, not one on PATH
+    assert "kernelspec install" not in make and "ipykernel install" not in make

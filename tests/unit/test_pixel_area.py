@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pyproj import Geod
 
-from geo_revival.exceptions import AreaDistortionWarning, MissingCRSError, UnsupportedCRSError
+from geo_revival.exceptions import AreaDistortionWarning, GridMismatchError, MissingCRSError
 from geo_revival.landcover.io import pixel_area
 from tests.geodesy_reference import gauss_legendre_cell
 
@@ -132,5 +132,5 @@ def test_missing_crs() -> None:
 
 def test_rotated_geographic_refused() -> None:
     da = grid(Affine(0.6, 0.8, 0, -0.8, 0.6, 0), (2, 2), "EPSG:4326")
-    with pytest.raises(UnsupportedCRSError, match="rotated"):
+    with pytest.raises(GridMismatchError, match="rotated"):
         pixel_area(da)

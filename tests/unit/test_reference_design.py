@@ -48,7 +48,7 @@ def test_expected_ci_by_hand() -> None:
 
 
 def test_design_with_given_n(tmp_path) -> None:
-    d = design_reference_sample(LC, ZONES, start=2020, end=2025, n=40, seed=3,
+    d = design_reference_sample(ZONES, LC, start=2020, end=2025, n=40, seed=3,
                                 min_per_stratum=5, path=tmp_path / "sheet")
     assert d.design.set_index("stratum")["pixels"].to_dict() == PIXELS
     counts = d.sample.groupby("stratum").size().to_dict()
@@ -73,7 +73,7 @@ def test_design_with_given_n(tmp_path) -> None:
 def test_design_for_a_half_width_is_the_smallest() -> None:
     share = {"reclaimed": 0.8, "newly_damaged": 0.02, "stable_restored": 0.05,
              "stable_damaged": 0.1}
-    d = design_reference_sample(LC, ZONES, start=2020, end=2025, half_width_mu=25.0, seed=1,
+    d = design_reference_sample(ZONES, LC, start=2020, end=2025, half_width_mu=25.0, seed=1,
                                 reclaimed_share=share, min_per_stratum=5)
     n = int(d.design["n"].sum())
     assert d.expected["half_width_mu"].item() <= 25.0
@@ -87,6 +87,6 @@ def test_design_for_a_half_width_is_the_smallest() -> None:
 
 def test_design_needs_one_of_n_and_half_width() -> None:
     with pytest.raises(EstimationError, match="either half_width_mu"):
-        design_reference_sample(LC, ZONES, start=2020, end=2025, seed=1)
+        design_reference_sample(ZONES, LC, start=2020, end=2025, seed=1)
     with pytest.raises(EstimationError, match=r"\[0, 1\]"):
         expected_ci({1: 1.0, 3: 1.0}, {1: 2, 3: 2}, reclaimed_share={"reclaimed": 1.5})

@@ -96,7 +96,7 @@ def _quiet_state_map(*args: object, **kwargs: object) -> xr.DataArray:
 def test_state_map_by_hand(landcover: xr.DataArray, zones: gpd.GeoDataFrame,
                            projects: gpd.GeoDataFrame) -> None:
     with pytest.warns(CoverageWarning, match="1 pixel-years inside the zones are land-cover"):
-        states = state_map(landcover, zones, projects=projects)
+        states = state_map(zones, landcover, projects=projects)
     assert states.dims == ("year", "y", "x") and states.dtype == np.uint8
     assert states.name == "restoration_state"
     # Column 3 lies outside every zone: the map is cut to the zones' bounding box.
@@ -120,7 +120,7 @@ def test_codes_are_documented_constants() -> None:
 
 def test_change_classes_by_hand(landcover: xr.DataArray, zones: gpd.GeoDataFrame,
                                 projects: gpd.GeoDataFrame) -> None:
-    change = change_classes(_quiet_state_map(landcover, zones, projects=projects), 2020, 2025)
+    change = change_classes(_quiet_state_map(zones, landcover, projects=projects), 2020, 2025)
     assert change.dims == ("y", "x") and change.name == "restoration_change"
     np.testing.assert_array_equal(change, np.array(CHANGE)[:, :3])
     assert (change.attrs["from_year"], change.attrs["to_year"]) == (2020, 2025)
@@ -156,7 +156,7 @@ def test_every_state_pair(before: int, after: int, expected: int) -> None:
 def test_project_use_overrides_zone_use(landcover: xr.DataArray,
                                         zones: gpd.GeoDataFrame) -> None:
     # Without the water project, its water pixels are read with zone a's cropland use: damaged.
-    states = _quiet_state_map(landcover, zones)
+    states = _quiet_state_map(zones, landcover)
     assert states.sel(year=2020).values[0, :2].tolist() == [1, 1]
     # barren, and wetland on land planned as cropland (waterlogged): damaged too.
     assert states.sel(year=2020).values[1, :2].tolist() == [1, 1]
@@ -164,13 +164,13 @@ def test_project_use_overrides_zone_use(landcover: xr.DataArray,
 
 def test_other_rule_set(landcover: xr.DataArray, zones: gpd.GeoDataFrame) -> None:
     # "broad": where no use is planned, water counts as restored (zone b, column 2).
-    states = _quiet_state_map(landcover, zones, rules="broad")
+    states = _quiet_state_map(zones, landcover, rules="broad")
     assert states.sel(year=2020).values[:, 2].tolist() == [2, 2, 1, 2]
     assert states.attrs["rule_set"] == "broad"
 
 
 def test_years_selection_and_crop(landcover: xr.DataArray, zones: gpd.GeoDataFrame) -> None:
-    states = state_map(landcover, zones[zones["zone_id"] == "b"], years=[2025])
+    states = state_map(zones[zones["zone_id"] == "b"], landcover, years=[2025])
     assert states["year"].values.tolist() == [2025]
     assert states["x"].values.tolist() == [25.0]
     assert states.values[0, :, 0].tolist() == [2, 1, 2, 1]
@@ -180,7 +180,7 @@ def test_input_not_modified(landcover: xr.DataArray, zones: gpd.GeoDataFrame,
                             projects: gpd.GeoDataFrame) -> None:
     before, attrs = landcover.copy(deep=True), dict(landcover.attrs)
     zones_before = zones.copy()
-    _quiet_state_map(landcover, zones, projects=projects)
+    _quiet_state_map(zones, landcover, projects=projects)
     xr.testing.assert_identical(landcover, before)
     assert landcover.attrs == attrs
     assert zones.equals(zones_before)
@@ -188,7 +188,7 @@ def test_input_not_modified(landcover: xr.DataArray, zones: gpd.GeoDataFrame,
 
 def test_pixels_per_zone_equal_account(landcover: xr.DataArray, zones: gpd.GeoDataFrame,
                                        projects: gpd.GeoDataFrame) -> None:
-    states = _quiet_state_map(landcover, zones, projects=projects)
+    states = _quiet_state_map(zones, landcover, projects=projects)
     change = change_classes(states, 2020, 2025)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", CoverageWarning)
@@ -220,7 +220,7 @@ def test_state_map_agrees_with_account(before: list[int], after: list[int],
                              geometry=[box(0, 0, 20, 40), box(20, 0, 40, 40)], crs=4548)
     projects = gpd.GeoDataFrame({"zone_id": ["p"], "planned_use": [uses[2]]},
                                 geometry=[box(10, 10, 30, 30)], crs=4548)
-    states = state_map(lc, zones, projects=projects)
+    states = state_map(zones, lc, projects=projects)
     change = change_classes(states, 2020, 2025)
     result = account(zones, lc, projects=projects)
     status = result.status.groupby(["year", "state"])["pixels"].sum()
@@ -236,27 +236,27 @@ def test_overlapping_zones_rejected(landcover: xr.DataArray) -> None:
     zones = gpd.GeoDataFrame({"zone_id": ["a", "b"], "planned_use": ["cropland", "water"]},
                              geometry=[box(0, 0, 20, 40), box(10, 0, 30, 40)], crs=4548)
     with pytest.raises(SchemaError, match=r"zones overlap.*'a/remainder', 'b/remainder', 4"):
-        state_map(landcover, zones)
+        state_map(zones, landcover)
 
 
 def test_unknown_code_rejected(zones: gpd.GeoDataFrame) -> None:
     bad = [row[:] for row in LC_2025]
     bad[0][0] = 42
     with pytest.raises(LegendError, match="42"):
-        state_map(_landcover(bad, bad), zones)
+        state_map(zones, _landcover(bad, bad))
 
 
 def test_missing_crs_rejected(landcover: xr.DataArray) -> None:
     zones = gpd.GeoDataFrame({"zone_id": ["a"], "planned_use": [""]}, geometry=[box(0, 0, 9, 9)])
     with pytest.raises(MissingCRSError):
-        state_map(landcover, zones)
+        state_map(zones, landcover)
 
 
 def test_zone_beyond_raster_warns(landcover: xr.DataArray) -> None:
     zones = gpd.GeoDataFrame({"zone_id": ["a"], "planned_use": [""]},
                              geometry=[box(20, 0, 60, 40)], crs=4548)
     with pytest.warns(CoverageWarning, match="reach beyond the land-cover raster"):
-        states = state_map(landcover, zones)
+        states = state_map(zones, landcover)
     assert states["x"].values.tolist() == [25.0, 35.0]
 
 
@@ -268,7 +268,7 @@ def test_zone_beyond_raster_warns(landcover: xr.DataArray) -> None:
 def test_change_classes_bad_years(landcover: xr.DataArray, zones: gpd.GeoDataFrame,
                                   years: tuple[int, int], error: type[Exception],
                                   match: str) -> None:
-    states = _quiet_state_map(landcover, zones)
+    states = _quiet_state_map(zones, landcover)
     with pytest.raises(error, match=match):
         change_classes(states, *years)
 
@@ -283,7 +283,7 @@ def test_estimate_needs_same_grid(landcover: xr.DataArray, zones: gpd.GeoDataFra
     with (pytest.raises(GridMismatchError, match="same grid"),
           warnings.catch_warnings()):
         warnings.simplefilter("ignore", CoverageWarning)
-        estimate_reclaimed_area(landcover, shifted, zones, start=2020, end=2025, n=10, seed=0)
+        estimate_reclaimed_area(zones, landcover, shifted, start=2020, end=2025, n=10, seed=0)
 
 
 @pytest.mark.parametrize(

@@ -109,7 +109,7 @@ def _expected(field: int) -> np.ndarray:
     ],
 )
 def test_per_pixel_trajectory_equals_hand_values(variable: str, field: int) -> None:
-    traj = trajectories(_stack(), ZONES)
+    traj = trajectories(ZONES, _stack())
     assert traj[variable].chunks is not None  # lazy
     np.testing.assert_array_equal(traj[variable].values, _expected(field))
 
@@ -127,7 +127,7 @@ def test_per_pixel_trajectory_equals_hand_values(variable: str, field: int) -> N
     ],
 )
 def test_persistence(persistence: int, name: str, reclaimed: int, cls: str) -> None:
-    traj = trajectories(_stack([[name] * 6] * 6), ZONES.iloc[:1], persistence=persistence)
+    traj = trajectories(ZONES.iloc[:1], _stack([[name] * 6] * 6), persistence=persistence)
     assert int(traj["reclaimed_year"][0, 0]) == reclaimed
     assert int(traj["trajectory_class"][0, 0]) == TRAJECTORY_CLASSES[cls]
 
@@ -201,14 +201,14 @@ def test_flip_filter_changes_trajectories_and_reports_area() -> None:
     # p11 and both q3 become never damaged; p10 stays still damaged (first damaged 2017)
     assert classes[("a", "never_damaged")] == 7
     assert classes[("b", "never_damaged")] == 8
-    traj = trajectories(_stack(), ZONES, flip_filter=True)
+    traj = trajectories(ZONES, _stack(), flip_filter=True)
     assert int(traj["first_damaged_year"][2, 1]) == 2017  # p10
     assert int(traj["state_changes"][2, 1]) == 1
     assert int(traj["trajectory_class"][2, 2]) == TRAJECTORY_CLASSES["never_damaged"]  # p11
 
 
 def test_write_trajectories_cog_with_colour_table(tmp_path) -> None:
-    traj = trajectories(_stack(), ZONES)
+    traj = trajectories(ZONES, _stack())
     files = write_trajectories(traj, tmp_path / "traj.tif")
     assert [f.name for f in files] == [
         "traj.tif",
@@ -229,13 +229,13 @@ def test_simulated_trajectories_need_simulated_file_name(tmp_path) -> None:
     lc = _stack()
     lc.attrs["simulated"] = True
     with pytest.raises(SchemaError, match="simulated"):
-        write_trajectories(trajectories(lc, ZONES), tmp_path / "traj.tif")
+        write_trajectories(trajectories(ZONES, lc), tmp_path / "traj.tif")
 
 
 @pytest.mark.parametrize("persistence", [0, -1, 1.5, True])
 def test_bad_persistence(persistence: object) -> None:
     with pytest.raises(ValueError, match="persistence must be"):
-        trajectories(_stack(), ZONES, persistence=persistence)  # type: ignore[arg-type]
+        trajectories(ZONES, _stack(), persistence=persistence)  # type: ignore[arg-type]
 
 
 def test_overlapping_zones_raise_on_compute() -> None:
@@ -245,4 +245,4 @@ def test_overlapping_zones_raise_on_compute() -> None:
         crs=4548,
     )
     with pytest.raises(SchemaError, match="zones overlap"):
-        trajectories(_stack(), zones).compute()
+        trajectories(zones, _stack()).compute()

@@ -319,7 +319,7 @@ def test_gcj02_needs_lonlat(zones_gk):
 
 
 def test_unknown_coords(zones_gk):
-    with pytest.raises(ValueError, match="Unknown coords='utm'"):
+    with pytest.raises(ValueError, match=r"coords must be one of 'wgs84', .*got 'utm'"):
         load_zones(zones_gk, coords="utm")
 
 

@@ -1,11 +1,22 @@
-"""Grid comparison of land-cover layers: CRS, resolution, alignment and extent."""
+"""The one raster grid type: affine transform, shape, CRS, extent and pixel windows.
+
+Shared by :mod:`geo_revival.landcover` (comparing the grids of yearly layers) and
+:mod:`geo_revival.overlay` (cutting the raster into blocks and zone windows). Field order is
+that of rasterio's profile and rioxarray: ``transform, height, width`` (rows before columns, as
+in array shapes), then the optional ``crs``.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+import xarray as xr
 from affine import Affine
-from rasterio.crs import CRS
+
+from geo_revival.exceptions import GridMismatchError
+
+__all__ = ["Grid", "differences", "intersection_windows", "same_lattice"]
 
 # Pixel offsets closer than this to an integer count as aligned (float noise of transforms).
 _ALIGN_TOL = 1e-6
@@ -13,20 +24,50 @@ _ALIGN_TOL = 1e-6
 
 @dataclass(frozen=True)
 class Grid:
-    """A north-up raster grid."""
+    """A raster grid: affine transform, ``height`` rows, ``width`` columns and its CRS.
 
-    crs: CRS | None
+    Examples
+    --------
+    >>> g = Grid(Affine(10, 0, 0, 0, -10, 40), height=4, width=3)
+    >>> g.bounds
+    (0.0, 0.0, 30.0, 40.0)
+    >>> g.window_bounds(1, 3, 0, 1)
+    (0.0, 10.0, 10.0, 30.0)
+    """
+
     transform: Affine
-    width: int
     height: int
+    width: int
+    crs: Any = None
+
+    @classmethod
+    def of(cls, da: xr.DataArray) -> Grid:
+        """Return the grid of a rioxarray-aware DataArray (dims ending in ``y, x``)."""
+        return cls(da.rio.transform(recalc=False), da.sizes["y"], da.sizes["x"], da.rio.crs)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """``(height, width)``."""
+        return (self.height, self.width)
 
     @property
     def bounds(self) -> tuple[float, float, float, float]:
-        """``(left, bottom, right, top)``."""
+        """``(left, bottom, right, top)`` of the whole grid."""
         t = self.transform
         xs = (t.c, t.c + self.width * t.a)
         ys = (t.f, t.f + self.height * t.e)
         return (min(xs), min(ys), max(xs), max(ys))
+
+    def window_transform(self, row: int, col: int) -> Affine:
+        """Transform of the window whose top-left pixel is (``row``, ``col``)."""
+        return self.transform @ Affine.translation(col, row)
+
+    def window_bounds(
+        self, row0: int, row1: int, col0: int, col1: int
+    ) -> tuple[float, float, float, float]:
+        """(xmin, ymin, xmax, ymax) of rows [row0, row1), cols [col0, col1) of a north-up grid."""
+        t = self.transform
+        return (t.c + col0 * t.a, t.f + row1 * t.e, t.c + col1 * t.a, t.f + row0 * t.e)
 
     def offset_in(self, ref: Grid) -> tuple[float, float]:
         """Column and row offset of this grid's origin in pixels of ``ref``."""
@@ -35,13 +76,29 @@ class Grid:
             (self.transform.f - ref.transform.f) / ref.transform.e,
         )
 
+    def require_north_up(self, what: str = "landcover") -> None:
+        """Raise :class:`GridMismatchError` unless the grid is north-up (no rotation)."""
+        t = self.transform
+        if t.b != 0 or t.d != 0 or t.a <= 0 or t.e >= 0:
+            raise GridMismatchError(
+                f"{what} must be on a north-up grid (no rotation, rows top to bottom), got "
+                f"{t!r}; flip it with .isel(y=slice(None, None, -1)) or warp it"
+            )
+
 
 def _fmt(values: tuple[float, ...]) -> str:
     return "(" + ", ".join(f"{v:.10g}" for v in values) + ")"
 
 
 def differences(ref: Grid, other: Grid) -> list[str]:
-    """Describe how ``other`` differs from ``ref``; empty when the grids are identical."""
+    """Describe how ``other`` differs from ``ref``; empty when the grids are identical.
+
+    Examples
+    --------
+    >>> a = Grid(Affine(10, 0, 0, 0, -10, 40), 4, 4)
+    >>> differences(a, Grid(Affine(10, 0, 5, 0, -10, 40), 4, 4))[0][:22]
+    'pixels are not aligned'
+    """
     if ref.crs != other.crs:
         return [f"CRS differs ({ref.crs} vs {other.crs})"]
     out = []
