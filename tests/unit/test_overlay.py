@@ -498,3 +498,23 @@ def test_codes_far_apart_are_counted_exactly():
     assert as_dict(got, ["from_code", "to_code"]) == {
         (1, 70000): 1, (1, 1): 2, (70000, 1): 1, (5, 5): 3
     }
+
+
+def test_local_pass_does_not_import_distributed():
+    # Naming a scheduler ("sync") makes dask import distributed (0.1-0.5 s) to look for a
+    # client; that import landed inside the first block of every local run (RESULTS.md).
+    import subprocess
+    from pathlib import Path
+
+    code = (
+        "import sys, warnings\n"
+        "from geo_revival.overlay import transitions\n"
+        "from tests.unit.test_overlay import Y2020, Y2021, _zones, make_landcover\n"
+        "warnings.simplefilter('ignore')\n"
+        "transitions(_zones('all'), make_landcover({2020: Y2020, 2021: Y2021}))\n"
+        "print('distributed' in sys.modules)\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == "False"
