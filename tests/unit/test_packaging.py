@@ -125,7 +125,8 @@ def test_ci_runs_the_readme_test_command_and_propagates_failure(tmp_path, comman
     bin_dir.mkdir()
     (bin_dir / "chromium").write_text("#!/bin/sh\nexit 0\n")
     (bin_dir / "chromium").chmod(0o755)
-    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+           "GEO_REVIVAL_SKIP_NOTEBOOK_VENV": "1"}  # the fresh-venv notebook check runs in CI itself
     result = subprocess.run(["bash", str(root / ".ci" / "run")], cwd=root, env=env,
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == code, result.stderr
@@ -145,3 +146,8 @@ def test_notebooks_extra_brings_jupyter_into_the_venv():
     make = (REPO / "notebooks" / "Makefile").read_text(encoding="utf-8")
     assert "$(PYTHON) -m nbconvert" in make  # the venv's nbconvert, not one on PATH
     assert "kernelspec install" not in make and "ipykernel install" not in make
+    # .ci/run tries these lines from a fresh venv after the tests
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    assert "scripts/check_notebooks_venv.sh" in ci
+    check = (REPO / "scripts" / "check_notebooks_venv.sh").read_text(encoding="utf-8")
+    assert 'install -q -e ".[notebooks]"' in check and "jupyter\" lab --version" in check
