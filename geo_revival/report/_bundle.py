@@ -179,6 +179,8 @@ class _Results:
     progress: pd.DataFrame
     notes: list[str]
     reference: pd.DataFrame | None = None
+    #: Context layers drawn on the maps, read once per report (see :func:`_districts`).
+    _context: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
 
 
 def _compute(inputs: ReportInputs, rules: Any, year: int | None) -> _Results:
@@ -292,9 +294,22 @@ def _adjusted_title(r: _Results) -> str | None:
 
 
 def _districts(r: _Results) -> gpd.GeoDataFrame:
-    from geo_revival.zones import load_districts
+    # The maps, the interactive map and the summary all draw them: read the bundled file once.
+    if r.inputs.districts is not None:
+        return r.inputs.districts
+    if "districts" not in r._context:
+        from geo_revival.zones import load_districts
 
-    return r.inputs.districts if r.inputs.districts is not None else load_districts()
+        r._context["districts"] = load_districts()
+    return r._context["districts"]
+
+
+def _lakes(r: _Results) -> gpd.GeoDataFrame:
+    if "lakes" not in r._context:
+        from geo_revival.zones import load_lakes
+
+        r._context["lakes"] = load_lakes()
+    return r._context["lakes"]
 
 
 def _indicator_zones(prog: pd.DataFrame) -> dict[str, list[str]]:
@@ -317,8 +332,6 @@ def _figures(r: _Results, folder: Path) -> dict[str, Path]:
 
     figs = folder / "figures"
     figs.mkdir()
-    from geo_revival.zones import load_lakes
-
     zones, lc, sim = r.inputs.zones, r.inputs.landcover, r.inputs.simulated
     out: dict[str, Path] = {}
     for layout in ("landscape", "portrait"):
@@ -328,7 +341,7 @@ def _figures(r: _Results, folder: Path) -> dict[str, Path]:
             year=r.year,
             landcover=lc,
             districts=_districts(r),
-            lakes=load_lakes(),
+            lakes=_lakes(r),
             layout=layout,
             simulated=sim,
             title=_adjusted_title(r),
