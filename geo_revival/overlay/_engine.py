@@ -19,8 +19,9 @@ zone), so overlapping zones each count their pixels and work is proportional to 
 block size. Class codes of a year pair are combined into one integer key and counted with
 :func:`numpy.bincount`.
 
-Exact rule: per-pixel coverage fractions come from exactextract, evaluated against the block's
-grid (an all-zero stand-in raster, so exactextract does no reading). As in exactextract's
+Exact rule: per-pixel coverage fractions come from our compiled kernel
+(:mod:`geo_revival.overlay._coverage`: signed-area accumulation along ring edges, then a running
+sum per row), computed on each zone's window in row strips. As in exactextract's
 ``count`` and ``frac`` operations, ``pixels`` counts the pixels with a coverage fraction above
 :data:`COVERAGE_TOLERANCE` (not 0: an edge running exactly along pixel boundaries gives
 floating-point crumbs of ~1e-13 to the pixels beyond it) and ``coverage_fraction`` sums the
@@ -51,6 +52,7 @@ from rasterio.features import rasterize
 from geo_revival._bars import progress_bar
 from geo_revival.grid import Grid
 from geo_revival.landcover.io import skip_block_code_checks
+from geo_revival.overlay._coverage import block_fractions
 
 Coverage = Literal["centre", "exact"]
 
@@ -401,25 +403,7 @@ def _coverage_fractions(
     job: BlockJob, grid: Grid, h: int, w: int
 ) -> Iterator[tuple[int, npt.NDArray[np.int64], npt.NDArray[np.float64]]]:
     """Yield (zone, flat cell index in the ``h`` x ``w`` block, coverage fraction)."""
-    from exactextract import exact_extract
-    from exactextract.raster import NumPyRasterSource
-
-    # One call per zone: exactextract's output (16 bytes a covered cell) then holds one zone's
-    # cells at a time, not those of every zone of the block. It only needs the block's grid
-    # (the same one for every zone, so fractions do not depend on windows); we read the values.
-    xmin, ymin, xmax, ymax = grid.window_bounds(job.row0, job.row1, job.col0, job.col1)
-    stand_in = NumPyRasterSource(np.zeros((h, w), np.uint8), xmin, ymin, xmax, ymax)
-    for k, geom in enumerate(job.geoms):
-        feature = {"type": "Feature", "properties": {}, "geometry": shapely.geometry.mapping(geom)}
-        table = exact_extract(stand_in, [feature], ["cell_id", "coverage"], output="pandas")
-        for cells, fraction in zip(table["cell_id"], table["coverage"], strict=True):
-            keep = np.asarray(fraction) > COVERAGE_TOLERANCE
-            if keep.any():
-                yield (
-                    int(job.zones[k]),
-                    np.asarray(cells, np.int64)[keep],
-                    np.asarray(fraction, np.float64)[keep],
-                )
+    return block_fractions(job, grid, h, w, tolerance=COVERAGE_TOLERANCE, piece=_PIECE)
 
 
 # -- running all blocks -------------------------------------------------------------------------
