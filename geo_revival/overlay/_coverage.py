@@ -23,6 +23,7 @@ import shapely
 from affine import Affine
 
 from geo_revival._kernels import coverage_rows
+from geo_revival.exceptions import GridMismatchError, InvalidGeometryError
 
 if TYPE_CHECKING:
     from geo_revival.grid import Grid
@@ -66,6 +67,13 @@ def pixel_coverage(
     ``transform`` is the grid's affine transform (north-up or south-up, no rotation); parts
     of the geometry outside the grid are ignored. Fractions at or below ``tolerance`` are 0.
 
+    Raises
+    ------
+    InvalidGeometryError
+        If ``geometry`` is not a valid Polygon or MultiPolygon.
+    GridMismatchError
+        If ``transform`` is rotated or degenerate, or ``shape`` is not two positive sizes.
+
     Examples
     --------
     >>> from shapely.geometry import Polygon
@@ -73,7 +81,21 @@ def pixel_coverage(
     array([[0.5, 0. ],
            [1. , 0.5]])
     """
-    rows, cols = shape
+    kind = getattr(geometry, "geom_type", type(geometry).__name__)
+    if kind not in ("Polygon", "MultiPolygon"):
+        raise InvalidGeometryError(f"coverage needs a Polygon or MultiPolygon, got {kind}")
+    if not shapely.is_valid(geometry):
+        raise InvalidGeometryError(
+            f"coverage needs a valid geometry, got an invalid {kind} "
+            f"({shapely.is_valid_reason(geometry)}); repair it with shapely.make_valid"
+        )
+    if transform.b or transform.d or not (transform.a and transform.e):
+        raise GridMismatchError(
+            f"coverage needs a grid without rotation and with non-zero pixel sizes, got {transform!r}"
+        )
+    rows, cols = (int(v) for v in shape)
+    if rows <= 0 or cols <= 0:
+        raise GridMismatchError(f"grid shape must be two positive sizes (rows, cols), got {shape}")
     out = np.zeros(rows * cols)
     for cells, fractions in _strips(geometry, transform, rows, cols, cols, 0, tolerance):
         out[cells] = fractions
