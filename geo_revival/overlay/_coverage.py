@@ -91,7 +91,8 @@ def pixel_coverage(
         )
     if transform.b or transform.d or not (transform.a and transform.e):
         raise GridMismatchError(
-            f"coverage needs a grid without rotation and with non-zero pixel sizes, got {transform!r}"
+            "coverage needs a grid without rotation and with non-zero pixel sizes, "
+            f"got {transform!r}"
         )
     rows, cols = (int(v) for v in shape)
     if rows <= 0 or cols <= 0:
@@ -134,7 +135,9 @@ def _full(rows: int, cols: int, stride: int, cell0: int, piece: int) -> Iterator
     step = max(1, piece // cols)
     for a in range(0, rows, step):
         b = min(rows, a + step)
-        cells = (cell0 + np.arange(a, b, dtype=np.int64)[:, None] * stride + np.arange(cols)).ravel()
+        cells = (
+            cell0 + np.arange(a, b, dtype=np.int64)[:, None] * stride + np.arange(cols)
+        ).ravel()
         yield cells, np.ones(cells.size)
 
 

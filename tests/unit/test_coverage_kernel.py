@@ -6,7 +6,10 @@ pixel, double precision) or by exactextract (single-precision fractions, so comp
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+import numpy.typing as npt
 import pytest
 import shapely
 from affine import Affine
@@ -30,7 +33,9 @@ def _by_shapely(geom, transform: Affine, shape: tuple[int, int]) -> np.ndarray: 
     r, c = np.mgrid[0:rows, 0:cols]
     x0, y0 = transform * (c.ravel(), r.ravel())
     x1, y1 = transform * (c.ravel() + 1, r.ravel() + 1)
-    pixels = shapely.box(np.minimum(x0, x1), np.minimum(y0, y1), np.maximum(x0, x1), np.maximum(y0, y1))
+    pixels = shapely.box(
+        np.minimum(x0, x1), np.minimum(y0, y1), np.maximum(x0, x1), np.maximum(y0, y1)
+    )
     return (shapely.area(shapely.intersection(geom, pixels)) / shapely.area(pixels)).reshape(shape)
 
 
@@ -125,9 +130,9 @@ def test_other_grids_agree_with_shapely(transform: Affine) -> None:
 
 
 # -- the engine's block path: windows, strips, clipped and enclosing zones ------------------------
-def _block_fractions(geoms: list, grid: Grid, block: int, piece: int | None = None) -> np.ndarray:  # type: ignore[type-arg]
+def _block_fractions(geoms: list[Any], grid: Grid, block: int) -> npt.NDArray[np.float64]:
     """Dense (zone, rows, cols) fractions summed over the engine's blocks and strips."""
-    edges = [list(range(0, n, block)) + [n] for n in (grid.height, grid.width)]
+    edges = [[*range(0, n, block), n] for n in (grid.height, grid.width)]
     out = np.zeros((len(geoms), grid.height, grid.width))
     for job in plan_blocks(np.array(geoms, dtype=object), grid, *edges):
         h, w = job.row1 - job.row0, job.col1 - job.col0
@@ -163,7 +168,9 @@ def test_strips_split_windows_without_changing_fractions(monkeypatch: pytest.Mon
     whole = _block_fractions(geoms, grid, block=30)
     monkeypatch.setattr(_engine, "_PIECE", 7)  # strips of one row
     np.testing.assert_allclose(_block_fractions(geoms, grid, block=30), whole, rtol=0, atol=1e-12)
-    np.testing.assert_allclose(whole[0], _by_shapely(geoms[0], grid.transform, grid.shape), atol=1e-9)
+    np.testing.assert_allclose(
+        whole[0], _by_shapely(geoms[0], grid.transform, grid.shape), atol=1e-9
+    )
 
 
 # -- properties on random valid polygons ----------------------------------------------------------
@@ -182,7 +189,9 @@ def polygons(draw: st.DrawFn) -> Polygon | MultiPolygon:
     geom = shapely.make_valid(Polygon(np.round(coords, 4)))
     parts = [p for p in shapely.get_parts(geom) if p.geom_type == "Polygon" and p.area > 1e-6]
     if draw(st.booleans()) and parts:  # punch a hole when it fits
-        hole = shapely.buffer(parts[0].representative_point(), draw(st.floats(0.05, 2)), quad_segs=8)
+        hole = shapely.buffer(
+            parts[0].representative_point(), draw(st.floats(0.05, 2)), quad_segs=8
+        )
         parts[0] = parts[0].difference(hole)
     geom = shapely.make_valid(shapely.unary_union(parts))
     polys = [p for p in shapely.get_parts(geom) if p.geom_type == "Polygon" and p.area > 1e-6]
@@ -206,7 +215,9 @@ def test_fractions_sum_to_the_area_inside_the_grid(
     geom: Polygon | MultiPolygon, size: float, dx: float, dy: float
 ) -> None:
     # Scaled and moved far from the origin, as projected zones are.
-    geom = shapely.affinity.translate(shapely.affinity.scale(geom, size, size, origin=(0, 0)), dx, dy)
+    geom = shapely.affinity.translate(
+        shapely.affinity.scale(geom, size, size, origin=(0, 0)), dx, dy
+    )
     assume(geom.is_valid)
     transform = Affine(size, 0, dx + 0.37 * size, 0, -size, dy + 10.21 * size)
     rows, cols = GRID[1]
