@@ -13,8 +13,9 @@ Zone semantics
   true); the raster is never resampled.
 * ``coverage="centre"``: a pixel belongs to a zone when its centre does, exactly as
   :func:`rasterio.features.rasterize` (``all_touched=False``) decides. ``coverage="exact"``:
-  each pixel counts with the fraction of its area inside the zone (exactextract's coverage
-  fractions, single precision: about 1e-7 per pixel). As in exactextract (``count`` vs
+  each pixel counts with the fraction of its area inside the zone (computed by our own kernel
+  in double precision, agreeing with exactextract's single-precision fractions to about 1e-7 per
+  pixel; fractions <= 1e-9 count as 0). As in exactextract (``count`` vs
   ``frac``), ``pixels`` is then the integer number of pixels the zone covers at all (fraction
   > 0), ``coverage_fraction`` the sum of their fractions, and the areas are weighted by the
   fractions (sum of fraction x pixel area). A pixel half inside a zone gives ``pixels`` 1,
