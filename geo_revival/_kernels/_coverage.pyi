@@ -9,11 +9,5 @@ def coverage_rows(
     weight: npt.NDArray[np.float64],
     row0: int,
     row1: int,
-    ncols: int,
-    acc: npt.NDArray[np.float64],
-    cells: npt.NDArray[np.int64],
-    fractions: npt.NDArray[np.float64],
-    cell0: int,
-    stride: int,
-    tolerance: float,
-) -> int: ...
+    out: npt.NDArray[np.float64],
+) -> None: ...

@@ -64,38 +64,33 @@ def coverage_rows(
     const double[::1] weight,
     Py_ssize_t row0,
     Py_ssize_t row1,
-    Py_ssize_t ncols,
-    double[::1] acc,
-    long long[::1] cells,
-    double[::1] fractions,
-    long long cell0,
-    long long stride,
-    double tolerance,
+    double[:, ::1] out,
 ):
-    """Coverage of rows ``row0:row1`` (pixels ``0:ncols``) by edges ``(x0, y0) -> (x1, y1)``.
+    """Write into ``out`` the fraction of each pixel of rows ``row0:row1`` that edges cover.
 
-    Coordinates are in pixels (``x`` columns right, ``y`` rows down); each edge's signed area
-    is multiplied by its ``weight`` (+-1 orients rings: their covered area counts positive, a
-    hole's negative). ``acc`` is scratch space of at least ``(row1 - row0) * (ncols + 1)``
-    zeros and is left zeroed. Pixels whose fraction exceeds ``tolerance`` are written to
-    ``cells`` (as ``cell0 + row * stride + col``) and ``fractions`` (capped at 1, which only
-    rounding exceeds for valid polygons), row-major; returns how many.
+    Edges run ``(x0, y0) -> (x1, y1)`` in pixel coordinates (``x`` columns right, ``y`` rows
+    down); each edge's signed area is multiplied by its ``weight`` (+-1 orients rings so that
+    their covered area counts positive, a hole's negative). ``out`` has ``row1 - row0`` rows and
+    one column more than the window (scratch, left 0); its other values are overwritten:
+    ``out[r, c]`` becomes the fraction of pixel (``row0 + r``, ``c``) covered, capped at 1 (only
+    rounding exceeds it for a valid polygon). Pixels beyond an edge lying on a pixel boundary
+    may get rounding crumbs of ~1e-16 either side of 0.
     """
     cdef Py_ssize_t nrows = row1 - row0
-    cdef Py_ssize_t width = ncols + 1
-    cdef Py_ssize_t e, r, r_end, c, n = 0
+    cdef Py_ssize_t ncols = out.shape[1] - 1
+    cdef Py_ssize_t e, r, r_end, c
     cdef double xa, ya, xb, yb, sign, lo, hi, dxdy, top, bottom, xt, xbt, run
-    if nrows <= 0 or ncols <= 0:
-        return 0
-    if acc.shape[0] < nrows * width:
+    if out.shape[0] != nrows or ncols < 1:
         raise ValueError(
-            f"acc holds {acc.shape[0]} values, rows x (cols + 1) = {nrows * width} are needed"
+            f"out must have row1 - row0 = {nrows} rows and at least 2 columns (the window's "
+            f"columns + 1), not {out.shape[0]} x {out.shape[1]}"
         )
-    if cells.shape[0] < nrows * ncols or fractions.shape[0] < nrows * ncols:
-        raise ValueError(f"cells and fractions must hold rows x cols = {nrows * ncols} values")
     if not (x0.shape[0] == y0.shape[0] == x1.shape[0] == y1.shape[0] == weight.shape[0]):
         raise ValueError("x0, y0, x1, y1 and weight must have the same length")
     with nogil:
+        for r in range(nrows):
+            for c in range(ncols + 1):
+                out[r, c] = 0.0
         for e in range(x0.shape[0]):
             if y0[e] == y1[e]:
                 continue  # horizontal edges sweep no area
@@ -117,16 +112,11 @@ def coverage_rows(
                     # Exact end points where the edge ends inside the row.
                     xt = xa if top == ya else xa + (top - ya) * dxdy
                     xbt = xb if bottom == yb else xa + (bottom - ya) * dxdy
-                    _row_piece(&acc[(r - row0) * width], xt, xbt, sign * (bottom - top), ncols)
+                    _row_piece(&out[r - row0, 0], xt, xbt, sign * (bottom - top), ncols)
                 r += 1
         for r in range(nrows):
             run = 0.0
             for c in range(ncols):
-                run += acc[r * width + c]
-                acc[r * width + c] = 0.0
-                if run > tolerance:
-                    cells[n] = cell0 + (row0 + r) * stride + c
-                    fractions[n] = run if run < 1.0 else 1.0
-                    n += 1
-            acc[r * width + ncols] = 0.0
-    return n
+                run += out[r, c]
+                out[r, c] = run if run < 1.0 else 1.0
+            out[r, ncols] = 0.0

@@ -8,14 +8,15 @@ clip per pixel. Rings are weighted by their orientation (exterior +1, hole -1 wh
 run), so only validity matters, which the overlay checks. Fractions agree with exactextract's
 to ~1e-12 of a pixel (tests/unit/test_coverage_kernel.py compares them).
 
-A window is processed in row strips of at most ``piece`` pixels, so the scratch buffer and
-the output of a strip (8 + 16 bytes a pixel) stay a few MB whatever the block size.
+A window is computed in row strips of at most ``piece`` pixels (8 bytes each, the strip's
+fractions written in place of its accumulator), so memory stays a few MB whatever the block
+size; the engine counts each strip's pixels where they lie in the block (no gathered copies).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -25,38 +26,29 @@ from affine import Affine
 from geo_revival._kernels import coverage_rows
 from geo_revival.exceptions import GridMismatchError, InvalidGeometryError
 
-if TYPE_CHECKING:
-    from geo_revival.grid import Grid
-    from geo_revival.overlay._engine import BlockJob
 
-Cells = tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]
+def window_fractions(
+    geometry: Any, transform: Affine, rows: int, cols: int, *, inside: bool, piece: int
+) -> Iterator[tuple[int, int, npt.NDArray[np.float64]]]:
+    """Yield ``(a, b, fractions)``: coverage of rows ``a:b`` of a ``rows`` x ``cols`` window.
 
-#: Default rows x columns of a strip (the engine passes its own piece size).
-_STRIP_PIXELS = 1 << 20
-
-
-def block_fractions(
-    job: BlockJob, grid: Grid, h: int, w: int, *, tolerance: float, piece: int
-) -> Iterator[tuple[int, npt.NDArray[np.int64], npt.NDArray[np.float64]]]:
-    """Yield (zone, flat cell index in the ``h`` x ``w`` block, coverage fraction) per strip.
-
-    Only each zone's window (``job.windows``, relative to the block) is computed, in strips of
-    at most ``piece`` pixels; fractions at or below ``tolerance`` are dropped. Cells come in
-    row-major order within a zone.
+    ``transform`` is the window's (its top-left pixel at the origin); ``fractions`` is a
+    ``(b - a, cols)`` view, valid until the next strip, of at most ``piece`` pixels. Pixels
+    beyond an edge on a pixel boundary may get crumbs of ~1e-16 (either sign): callers drop
+    fractions at or below a tolerance. ``inside`` (the window lies inside the polygon) gives
+    one read-only strip of ones without computing anything.
     """
-    for k, geom in enumerate(job.geoms):
-        r0, r1, c0, c1 = (int(v) for v in job.windows[k])
-        zone = int(job.zones[k])
-        transform = grid.window_transform(job.row0 + r0, job.col0 + c0)
-        cell0 = r0 * w + c0
-        if job.inside[k]:  # the window lies inside the zone: every pixel wholly covered
-            for cells, fractions in _full(r1 - r0, c1 - c0, w, cell0, piece):
-                yield zone, cells, fractions
-            continue
-        strips = _strips(geom, transform, r1 - r0, c1 - c0, w, cell0, tolerance, piece)
-        for cells, fractions in strips:
-            if cells.size:
-                yield zone, cells, fractions
+    if inside:
+        yield 0, rows, np.broadcast_to(np.float64(1.0), (rows, cols))
+        return
+    x0, y0, x1, y1, weight = _edges(geometry, transform)
+    step = max(1, piece // (cols + 1))
+    scratch = np.empty(min(step, rows) * (cols + 1))
+    for a in range(0, rows, step):
+        b = min(rows, a + step)
+        out = scratch[: (b - a) * (cols + 1)].reshape(b - a, cols + 1)
+        coverage_rows(x0, y0, x1, y1, weight, a, b, out)
+        yield a, b, out[:, :cols]
 
 
 def pixel_coverage(
@@ -97,48 +89,13 @@ def pixel_coverage(
     rows, cols = (int(v) for v in shape)
     if rows <= 0 or cols <= 0:
         raise GridMismatchError(f"grid shape must be two positive sizes (rows, cols), got {shape}")
-    out = np.zeros(rows * cols)
-    for cells, fractions in _strips(geometry, transform, rows, cols, cols, 0, tolerance):
-        out[cells] = fractions
-    return out.reshape(rows, cols)
-
-
-def _strips(
-    geometry: Any,
-    transform: Affine,
-    rows: int,
-    cols: int,
-    stride: int,
-    cell0: int,
-    tolerance: float,
-    piece: int = _STRIP_PIXELS,
-) -> Iterator[Cells]:
-    """Coverage of a ``rows`` x ``cols`` window (top-left pixel at ``transform``) by strips.
-
-    Cells are numbered ``cell0 + row * stride + col``.
-    """
-    x0, y0, x1, y1, weight = _edges(geometry, transform)
-    step = max(1, piece // cols)
-    acc = np.zeros(min(step, rows) * (cols + 1))
-    for a in range(0, rows, step):
-        b = min(rows, a + step)
-        cells = np.empty((b - a) * cols, np.int64)
-        fractions = np.empty((b - a) * cols)
-        n = coverage_rows(
-            x0, y0, x1, y1, weight, a, b, cols, acc, cells, fractions, cell0, stride, tolerance
-        )
-        yield cells[:n], fractions[:n]
-
-
-def _full(rows: int, cols: int, stride: int, cell0: int, piece: int) -> Iterator[Cells]:
-    """All cells of a window, fraction 1, in strips of at most ``piece`` pixels."""
-    step = max(1, piece // cols)
-    for a in range(0, rows, step):
-        b = min(rows, a + step)
-        cells = (
-            cell0 + np.arange(a, b, dtype=np.int64)[:, None] * stride + np.arange(cols)
-        ).ravel()
-        yield cells, np.ones(cells.size)
+    out = np.empty((rows, cols))
+    for a, b, fractions in window_fractions(
+        geometry, transform, rows, cols, inside=False, piece=1 << 20
+    ):
+        out[a:b] = fractions
+    out[out <= tolerance] = 0.0
+    return out
 
 
 def _edges(geometry: Any, transform: Affine) -> tuple[npt.NDArray[np.float64], ...]:

@@ -21,7 +21,7 @@ from geo_revival._kernels import coverage_rows
 from geo_revival.exceptions import GridMismatchError, InvalidGeometryError
 from geo_revival.grid import Grid
 from geo_revival.overlay._coverage import pixel_coverage
-from geo_revival.overlay._engine import COVERAGE_TOLERANCE, _coverage_fractions, plan_blocks
+from geo_revival.overlay._engine import COVERAGE_TOLERANCE, Plan, count_block, plan_blocks
 
 #: Unit pixels, rows counted down from y = 4: pixel (row, col) is [col, col+1] x [3-row, 4-row].
 UNIT = Affine(1, 0, 0, 0, -1, 4)
@@ -130,17 +130,26 @@ def test_other_grids_agree_with_shapely(transform: Affine) -> None:
 
 
 # -- the engine's block path: windows, strips, clipped and enclosing zones ------------------------
-def _block_fractions(geoms: list[Any], grid: Grid, block: int) -> npt.NDArray[np.float64]:
-    """Dense (zone, rows, cols) fractions summed over the engine's blocks and strips."""
-    edges = [[*range(0, n, block), n] for n in (grid.height, grid.width)]
-    out = np.zeros((len(geoms), grid.height, grid.width))
+def _engine_counts(
+    geoms: list[Any], grid: Grid, block: int
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]:
+    """Per zone and pixel: coverage_fraction and pixels as count_block sums them over blocks.
+
+    Two layers hold each pixel's row and column as its class code, so the counts of the pair
+    (row code, column code) are per pixel.
+    """
+    rows, cols = grid.shape
+    codes = np.stack(np.mgrid[0:rows, 0:cols]).astype(np.uint8)
+    fraction = np.zeros((len(geoms), rows, cols))
+    pixels = np.zeros((len(geoms), rows, cols), np.int64)
+    edges = [[*range(0, n, block), n] for n in grid.shape]
     for job in plan_blocks(np.array(geoms, dtype=object), grid, *edges):
-        h, w = job.row1 - job.row0, job.col1 - job.col0
-        for zone, cells, fractions in _coverage_fractions(job, grid, h, w):
-            assert (np.diff(cells) > 0).all()  # row-major, each cell once per piece
-            rows, cols = np.divmod(cells, w)
-            out[zone, job.row0 + rows, job.col0 + cols] += fractions
-    return out
+        layers = list(codes[:, job.row0 : job.row1, job.col0 : job.col1])
+        pairs = count_block(layers, job, grid, Plan((), ((0, 1),)), "exact", None).pairs
+        at = (pairs["zone"], pairs["code"], pairs["code2"])
+        np.add.at(fraction, at, pairs["coverage_fraction"])
+        np.add.at(pixels, at, pairs["pixels"])
+    return fraction, pixels
 
 
 def test_engine_blocks_match_shapely_for_clipped_enclosing_and_overlapping_zones() -> None:
@@ -152,25 +161,26 @@ def test_engine_blocks_match_shapely_for_clipped_enclosing_and_overlapping_zones
         box(900, 1500, 1600, 2100),  # encloses whole blocks: the "inside" shortcut
         box(1203.3, 1777.7, 1231.1, 1790.2),  # overlaps the first zone, counted on its own
         box(1100, 1700, 1300, 1900).difference(box(1150.5, 1750.5, 1250.5, 1850.5)),  # a hole
+        box(1020, 1620, 1100, 1700),  # edges on pixel boundaries: no pixel beyond counts
     ]
-    got = _block_fractions(geoms, grid, block=16)
+    fraction, pixels = _engine_counts(geoms, grid, block=16)
     for z, geom in enumerate(geoms):
         expected = _by_shapely(geom, grid.transform, grid.shape)
         expected[expected <= COVERAGE_TOLERANCE] = 0
-        np.testing.assert_allclose(got[z], expected, rtol=0, atol=1e-9, err_msg=f"zone {z}")
+        np.testing.assert_allclose(fraction[z], expected, rtol=0, atol=1e-9, err_msg=f"zone {z}")
+        np.testing.assert_array_equal(pixels[z], expected > 0, err_msg=f"zone {z}")
 
 
 def test_strips_split_windows_without_changing_fractions(monkeypatch: pytest.MonkeyPatch) -> None:
     from geo_revival.overlay import _engine
 
     grid = Grid(Affine(1, 0, 0, 0, -1, 30), 30, 30)
-    geoms = [Point(14.2, 15.9).buffer(11.3, 16)]
-    whole = _block_fractions(geoms, grid, block=30)
+    geoms = [Point(14.2, 15.9).buffer(11.3, quad_segs=16)]
+    whole, _ = _engine_counts(geoms, grid, block=30)
     monkeypatch.setattr(_engine, "_PIECE", 7)  # strips of one row
-    np.testing.assert_allclose(_block_fractions(geoms, grid, block=30), whole, rtol=0, atol=1e-12)
-    np.testing.assert_allclose(
-        whole[0], _by_shapely(geoms[0], grid.transform, grid.shape), atol=1e-9
-    )
+    np.testing.assert_allclose(_engine_counts(geoms, grid, block=30)[0], whole, rtol=0, atol=1e-12)
+    expected = _by_shapely(geoms[0], grid.transform, grid.shape)
+    np.testing.assert_allclose(whole[0], expected, rtol=0, atol=1e-9)
 
 
 # -- properties on random valid polygons ----------------------------------------------------------
@@ -258,13 +268,18 @@ def test_bad_inputs_raise(geometry, transform, shape, error, match) -> None:  # 
 
 
 @pytest.mark.parametrize(
-    ("acc", "out", "match"),
-    [(4, 100, "acc holds 4 values, rows x \\(cols \\+ 1\\) = 15"), (100, 9, "rows x cols = 12")],
+    ("rows", "out_shape", "match"),
+    [((0, 3), (2, 5), "3 rows and at least 2 columns.* not 2 x 5"), ((0, 3), (3, 1), "not 3 x 1")],
 )
-def test_kernel_refuses_buffers_too_small(acc: int, out: int, match: str) -> None:
+def test_kernel_refuses_an_output_of_the_wrong_shape(
+    rows: tuple[int, int], out_shape: tuple[int, int], match: str
+) -> None:
     edge = np.array([0.5])
     with pytest.raises(ValueError, match=match):
-        coverage_rows(
-            edge, edge, edge, edge + 1, np.ones(1), 0, 3, 4,
-            np.zeros(acc), np.zeros(out, np.int64), np.zeros(out), 0, 4, 0.0,
-        )  # fmt: skip
+        coverage_rows(edge, edge, edge, edge + 1, np.ones(1), *rows, np.zeros(out_shape))
+
+
+def test_kernel_refuses_edges_of_different_lengths() -> None:
+    edge = np.array([0.5])
+    with pytest.raises(ValueError, match="same length"):
+        coverage_rows(edge, edge, edge, np.ones(2), np.ones(1), 0, 1, np.zeros((1, 3)))
