@@ -9,5 +9,6 @@ def coverage_rows(
     weight: npt.NDArray[np.float64],
     row0: int,
     row1: int,
+    col0: int,
     out: npt.NDArray[np.float64],
 ) -> None: ...

@@ -64,16 +64,18 @@ def coverage_rows(
     const double[::1] weight,
     Py_ssize_t row0,
     Py_ssize_t row1,
+    Py_ssize_t col0,
     double[:, ::1] out,
 ):
-    """Write into ``out`` the fraction of each pixel of rows ``row0:row1`` that edges cover.
+    """Write into ``out`` the fraction of each pixel of a window that edges cover.
 
     Edges run ``(x0, y0) -> (x1, y1)`` in pixel coordinates (``x`` columns right, ``y`` rows
     down); each edge's signed area is multiplied by its ``weight`` (+-1 orients rings so that
-    their covered area counts positive, a hole's negative). ``out`` has ``row1 - row0`` rows and
-    one column more than the window (scratch, left 0); its other values are overwritten:
-    ``out[r, c]`` becomes the fraction of pixel (``row0 + r``, ``c``) covered, capped at 1 (only
-    rounding exceeds it for a valid polygon). Pixels beyond an edge lying on a pixel boundary
+    their covered area counts positive, a hole's negative). The window is rows
+    ``row0:row1`` and the ``out.shape[1] - 1`` columns from ``col0``; ``out`` has one row per
+    window row and one column more than the window (scratch, left 0). ``out[r, c]`` becomes
+    the fraction of pixel (``row0 + r``, ``col0 + c``) covered, capped at 1 (only rounding
+    exceeds it for a valid polygon). Pixels beyond an edge lying on a pixel boundary
     may get rounding crumbs of ~1e-16 either side of 0.
     """
     cdef Py_ssize_t nrows = row1 - row0
@@ -95,9 +97,9 @@ def coverage_rows(
             if y0[e] == y1[e]:
                 continue  # horizontal edges sweep no area
             if y0[e] < y1[e]:
-                xa, ya, xb, yb, sign = x0[e], y0[e], x1[e], y1[e], weight[e]
+                xa, ya, xb, yb, sign = x0[e] - col0, y0[e], x1[e] - col0, y1[e], weight[e]
             else:
-                xa, ya, xb, yb, sign = x1[e], y1[e], x0[e], y0[e], -weight[e]
+                xa, ya, xb, yb, sign = x1[e] - col0, y1[e], x0[e] - col0, y0[e], -weight[e]
             lo = ya if ya > row0 else <double>row0
             hi = yb if yb < row1 else <double>row1
             if lo >= hi:

@@ -53,7 +53,7 @@ from rasterio.features import rasterize
 from geo_revival._bars import progress_bar
 from geo_revival.grid import Grid
 from geo_revival.landcover.io import skip_block_code_checks
-from geo_revival.overlay._coverage import window_fractions
+from geo_revival.overlay._coverage import window_fractions, zone_edges
 from geo_revival.overlay._tally import (  # COVERAGE_TOLERANCE: documented here, as before
     COVERAGE_TOLERANCE,  # noqa: F401
     Columns,
@@ -186,17 +186,17 @@ def count_block(
                     area = np.broadcast_to(areas[r0:r1, None], (r1 - r0, c1 - c0))
                 tally.add(int(zone), [a[r0:r1, c0:c1] for a in index.layers], mask, None, area)
     else:
+        edges = zone_edges(job.geoms, grid.window_transform(job.row0, job.col0))
         for k, zone in enumerate(job.zones):
             r0, r1, c0, c1 = (int(v) for v in job.windows[k])
-            transform = grid.window_transform(job.row0 + r0, job.col0 + c0)
             strips = window_fractions(
-                job.geoms[k], transform, r1 - r0, c1 - c0, inside=bool(job.inside[k]), piece=_PIECE
+                edges[k], (r0, r1), (c0, c1), inside=bool(job.inside[k]), piece=_PIECE
             )
             for a, b, fraction in strips:
                 area = None
                 if areas is not None:
-                    area = np.broadcast_to(areas[r0 + a : r0 + b, None], fraction.shape)
-                strip = [layer[r0 + a : r0 + b, c0:c1] for layer in index.layers]
+                    area = np.broadcast_to(areas[a:b, None], fraction.shape)
+                strip = [layer[a:b, c0:c1] for layer in index.layers]
                 tally.add(int(zone), strip, None, fraction, area)
     return tally.frames()
 

@@ -276,10 +276,10 @@ def test_kernel_refuses_an_output_of_the_wrong_shape(
 ) -> None:
     edge = np.array([0.5])
     with pytest.raises(ValueError, match=match):
-        coverage_rows(edge, edge, edge, edge + 1, np.ones(1), *rows, np.zeros(out_shape))
+        coverage_rows(edge, edge, edge, edge + 1, np.ones(1), *rows, 0, np.zeros(out_shape))
 
 
 def test_kernel_refuses_edges_of_different_lengths() -> None:
     edge = np.array([0.5])
     with pytest.raises(ValueError, match="same length"):
-        coverage_rows(edge, edge, edge, np.ones(2), np.ones(1), 0, 1, np.zeros((1, 3)))
+        coverage_rows(edge, edge, edge, np.ones(2), np.ones(1), 0, 1, 0, np.zeros((1, 3)))
