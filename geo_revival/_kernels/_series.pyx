@@ -168,7 +168,7 @@ def trajectory_pixels(const uint8_t[:, :] states, int persistence):
 
 
 cdef void _count(
-    code_t** base, Py_ssize_t* rstride, Py_ssize_t* cstride, int n,
+    code_t** base, Py_ssize_t* rstride, int n,
     Py_ssize_t h, Py_ssize_t w,
     const uint8_t[:, :] mask, bint has_mask,
     const double[:, :] fraction, bint has_fraction, double tol,
@@ -179,13 +179,19 @@ cdef void _count(
     bint flip, const uint8_t[:] nodata,
     int64_t[:, :] year_px, int64_t[:, :, :] pair_px, int64_t[:] key_px, int64_t[:] flip_px,
     double[:, :, :] year_w, double[:, :, :, :] pair_w, double[:, :] key_w, double[:, :] flip_w,
-    int64_t[:] const_px, double[:, :] const_w,
+    int64_t[:] const_px, double[:, :] const_w, uint8_t* diff,
 ) noexcept nogil:
+    # Row by row: first a vectorisable pass flags the pixels whose code changes in some year
+    # (``diff``); unchanged pixels are counted as runs of one index, the others year by year.
     cdef Py_ssize_t r, c, p, l
-    cdef int t, j, nw = 0, same, f, rc, ch, cl, nn = n + 1
+    cdef int t, j, nw = 0, f, rc, ch, cl, nn = n + 1, k, run_k = -1
+    cdef int64_t run_n = 0
     cdef int idx[64]
     cdef int orig[64]
     cdef uint8_t st[64]
+    cdef code_t* row[64]
+    cdef code_t* p0
+    cdef code_t* pt
     cdef double wv[2]
     cdef double fr = 1.0
     cdef int P = <int>pairs.shape[0], L = <int>lone.shape[0]
@@ -194,6 +200,14 @@ cdef void _count(
     if has_area:
         nw += 1
     for r in range(h):
+        for t in range(n):
+            row[t] = <code_t*>(<char*>base[t] + r * rstride[t])
+        p0 = row[0]
+        memset(diff, 0, w)
+        for t in range(1, n):
+            pt = row[t]
+            for c in range(w):
+                diff[c] |= pt[c] != p0[c]
         for c in range(w):
             if has_mask and not mask[r, c]:
                 continue
@@ -204,16 +218,21 @@ cdef void _count(
                 wv[0] = fr
             if has_area:
                 wv[nw - 1] = area[r, c] * fr
-            same = 1
-            for t in range(n):
-                idx[t] = lut[(<code_t*>(<char*>base[t] + r * rstride[t] + c * cstride[t]))[0]]
-                if idx[t] != idx[0]:
-                    same = 0
-            if same:
-                const_px[idx[0]] += 1
-                for j in range(nw):
-                    const_w[j, idx[0]] += wv[j]
+            if not diff[c]:
+                k = lut[p0[c]]
+                if nw:
+                    const_px[k] += 1
+                    for j in range(nw):
+                        const_w[j, k] += wv[j]
+                elif k == run_k:
+                    run_n += 1
+                else:
+                    if run_n:
+                        const_px[run_k] += run_n
+                    run_k, run_n = k, 1
                 continue
+            for t in range(n):
+                idx[t] = lut[row[t][c]]
             if flip:
                 for t in range(n):
                     orig[t] = idx[t]
@@ -238,6 +257,8 @@ cdef void _count(
                 key_px[(cl * nn + f + 1) * nn + rc + 1] += 1
                 for j in range(nw):
                     key_w[j, (cl * nn + f + 1) * nn + rc + 1] += wv[j]
+    if run_n:
+        const_px[run_k] += run_n
 
 
 def count_window(
@@ -282,6 +303,8 @@ def count_window(
         a = np.asarray(layer)
         if a.dtype != dtype or a.ndim != 2 or a.shape[0] != h or a.shape[1] != w:
             raise ValueError("layers must share one dtype and one 2-D shape")
+        if w > 1 and a.strides[1] != a.itemsize:
+            a = np.ascontiguousarray(a)  # rows are read as plain C arrays
         arrays.append(a)
     if lut.shape[0] < (256 if dtype == np.uint8 else 65536):
         raise ValueError("lut must cover every code of the dtype")
@@ -312,7 +335,6 @@ def count_window(
     const_px = np.zeros(K, np.int64)
     const_w = np.zeros((nw, K))
     cdef Py_ssize_t rstride[64]
-    cdef Py_ssize_t cstride[64]
     cdef void* ptrs[64]
     # Typed views made with the GIL held (the C loop runs without it).
     cdef int64_t[:, :] ypx = year_px
@@ -328,24 +350,25 @@ def count_window(
         if dtype == np.uint8:
             m8 = arrays[t]
             ptrs[t] = <void*>&m8[0, 0] if h and w else NULL
-            rstride[t], cstride[t] = m8.strides[0], m8.strides[1]
+            rstride[t] = m8.strides[0]
         else:
             m16 = arrays[t]
             ptrs[t] = <void*>&m16[0, 0] if h and w else NULL
-            rstride[t], cstride[t] = m16.strides[0], m16.strides[1]
+            rstride[t] = m16.strides[0]
     if h == 0 or w == 0:
         return (year_px, pair_px, key_px, flip_px), (year_w, pair_w, key_w, flip_w)
+    cdef uint8_t[:] diff = np.empty(w, np.uint8)
     with nogil:
         if is8:
-            _count[uint8_t](<uint8_t**>ptrs, rstride, cstride, n, h, w, mv, has_mask, fv,
+            _count[uint8_t](<uint8_t**>ptrs, rstride, n, h, w, mv, has_mask, fv,
                             has_fraction, tol, av, has_area, lut, K, pairs, lone, sv,
                             has_states, persistence, flip, nodata, ypx, ppx, kpx, fpx, yw, pw,
-                            kw, fw, cpx, cw)
+                            kw, fw, cpx, cw, &diff[0])
         else:
-            _count[uint16_t](<uint16_t**>ptrs, rstride, cstride, n, h, w, mv, has_mask, fv,
+            _count[uint16_t](<uint16_t**>ptrs, rstride, n, h, w, mv, has_mask, fv,
                              has_fraction, tol, av, has_area, lut, K, pairs, lone, sv,
                              has_states, persistence, flip, nodata, ypx, ppx, kpx, fpx, yw, pw,
-                             kw, fw, cpx, cw)
+                             kw, fw, cpx, cw, &diff[0])
     # Pixels with one index in every year: the diagonal of every pair, every lone year and
     # the trajectory of a constant state.
     cdef uint8_t st[64]

@@ -642,8 +642,8 @@ def _count(
     geoms = setup.geoms[present]
     jobs = engine.plan_blocks(geoms, setup.grid, row_edges, col_edges)
     if plan.trajectory is not None:  # its table names zones among all zones, as callers do
-        table = plan.trajectory.table
-        rows = np.vstack([table[:1], table[present + 1]])
+        states = plan.trajectory.table
+        rows = np.vstack([states[:1], states[present + 1]])
         plan = replace(plan, trajectory=replace(plan.trajectory, table=rows))
     # Jobs name zones by their position among present zones; map back to all zones.
     tables = engine.run(

@@ -32,6 +32,7 @@ fractions; areas are weighted by the fractions.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -69,6 +70,11 @@ Coverage = Literal["centre", "exact"]
 #: Block edge (pixels) aimed at when the land cover is not dask-backed: large enough that
 #: per-block costs stay small, small enough to bound memory (years x 16 M pixels per block).
 DEFAULT_BLOCK = 4096
+#: One rasterize at a time: rasterio silences a warning of its in-memory dataset with
+#: ``warnings.catch_warnings``, which is not thread-safe (concurrent calls restore each other's
+#: filters and leak a spurious NotGeoreferencedWarning); rasterize holds the GIL for most of
+#: its work anyway, so little parallelism is lost.
+_RASTERIZE = threading.Lock()
 #: Pixels of a zone window whose coverage fractions are computed at a time (exact rule, 8 bytes
 #: each): bounds the strip buffer.
 _PIECE = 1 << 20
@@ -173,14 +179,15 @@ def count_block(
                 r0, r1, c0, c1 = (int(v) for v in job.windows[k])
                 mask = None
                 if not job.inside[k]:  # else every pixel centre of the window is in the zone
-                    mask = rasterize(
-                        [(job.geoms[k], 1)],
-                        out_shape=(r1 - r0, c1 - c0),
-                        transform=grid.window_transform(job.row0 + r0, job.col0 + c0),
-                        fill=0,
-                        all_touched=False,
-                        dtype=np.uint8,
-                    )
+                    with _RASTERIZE:
+                        mask = rasterize(
+                            [(job.geoms[k], 1)],
+                            out_shape=(r1 - r0, c1 - c0),
+                            transform=grid.window_transform(job.row0 + r0, job.col0 + c0),
+                            fill=0,
+                            all_touched=False,
+                            dtype=np.uint8,
+                        )
                 area = None
                 if areas is not None:
                     area = np.broadcast_to(areas[r0:r1, None], (r1 - r0, c1 - c0))

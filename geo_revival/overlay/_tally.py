@@ -105,8 +105,8 @@ def filter_flips(stack: npt.NDArray[Any], nodata: Sequence[int]) -> npt.NDArray[
     if stack.shape[0] < 3 or stack.size == 0:
         return stack.copy()
     ci = code_index(list(stack.reshape(stack.shape[0], -1)))
-    flags = np.isin(ci.decode if ci.decode is not None else np.arange(ci.index.size), list(nodata))
-    flags = np.resize(flags.astype(np.uint8), ci.index.size)
+    values = ci.decode if ci.decode is not None else np.arange(ci.index.size)
+    flags = np.resize(np.isin(values, list(nodata)).astype(np.uint8), ci.index.size)
     if ci.decode is not None:
         flags[ci.decode.size :] = 0
     out = _kernels.filter_flips(np.stack(ci.layers), flags)
