@@ -17,9 +17,11 @@ cdef inline void _row_piece(double* acc, double xa, double xb, double d, Py_ssiz
     Each pixel gets ``d`` times the mean fraction of its width right of the piece, the pixel
     after it the rest, so the running sum gives ``d`` to every pixel wholly right of the piece.
     Parts left of the window count as if on its left edge (they cover the whole row to the
-    right); parts right of it cover no pixel of the window and are dropped.
+    right); parts right of it cover no pixel of the window and are dropped. Heights of parts
+    are ``d`` times their share of the piece's width, a ratio in [0, 1] (a slope could
+    overflow for a piece only a few subnormals wide).
     """
-    cdef double s, u, v, m, dd, t
+    cdef double width, u, v, m, dd, t
     cdef Py_ssize_t k, k1
     if xa > xb:
         t = xa
@@ -36,23 +38,25 @@ cdef inline void _row_piece(double* acc, double xa, double xb, double d, Py_ssiz
         acc[k] += d * (1.0 - m)
         acc[k + 1] += d * m
         return
-    s = d / (xb - xa)  # height per unit of x
+    width = xb - xa
     if xa < 0.0:
-        acc[0] += s * (0.0 - xa)
-        xa = 0.0
+        acc[0] += d * ((0.0 - xa) / width)
+        u = 0.0
+    else:
+        u = xa
     if xb > ncols:
         xb = <double>ncols
-    k = <Py_ssize_t>floor(xa)
+    k = <Py_ssize_t>floor(u)
     k1 = <Py_ssize_t>ceil(xb) - 1
     if k1 < k:
         k1 = k
     while k <= k1:
-        u = xa if xa > k else <double>k
         v = xb if xb < k + 1 else <double>(k + 1)
-        dd = s * (v - u)
-        m = 0.5 * (u + v) - k  # mean offset of the piece in the pixel
+        dd = d * ((v - u) / width)
+        m = 0.5 * (u + v) - k  # mean offset of the part in the pixel
         acc[k] += dd * (1.0 - m)
         acc[k + 1] += dd * m
+        u = v
         k += 1
 
 
@@ -81,7 +85,7 @@ def coverage_rows(
     cdef Py_ssize_t nrows = row1 - row0
     cdef Py_ssize_t ncols = out.shape[1] - 1
     cdef Py_ssize_t e, r, r_end, c
-    cdef double xa, ya, xb, yb, sign, lo, hi, dxdy, top, bottom, xt, xbt, run
+    cdef double xa, ya, xb, yb, sign, lo, hi, dy, top, bottom, xt, xbt, run
     if out.shape[0] != nrows or ncols < 1:
         raise ValueError(
             f"out must have row1 - row0 = {nrows} rows and at least 2 columns (the window's "
@@ -104,16 +108,17 @@ def coverage_rows(
             hi = yb if yb < row1 else <double>row1
             if lo >= hi:
                 continue
-            dxdy = (xb - xa) / (yb - ya)
+            dy = yb - ya
             r = <Py_ssize_t>floor(lo)
             r_end = <Py_ssize_t>ceil(hi)
             while r < r_end:
                 top = lo if lo > r else <double>r
                 bottom = hi if hi < r + 1 else <double>(r + 1)
                 if bottom > top:
-                    # Exact end points where the edge ends inside the row.
-                    xt = xa if top == ya else xa + (top - ya) * dxdy
-                    xbt = xb if bottom == yb else xa + (bottom - ya) * dxdy
+                    # Exact end points where the edge ends inside the row; else interpolate by
+                    # the share of the height (in [0, 1], finite however short the edge).
+                    xt = xa if top == ya else xa + ((top - ya) / dy) * (xb - xa)
+                    xbt = xb if bottom == yb else xa + ((bottom - ya) / dy) * (xb - xa)
                     _row_piece(&out[r - row0, 0], xt, xbt, sign * (bottom - top), ncols)
                 r += 1
         for r in range(nrows):

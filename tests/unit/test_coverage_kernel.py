@@ -100,6 +100,29 @@ def test_ring_orientation_does_not_matter(name: str) -> None:
     np.testing.assert_allclose(got, expected, rtol=0, atol=1e-12)
 
 
+@pytest.mark.parametrize(
+    ("geom", "transform", "expected"),
+    [
+        # Left edge only 2e-320 wide around x = 0 (a slope would overflow to infinity).
+        (
+            Polygon([(-1e-320, 0), (1e-320, 4), (2, 4), (2, 0)]),
+            UNIT,
+            np.repeat([[1.0, 1, 0, 0]], 4, axis=0),
+        ),
+        # An edge 2e-320 high crossing the top of row 0 (south-up grid: row = y).
+        (
+            Polygon([(0, -1e-320), (4, 1e-320), (4, 2), (0, 2)]),
+            Affine(1, 0, 0, 0, 1, 0),
+            np.repeat([[1.0], [1], [0], [0]], 4, axis=1),
+        ),
+    ],
+)
+def test_edges_a_few_subnormals_wide_or_high(
+    geom: Polygon, transform: Affine, expected: npt.NDArray[np.float64]
+) -> None:
+    np.testing.assert_allclose(pixel_coverage(geom, transform, (4, 4)), expected, atol=1e-12)
+
+
 def test_edges_on_pixel_boundaries_leave_no_crumbs_at_projected_coordinates() -> None:
     # UTM-sized coordinates and 30 m pixels: float noise in pixel coordinates must not give the
     # pixels beyond an edge lying on a pixel boundary more than the tolerance.
