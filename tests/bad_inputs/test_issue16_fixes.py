@@ -124,8 +124,8 @@ def test_float_codes_checked_block_by_block(tmp_path: Path) -> None:
 # -- exact coverage: floating-point crumbs are not pixels -------------------------------------
 def test_exact_coverage_ignores_floating_point_crumbs() -> None:
     # 0.1 degree pixels from 117 E / 34.3 N; the zone's edges run along pixel boundaries:
-    # columns 2-4 and rows 3-6, i.e. 3 x 4 = 12 pixels. exactextract reports ~7e-14 of the
-    # neighbouring pixels too.
+    # columns 2-4 and rows 3-6, i.e. 3 x 4 = 12 pixels. Rounding gives the neighbouring pixels
+    # crumbs (exactextract ~7e-14, our kernel ~1e-16) that must not count.
     res, x0, y0 = 0.1, 117.0, 34.3
     data = np.ones((10, 10), "uint8")
     da = landcover(data, crs="EPSG:4326").rio.write_transform(
