@@ -46,6 +46,9 @@ def zone_edges(geoms: npt.NDArray[np.object_], transform: Affine) -> list[Edges]
     shapely's vectorised functions over all geometries (a block's zones).
     """
     parts, owner = shapely.get_parts(geoms, return_index=True)
+    while np.isin(shapely.get_type_id(parts), (6, 7)).any():  # collections of multipolygons
+        parts, inner = shapely.get_parts(parts, return_index=True)
+        owner = owner[inner]
     polygon = shapely.get_type_id(parts) == 3  # a clip may leave stray points or lines
     parts, owner = parts[polygon], owner[polygon]
     rings, ring_part = shapely.get_rings(parts, return_index=True)

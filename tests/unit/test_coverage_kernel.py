@@ -20,7 +20,7 @@ from shapely.geometry import MultiPolygon, Point, Polygon, box
 from geo_revival._kernels import coverage_rows
 from geo_revival.exceptions import GridMismatchError, InvalidGeometryError
 from geo_revival.grid import Grid
-from geo_revival.overlay._coverage import pixel_coverage
+from geo_revival.overlay._coverage import pixel_coverage, window_fractions, zone_edges
 from geo_revival.overlay._engine import COVERAGE_TOLERANCE, Plan, count_block, plan_blocks
 
 #: Unit pixels, rows counted down from y = 4: pixel (row, col) is [col, col+1] x [3-row, 4-row].
@@ -98,6 +98,20 @@ def test_ring_orientation_does_not_matter(name: str) -> None:
     reversed_rings = shapely.reverse(geom)  # exteriors clockwise, holes anticlockwise
     got = pixel_coverage(reversed_rings, UNIT, (4, 4))
     np.testing.assert_allclose(got, expected, rtol=0, atol=1e-12)
+
+
+def test_polygons_inside_collections_count_and_other_parts_do_not() -> None:
+    # A clip can return a GeometryCollection; its polygons (even inside a MultiPolygon) count,
+    # points and lines cover nothing.
+    from shapely.geometry import GeometryCollection, LineString
+
+    parts = [CASES["multipolygon"][0], LineString([(0, 0), (4, 4)]), Point(2.5, 2.5)]
+    got = zone_edges(np.array([GeometryCollection(parts), box(0, 0, 1, 1)]), UNIT)
+    assert [e[0].size for e in got] == [8, 4]
+    coverage = np.zeros((4, 4))
+    for a, b, fractions in window_fractions(got[0], (0, 4), (0, 4), inside=False):
+        coverage[a:b] = fractions
+    np.testing.assert_allclose(coverage, CASES["multipolygon"][1], atol=1e-12)
 
 
 @pytest.mark.parametrize(
