@@ -61,7 +61,12 @@ def zone_edges(geoms: npt.NDArray[np.object_], transform: Affine) -> list[Edges]
     x0, y0, x1, y1 = col[:-1][same], row[:-1][same], col[1:][same], row[1:][same]
     edge_ring = ring[:-1][same]
     # Shoelace: a ring with positive area in (col, row down) runs so that its edges subtract.
-    area = np.bincount(edge_ring, weights=x0 * y1 - x1 * y0, minlength=rings.size)
+    # Taken about each ring's first vertex, so that a tiny ring far from the corner keeps its sign.
+    first = np.flatnonzero(np.r_[True, ring[1:] != ring[:-1]])
+    origin = np.repeat(first, np.diff(np.r_[first, ring.size]))
+    dx, dy = col - col[origin], row - row[origin]
+    cross = (dx[:-1] * dy[1:] - dx[1:] * dy[:-1])[same]
+    area = np.bincount(edge_ring, weights=cross, minlength=rings.size)
     weight = (np.where(exterior, -1.0, 1.0) * np.sign(area))[edge_ring]
     cuts = np.searchsorted(owner[ring_part[edge_ring]], np.arange(1, len(geoms)))
     xs0, ys0, xs1, ys1, weights = (np.split(a, cuts) for a in (x0, y0, x1, y1, weight))
