@@ -137,6 +137,19 @@ def test_edges_a_few_subnormals_wide_or_high(
     np.testing.assert_allclose(pixel_coverage(geom, transform, (4, 4)), expected, atol=1e-12)
 
 
+@settings(max_examples=30, deadline=None)
+@given(st.floats(3000, 4000), st.floats(1, 9), st.booleans())
+def test_tiny_rings_far_from_the_grid_corner_keep_their_sign(
+    x: float, y: float, reverse: bool
+) -> None:
+    # A ring 1e-7 px wide thousands of pixels from the corner: its orientation (shoelace) must
+    # not drown in rounding (a sign of 0 or the wrong one would drop or negate its area).
+    tiny = box(x, y, x + 1e-7, y + 1e-7)
+    tiny = shapely.reverse(tiny) if reverse else tiny
+    got = pixel_coverage(tiny, Affine(1, 0, 0, 0, -1, 10), (10, 4001)).sum()
+    assert got == pytest.approx(tiny.area, rel=1e-6, abs=0)
+
+
 def test_edges_on_pixel_boundaries_leave_no_crumbs_at_projected_coordinates() -> None:
     # UTM-sized coordinates and 30 m pixels: float noise in pixel coordinates must not give the
     # pixels beyond an edge lying on a pixel boundary more than the tolerance.
