@@ -254,3 +254,24 @@ def test_gdal_settings_yield_to_the_users(monkeypatch):
     with gdal_env(timeout=3, retries=1):  # fetch_landcover(timeout=, retries=) always apply
         options = rasterio.env.getenv()
     assert (options["GDAL_HTTP_TIMEOUT"], options["GDAL_HTTP_MAX_RETRY"]) == ("3", "1")
+
+
+def test_stac_items_with_signed_asset_urls(server, files):
+    # Items whose assets are signed URLs (as the Planetary Computer hands them out), read
+    # with open_landcover_stac's "files" method: the same array, no token recorded.
+    pystac = pytest.importorskip("pystac")
+    from geo_revival.landcover.stac import open_landcover_stac
+
+    urls = _serve(server, files)
+    items = []
+    for year, url in urls.items():
+        item = pystac.Item(
+            id=f"simulated_clcd_{year}", geometry=None, bbox=None, datetime=None,
+            properties={"start_datetime": f"{year}-01-01T00:00:00Z",
+                        "end_datetime": f"{year}-12-31T23:59:59Z"},
+        )  # fmt: skip
+        item.add_asset("data", pystac.Asset(href=f"{url}?sig=SECRET"))
+        items.append(item)
+    da = open_landcover_stac(items, legend="clcd", asset="data")
+    _same_array(da, open_landcover(list(files.values()), legend="clcd"))
+    assert da.attrs["source"] == list(urls.values())
