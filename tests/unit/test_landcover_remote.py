@@ -275,3 +275,32 @@ def test_stac_items_with_signed_asset_urls(server, files):
     da = open_landcover_stac(items, legend="clcd", asset="data")
     _same_array(da, open_landcover(list(files.values()), legend="clcd"))
     assert da.attrs["source"] == list(urls.values())
+
+
+@pytest.mark.filterwarnings("ignore::geo_revival.exceptions.CoverageWarning")
+def test_cli_reads_urls(server, files, tmp_path):
+    from typer.testing import CliRunner
+
+    from geo_revival.cli import app
+
+    urls = _serve(server, files)
+    zones = tmp_path / "zones.gpkg"
+    gpd.GeoDataFrame(
+        {"zone_id": ["all"], "category": ["other"]},
+        geometry=[box(500_000, 3_797_120, 502_880, 3_800_000)],
+        crs=CRS,
+    ).to_file(zones)
+    out = tmp_path / "areas.csv"
+    args = ["class-areas", str(zones), *urls.values(), "--legend", "clcd", "-o", str(out),
+            "--header", "names"]  # fmt: skip
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    got = pd.read_csv(out, encoding="utf-8-sig")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CoverageWarning)
+        expected = class_areas(str(zones), open_landcover(list(files.values()), legend="clcd"))
+    assert got["pixels"].tolist() == expected["pixels"].tolist()
+    # A missing file: exit code 2 (invalid input) and the cause, not a traceback.
+    missing = urls[2021].replace("2021", "2019")
+    result = CliRunner().invoke(app, [*args[:2], missing, *args[4:], "--force"])
+    assert result.exit_code == 2 and "HTTP 404" in result.output, result.output
