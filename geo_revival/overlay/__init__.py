@@ -1,7 +1,7 @@
 """Overlay of zones on land cover: the only place that walks pixels.
 
 Public front; ``_api`` validates inputs and shapes tables, ``_series`` does all years in one
-pass, ``_engine`` counts blocks.
+pass, ``_engine`` plans and runs blocks, ``_tally`` counts them (compiled kernels).
 """
 
 from __future__ import annotations
@@ -15,10 +15,12 @@ from geo_revival.overlay._api import (
     transitions,
 )
 from geo_revival.overlay._series import OverlaySeries, filter_flips, overlay_series
+from geo_revival.overlay._tally import Trajectory
 
 __all__ = [
     "OverlayInputs",
     "OverlaySeries",
+    "Trajectory",
     "class_areas",
     "coverage_report",
     "filter_flips",

@@ -46,8 +46,7 @@ from __future__ import annotations
 import itertools
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import partial
+from dataclasses import dataclass, replace
 from os import PathLike
 from typing import Any, Literal
 
@@ -641,10 +640,10 @@ def _count(
     present = np.flatnonzero(setup.present)
     geoms = setup.geoms[present]
     jobs = engine.plan_blocks(geoms, setup.grid, row_edges, col_edges)
-    if plan.summary is not None:  # the summary names zones among all zones, as callers do
-        plan = engine.Plan(
-            plan.years, plan.pairs, partial(_all_zones, present, plan.summary), plan.flip_nodata
-        )
+    if plan.trajectory is not None:  # its table names zones among all zones, as callers do
+        states = plan.trajectory.table
+        rows = np.vstack([states[:1], states[present + 1]])
+        plan = replace(plan, trajectory=replace(plan.trajectory, table=rows))
     # Jobs name zones by their position among present zones; map back to all zones.
     tables = engine.run(
         data, jobs, setup.grid, plan, coverage, setup.row_area, progress=progress, client=client
@@ -658,12 +657,6 @@ def _count(
             if column in table:
                 table[column] = np.asarray(setup.years)[table[column].to_numpy()]
     return tables
-
-
-def _all_zones(
-    present: npt.NDArray[np.intp], summary: engine.Summary, zone: int, codes: npt.NDArray[Any]
-) -> tuple[npt.NDArray[np.intp], int]:
-    return summary(int(present[zone]), codes)
 
 
 def _valid(counts: pd.DataFrame, setup: OverlayInputs, code_columns: list[str]) -> pd.DataFrame:

@@ -4,33 +4,34 @@ The raster is walked in blocks (the dask chunks of the land-cover array). Only b
 some zone geometry intersects become tasks; the others are never read. Each task reads its
 block for all requested years once and returns sparse counts
 ``(zone, year[, year2], code[, code2]) -> pixels[, coverage_fraction][, area_m2]`` that the
-driver sums (see :func:`value_columns`), plus, when the plan asks for them, counts of a
-caller's per-pixel summary of all years (``(zone, key)``, e.g. restoration trajectories) and of
-the pixels the one-year flip filter changed (``(zone, year)``, see :func:`filter_flips`).
+driver sums (see :func:`value_columns`), plus, when the plan asks for them, counts of
+restoration trajectory keys (``(zone, key)``) and of the pixels the one-year flip filter
+changed (``(zone, year)``, see :func:`filter_flips`).
 
-Memory: a zone's pixels are counted in row strips of at most :data:`_PIECE` pixels, so the
-temporaries (codes of every year, 64-bit keys) stay a few MB whatever the block size, and the
-local pass reads a block only when a thread is free to count it, so at most one block per
-thread is in memory (years x block pixels bytes each).
+Counting is compiled (:mod:`geo_revival.overlay._tally`, :mod:`geo_revival._kernels`): one C
+loop per zone window reads every year of a pixel once, without the GIL, so the block threads
+count in parallel; no per-pixel temporaries beyond the zone's mask. The local pass reads a
+block only when a thread is free to count it, so at most one block per thread is in memory
+(years x block pixels bytes each).
 
 Centre rule: each zone is burnt with :func:`rasterio.features.rasterize` (``all_touched=False``)
 on its bounding-box window inside the block (skipped when the window lies wholly inside the
 zone), so overlapping zones each count their pixels and work is proportional to zone size, not
-block size. Class codes of a year pair are combined into one integer key and counted with
-:func:`numpy.bincount`.
+block size.
 
 Exact rule: per-pixel coverage fractions come from exactextract, evaluated against the block's
 grid (an all-zero stand-in raster, so exactextract does no reading). As in exactextract's
 ``count`` and ``frac`` operations, ``pixels`` counts the pixels with a coverage fraction above
 :data:`COVERAGE_TOLERANCE` (not 0: an edge running exactly along pixel boundaries gives
 floating-point crumbs of ~1e-13 to the pixels beyond it) and ``coverage_fraction`` sums the
-fractions (one extra, unweighted bincount); areas are weighted by the fractions.
+fractions; areas are weighted by the fractions.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
@@ -51,39 +52,28 @@ from rasterio.features import rasterize
 from geo_revival._bars import progress_bar
 from geo_revival.grid import Grid
 from geo_revival.landcover.io import skip_block_code_checks
+from geo_revival.overlay._tally import (
+    COVERAGE_TOLERANCE,
+    Columns,
+    Counts,
+    Plan,
+    Tally,
+    code_index,
+    value_columns,
+)
 
 Coverage = Literal["centre", "exact"]
 
-#: Coverage fractions at or below this are floating-point noise, not coverage: such pixels are
-#: neither counted in ``pixels`` nor weighted (1e-9 of a 30 m pixel is 1e-6 m²).
-COVERAGE_TOLERANCE = 1e-9
-#: Keys (zone x classes) above this many bins are counted by sorting instead of bincount.
-_MAX_BINS = 1 << 22
-#: Pixels of a zone counted at a time (row strips): bounds the temporaries of a block.
-_PIECE = 1 << 20
 #: Block edge (pixels) aimed at when the land cover is not dask-backed: large enough that
 #: per-block costs stay small, small enough to bound memory (years x 16 M pixels per block).
 DEFAULT_BLOCK = 4096
-
-
-#: A per-pixel summary of all years: ``(zone, codes (years, n)) -> (key per pixel, bins)``.
-Summary = Callable[[int, npt.NDArray[Any]], tuple[npt.NDArray[np.intp], int]]
-
-
-@dataclass(frozen=True)
-class Plan:
-    """What to count: years (indices into the year axis), year pairs and per-pixel summaries.
-
-    ``summary`` (a picklable function, see :data:`Summary`) gets every year of a zone's pixels
-    and returns one integer key per pixel, counted per zone. ``flip_nodata``, when not
-    ``None``, switches the one-year flip filter on (:func:`filter_flips` with these nodata
-    codes) before anything is counted.
-    """
-
-    years: tuple[int, ...]
-    pairs: tuple[tuple[int, int], ...]
-    summary: Summary | None = None
-    flip_nodata: tuple[int, ...] | None = None
+#: One rasterize at a time: rasterio silences a warning of its in-memory dataset with
+#: ``warnings.catch_warnings``, which is not thread-safe (concurrent calls restore each other's
+#: filters and leak a spurious NotGeoreferencedWarning); rasterize holds the GIL for most of
+#: its work anyway, so little parallelism is lost.
+_RASTERIZE = threading.Lock()
+#: Pixels of a zone's covered cells counted at a time (exact rule): bounds the gathered copies.
+_PIECE = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -160,183 +150,7 @@ def plan_blocks(
     return jobs
 
 
-def filter_flips(stack: npt.NDArray[Any], nodata: Sequence[int]) -> npt.NDArray[Any]:
-    """Remove one-year flips A -> B -> A from a ``(year, ...)`` stack of class codes.
-
-    Years are visited in order; a year takes the class of the year before it (as already
-    filtered) when that class equals the class of the year after it and differs from its own,
-    and all three are valid (not in ``nodata``). The first and last years never change; runs of
-    two or more years are kept. So ``A B A`` -> ``A A A``, ``A B A B A`` -> ``A A A A A``,
-    ``A B B A`` and ``A 0 A`` (0 nodata) are unchanged. Returns a new array.
-    """
-    out = np.array(stack, copy=True)
-    if out.shape[0] < 3:
-        return out
-    valid = ~np.isin(stack, list(nodata))
-    for t in range(1, out.shape[0] - 1):
-        prev = out[t - 1]
-        flip = (prev == stack[t + 1]) & (stack[t] != prev) & valid[t] & valid[t + 1]
-        np.copyto(out[t], prev, where=flip)
-    return out
-
-
 # -- counting inside one block ------------------------------------------------------------------
-def value_columns(coverage: Coverage, row_area: bool) -> list[str]:
-    """Names of the summed columns, in the order of the weights given to :meth:`_Tally.add`.
-
-    ``pixels`` is always an unweighted count; ``coverage_fraction`` only in exact mode;
-    ``area_m2`` only when the pixel area varies by row (else the caller multiplies).
-    """
-    return [
-        "pixels",
-        *(["coverage_fraction"] if coverage == "exact" else []),
-        *(["area_m2"] if row_area else []),
-    ]
-
-
-class _Tally:
-    """Collects sparse counts of one block: (zone, year, code) and (zone, pair, from, to)."""
-
-    def __init__(self, plan: Plan, values: list[str]) -> None:
-        self.plan = plan
-        self.values = values
-        self.years: list[tuple[Any, ...]] = []
-        self.pairs: list[tuple[Any, ...]] = []
-        self.summary: list[tuple[Any, ...]] = []
-        self.filtered: list[tuple[Any, ...]] = []
-
-    def add(
-        self,
-        zone: int,
-        values: Sequence[npt.NDArray[Any]],
-        weights: Sequence[npt.NDArray[np.float64] | None],
-    ) -> None:
-        """Count the pixels ``values`` (one 1-D array per year) of ``zone``, weighted each way.
-
-        ``weights`` line up with :attr:`values`; ``None`` counts pixels.
-
-        Codes are shifted by their minimum, so that bins span only the codes present (a short
-        bincount instead of one over every possible 8-bit pair).
-        """
-        if values[0].size == 0:
-            return
-        if self.plan.flip_nodata is not None or self.plan.summary is not None:
-            stack = np.stack(values)
-            if self.plan.flip_nodata is not None:
-                filtered = filter_flips(stack, self.plan.flip_nodata)
-                for y in range(stack.shape[0]):
-                    changed = filtered[y] != stack[y]
-                    if changed.any():
-                        sums = [
-                            np.array([changed.sum() if w is None else w[changed].sum()])
-                            for w in weights
-                        ]
-                        self.filtered.append((zone, y, np.zeros(1, np.int64), sums))
-                stack = filtered
-                values = list(stack)
-            if self.plan.summary is not None:
-                keys, nbins = self.plan.summary(zone, stack)
-                keys, sums = _sparse_counts(keys, nbins, weights)
-                self.summary.append((zone, keys, sums))
-        lo = min(int(v.min()) for v in values)
-        span = max(int(v.max()) for v in values) - lo + 1
-        # A year that is part of a pair is counted from the pair's marginal (same pixels,
-        # nodata codes included): one bincount over all pixels less per year.
-        marginals: dict[int, tuple[npt.NDArray[np.int64], list[npt.NDArray[Any]]]] = {}
-        for y0, y1 in self.plan.pairs:
-            keys = _keys([values[y0], values[y1]], span, lo)
-            keys, sums = _sparse_counts(keys, span * span, weights)
-            code, code2 = np.divmod(keys, span)
-            self.pairs.append((zone, y0, y1, code + lo, code2 + lo, sums))
-            for y, c in ((y0, code), (y1, code2)):
-                if y in self.plan.years and y not in marginals:
-                    marginals[y] = _marginal(c, sums, span)
-        for y in self.plan.years:
-            if y in marginals:
-                keys, sums = marginals[y]
-            else:
-                keys, sums = _sparse_counts(_keys([values[y]], span, lo), span, weights)
-            self.years.append((zone, y, keys + lo, sums))
-
-    def frames(self) -> Counts:
-        """Return the block's counts as columns."""
-        return Counts(
-            _frame(self.years, ["zone", "year", "code"], self.values),
-            _frame(self.pairs, ["zone", "year", "year2", "code", "code2"], self.values),
-            _frame(self.summary, ["zone", "key"], self.values),
-            _frame(self.filtered, ["zone", "year"], self.values),
-        )
-
-
-Columns = dict[str, npt.NDArray[Any]]
-
-
-@dataclass(frozen=True)
-class Counts:
-    """Sparse counts of a block as columns.
-
-    Per (zone, year, code), (zone, year, year2, code, code2), (zone, summary key) and
-    (zone, year) of pixels changed by the flip filter.
-    """
-
-    years: Columns
-    pairs: Columns
-    summary: Columns
-    filtered: Columns
-
-
-def _frame(rows: list[tuple[Any, ...]], keys: list[str], values: list[str]) -> Columns:
-    """Stack tally rows ``(scalar keys..., code arrays..., sums)`` into columns."""
-    if not rows:
-        return {}
-    sizes = np.array([len(r[-2]) for r in rows])
-    columns: Columns = {}
-    for i, key in enumerate(keys):
-        parts = [np.broadcast_to(r[i], n) for r, n in zip(rows, sizes, strict=True)]
-        columns[key] = np.concatenate(parts).astype(np.int64)
-    for j, name in enumerate(values):
-        columns[name] = np.concatenate([r[-1][j] for r in rows])
-    return columns
-
-
-def _keys(values: Sequence[npt.NDArray[Any]], span: int, lo: int) -> npt.NDArray[np.int64]:
-    """Combine the codes ``values - lo`` into one int64 key per pixel (digits in base ``span``)."""
-    key = values[0].astype(np.int64)
-    for v in values[1:]:
-        key *= span
-        # 64-bit unsigned codes would make numpy add in float64; their span fits int64 here.
-        key += v.astype(np.int64) if v.dtype == np.uint64 else v
-    key -= lo * sum(span**i for i in range(len(values)))  # lo off every digit at once
-    return key
-
-
-def _marginal(
-    codes: npt.NDArray[np.int64], sums: list[npt.NDArray[Any]], span: int
-) -> tuple[npt.NDArray[np.int64], list[npt.NDArray[Any]]]:
-    """Sum sparse pair counts over the other year: the counts of one year (dtypes kept)."""
-    totals = [np.bincount(codes, weights=s, minlength=span).astype(s.dtype) for s in sums]
-    nonzero = np.flatnonzero(totals[0])
-    return nonzero, [t[nonzero] for t in totals]
-
-
-def _sparse_counts(
-    keys: npt.NDArray[Any],
-    nbins: int,
-    weights: Sequence[npt.NDArray[np.float64] | None],
-) -> tuple[npt.NDArray[np.int64], list[npt.NDArray[Any]]]:
-    """Count ``keys`` (optionally weighted several ways); return the non-empty keys and sums.
-
-    The first of ``weights`` must be ``None`` (plain counts) or positive, so that its empty
-    bins are the empty keys.
-    """
-    if nbins <= _MAX_BINS:
-        sums = [np.bincount(keys, weights=w) for w in weights]
-        nonzero = np.flatnonzero(sums[0])
-        return nonzero, [s[nonzero] for s in sums]
-    uniq, inverse = np.unique(keys, return_inverse=True)
-    return uniq, [np.bincount(inverse, weights=w, minlength=uniq.size) for w in weights]
-
-
 def count_block(
     layers: Sequence[npt.NDArray[Any]],
     job: BlockJob,
@@ -351,7 +165,8 @@ def count_block(
     varies by row; otherwise areas are pixels (exact rule: coverage fractions) x constant,
     applied by the caller.
     """
-    tally = _Tally(plan, value_columns(coverage, row_area is not None))
+    index = code_index(layers)
+    tally = Tally(plan, value_columns(coverage, row_area is not None), index)
     areas = None if row_area is None else row_area[job.row0 : job.row1]
     if coverage == "centre":
         # One GDAL environment for the block rather than one per rasterize call.
@@ -360,35 +175,27 @@ def count_block(
                 r0, r1, c0, c1 = (int(v) for v in job.windows[k])
                 mask = None
                 if not job.inside[k]:  # else every pixel centre of the window is in the zone
-                    mask = rasterize(
-                        [(job.geoms[k], 1)],
-                        out_shape=(r1 - r0, c1 - c0),
-                        transform=grid.window_transform(job.row0 + r0, job.col0 + c0),
-                        fill=0,
-                        all_touched=False,
-                        dtype=np.uint8,
-                    ).view(bool)
-                step = max(1, _PIECE // (c1 - c0))
-                for a in range(r0, r1, step):
-                    b = min(r1, a + step)
-                    strip = None if mask is None else mask[a - r0 : b - r0]
-                    weights: list[npt.NDArray[np.float64] | None] = [None]
-                    if areas is not None:
-                        row = np.broadcast_to(areas[a:b, None], (b - a, c1 - c0))
-                        weights.append(row.ravel() if strip is None else row[strip])
-                    windows = [layer[a:b, c0:c1] for layer in layers]
-                    pixels = [w.ravel() if strip is None else w[strip] for w in windows]
-                    tally.add(int(zone), pixels, weights)
+                    with _RASTERIZE:
+                        mask = rasterize(
+                            [(job.geoms[k], 1)],
+                            out_shape=(r1 - r0, c1 - c0),
+                            transform=grid.window_transform(job.row0 + r0, job.col0 + c0),
+                            fill=0,
+                            all_touched=False,
+                            dtype=np.uint8,
+                        )
+                area = None
+                if areas is not None:
+                    area = np.broadcast_to(areas[r0:r1, None], (r1 - r0, c1 - c0))
+                tally.add(int(zone), [a[r0:r1, c0:c1] for a in index.layers], mask, None, area)
     else:
         h, w = job.row1 - job.row0, job.col1 - job.col0
-        flats = [layer.reshape(h * w) for layer in layers]
+        flats = [layer.reshape(h * w) for layer in index.layers]
         for zone, cells, fraction in _coverage_fractions(job, grid, h, w):
             for a in range(0, cells.size, _PIECE):
                 part, frac = cells[a : a + _PIECE], fraction[a : a + _PIECE]
-                fractions: list[npt.NDArray[np.float64] | None] = [None, frac]
-                if areas is not None:
-                    fractions.append(frac * areas[part // w])
-                tally.add(zone, [f[part] for f in flats], fractions)
+                area = None if areas is None else areas[part // w][None, :]
+                tally.add(zone, [f[part][None, :] for f in flats], None, frac[None, :], area)
     return tally.frames()
 
 

@@ -30,6 +30,8 @@ from geo_revival.overlay._api import (
     _warn_coverage,
     prepare_overlay,
 )
+from geo_revival.overlay._tally import Plan, Trajectory
+from geo_revival.overlay._tally import filter_flips as _filter_stack
 from geo_revival.validation import renamed_keywords
 from geo_revival.zones import as_zones
 
@@ -42,7 +44,7 @@ class OverlaySeries:
 
     class_areas: pd.DataFrame  #: as :func:`class_areas`, every year
     transitions: pd.DataFrame  #: as :func:`transitions` for the consecutive pairs
-    summary: pd.DataFrame  #: ``zone_id, key, pixels, area_*`` of ``summary=`` (else empty)
+    summary: pd.DataFrame  #: ``zone_id, key, pixels, area_*`` of ``trajectory=`` (else empty)
     filtered: pd.DataFrame | None  #: ``zone_id, year, pixels, area_*`` the flip filter changed
 
 
@@ -54,7 +56,7 @@ def overlay_series(
     id_column: str = "zone_id",
     legend: str | Legend | None = None,
     years: Sequence[int] | None = None,
-    summary: engine.Summary | None = None,
+    trajectory: Trajectory | None = None,
     flip_filter: bool = False,
     on_missing: OnMissing = "raise",
     strict: bool = True,
@@ -71,12 +73,11 @@ def overlay_series(
     ----------
     zones, landcover, id_column, legend, years, on_missing, strict, progress, client
         As for :func:`class_areas`.
-    summary : callable, optional
-        Per-pixel summary of all years, counted per zone: called as ``summary(i, codes)`` with
-        ``i`` the position of the zone in ``zones`` and ``codes`` an array ``(years, n)`` of the
-        class codes of ``n`` of its pixels (after the flip filter); returns ``(keys, bins)``,
-        one integer key in ``[0, bins)`` per pixel. Must be picklable for ``client=``.
-        Restoration trajectories use it (:func:`geo_revival.restoration_series`).
+    trajectory : Trajectory, optional
+        Count restoration trajectories too: a state table per zone (row ``i + 1`` for the zone
+        at position ``i`` of ``zones``) and the persistence rule; each pixel's trajectory over
+        all years (after the flip filter) is counted per zone as an integer ``key`` (decoded by
+        :func:`geo_revival.restoration_series`, which builds the table from its rule set).
     flip_filter : bool
         Remove one-year flips (A -> B -> A) before counting, see :func:`filter_flips`.
         Off by default; its effect is in ``filtered``.
@@ -109,10 +110,10 @@ def overlay_series(
     if len(setup.years) < 2:
         raise SchemaError(f"a series needs at least two years; the land cover has {setup.years}")
     n = len(setup.years)
-    plan = engine.Plan(
+    plan = Plan(
         years=tuple(range(n)),
         pairs=tuple((i, i + 1) for i in range(n - 1)),
-        summary=summary,
+        trajectory=trajectory,
         flip_nodata=tuple(sorted(setup.nodata)) if flip_filter else None,
     )
     years_counts, pairs_counts, keys, filtered = _count(setup, plan, "centre", progress, client)
@@ -184,7 +185,7 @@ def filter_flips(landcover: xr.DataArray) -> xr.DataArray:
         raise SchemaError(f"the flip filter needs at least three years, not {lc.sizes['year']}")
     data = engine.as_dask(lc).rechunk({0: -1})
     nodata = tuple(sorted(_nodata(lc)))
-    out = lc.copy(data=data.map_blocks(engine.filter_flips, nodata, dtype=data.dtype))
+    out = lc.copy(data=data.map_blocks(_filter_stack, nodata, dtype=data.dtype))
     out.attrs = {**lc.attrs, "flip_filter": "one-year flips A-B-A removed"}
     return out
 

@@ -44,9 +44,10 @@ import pandas as pd
 import shapely
 import xarray as xr
 
+from geo_revival._kernels import MAX_LAYERS, decode_trajectory_keys, trajectory_pixels
 from geo_revival.exceptions import SchemaError
 from geo_revival.landcover import Legend, as_landcover, write_classified
-from geo_revival.overlay import filter_flips, overlay_series, prepare_overlay
+from geo_revival.overlay import Trajectory, filter_flips, overlay_series, prepare_overlay
 from geo_revival.restoration._accounting import (
     reclaimed_area,
     restoration_status,
@@ -54,7 +55,6 @@ from geo_revival.restoration._accounting import (
 )
 from geo_revival.restoration._rules import RuleSet, load_rules
 from geo_revival.restoration._state_maps import (
-    STATE_CODES,
     _unit_index,
     _window,
     lookup_states,
@@ -91,114 +91,38 @@ _COLOURS: dict[int, tuple[int, int, int, int]] = {
 DEFAULT_PERSISTENCE = 2
 #: Block edge (pixels) of numpy-backed land cover.
 _BLOCK = 2048
-_DAMAGED, _RESTORED = STATE_CODES["damaged"], STATE_CODES["restored"]
 
 
 def trajectory_arrays(
-    states: npt.NDArray[Any], persistence: int, *, changes: bool = True
+    states: npt.NDArray[Any], persistence: int
 ) -> tuple[
     npt.NDArray[np.int16], npt.NDArray[np.int16], npt.NDArray[np.uint8], npt.NDArray[np.uint8]
 ]:
     """First damaged layer, reclaimed layer (-1: none), changes and class of each pixel.
 
     ``states`` is ``(layer, ...)`` with at most :data:`MAX_LAYERS` layers; the rules are in
-    the module docstring. With ``changes=False`` the change count is left at 0 (the per-zone
-    summary does not need it). Each pixel's damaged and restored years are packed into the
-    bits of one 64-bit word, so every rule is a few whole-array bit operations.
+    the module docstring (computed by the compiled kernel that also counts them per zone).
     """
     n = states.shape[0]
     if n > MAX_LAYERS:
         raise SchemaError(
             f"trajectories handle at most {MAX_LAYERS} years, not {n}; split the series."
         )
-    damaged, restored = _bits(states, _DAMAGED), _bits(states, _RESTORED)
-    first = _lowest(damaged)
-    run = restored.copy()  # bit t: restored in layers t .. t + persistence - 1
-    for j in range(1, persistence):
-        run &= restored >> np.uint64(j)
-    run &= ~_up_to(first)  # only after the first damaged year (none if never damaged)
-    reclaimed = _lowest(run)
-    relapsed = (damaged & ~_up_to(reclaimed)) != 0  # damaged after the reclamation
-    count = np.zeros(states.shape[1:], np.uint8)
-    if changes and n > 1:
-        if states.all():  # no nodata year: compare neighbours directly
-            count = (states[1:] != states[:-1]).sum(axis=0, dtype=np.uint8)
-        else:  # skip nodata years: compare with the last valid state
-            last = np.zeros(states.shape[1:], states.dtype)
-            for t in range(n):
-                s = states[t]
-                count += (s != 0) & (last != 0) & (s != last)
-                last = np.where(s != 0, s, last)
-    cls = np.zeros(states.shape[1:], np.uint8)
-    for name, where in (
-        ("never_damaged", (states != 0).any(axis=0)),
-        ("still_damaged", damaged != 0),
-        ("reclaimed", reclaimed != 0),
-        ("relapsed", relapsed),
-    ):  # each later class overrides the earlier ones
-        np.copyto(cls, TRAJECTORY_CLASSES[name], where=where)
-    return _index(first), _index(reclaimed), count, cls
-
-
-#: Most layers a trajectory can have (one bit per layer in a 64-bit word).
-MAX_LAYERS = 63
-
-
-def _bits(states: npt.NDArray[Any], code: int) -> npt.NDArray[np.uint64]:
-    """Bit ``t`` set where layer ``t`` has state ``code``."""
-    bits = np.zeros(states.shape[1:], np.uint64)
-    for t in range(states.shape[0]):
-        bits |= (states[t] == code).astype(np.uint64) << np.uint64(t)
-    return bits
-
-
-def _lowest(bits: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
-    """Return the lowest set bit of each word (0 where none)."""
-    return bits & (~bits + np.uint64(1))
-
-
-def _up_to(low: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
-    """All bits up to and including the single bit ``low``; every bit where ``low`` is 0."""
-    return low | (low - np.uint64(1))
-
-
-def _index(low: npt.NDArray[np.uint64]) -> npt.NDArray[np.int16]:
-    """Layer of the single bit ``low``; -1 where ``low`` is 0 (exact: powers of two < 2**64)."""
-    return (np.frexp(low.astype(np.float64))[1] - 1).astype(np.int16)
-
-
-@dataclass(frozen=True)
-class _Summary:
-    """Engine summary: unit ``i``'s codes -> states -> one key per pixel (see :func:`_decode`)."""
-
-    table: npt.NDArray[np.uint8]
-    persistence: int
-
-    def __call__(self, unit: int, codes: npt.NDArray[Any]) -> tuple[npt.NDArray[np.intp], int]:
-        if codes.dtype == np.uint8:  # one row of 256 states: a plain 1-D lookup
-            row = np.zeros(256, np.uint8)
-            width = min(256, self.table.shape[1])
-            row[:width] = self.table[unit + 1, :width]
-            states = row[codes]
-        else:
-            states = lookup_states(self.table, np.full(1, unit + 1), codes)
-        first, reclaimed, _, cls = trajectory_arrays(states, self.persistence, changes=False)
-        n = codes.shape[0] + 1
-        keys = (cls.astype(np.intp) * n + (first + 1)) * n + (reclaimed + 1)
-        return keys, (len(TRAJECTORY_CLASSES) + 1) * n * n
+    flat = np.asarray(states, np.uint8).reshape(n, -1)
+    return tuple(  # type: ignore[return-value]
+        a.reshape(states.shape[1:]) for a in trajectory_pixels(flat, persistence)
+    )
 
 
 def _decode(keys: npt.NDArray[Any], years: Sequence[int]) -> pd.DataFrame:
-    n = len(years) + 1
-    rest, reclaimed = np.divmod(keys, n)
-    cls, first = np.divmod(rest, n)
+    cls, first, reclaimed = decode_trajectory_keys(keys, len(years))
     year_of = np.r_[0, np.asarray(years, np.int64)]
     names = np.array(["nodata", *TRAJECTORY_CLASSES], dtype=object)
     return pd.DataFrame(
         {
             "trajectory_class": names[cls],
-            "first_damaged_year": year_of[first],
-            "reclaimed_year": year_of[reclaimed],
+            "first_damaged_year": year_of[first + 1],
+            "reclaimed_year": year_of[reclaimed + 1],
         }
     )
 
@@ -504,12 +428,12 @@ def restoration_series(
     units = accounting_units(zones, projects)
     setup = prepare_overlay(units, landcover, "unit_id", None, "raise")
     uses = [str(u) for u in units["planned_use"]]
-    summary = _Summary(state_table(uses, setup.legend, setup.nodata, ruleset), k)
+    table = state_table(uses, setup.legend, setup.nodata, ruleset)
     result = overlay_series(
         units,
         landcover,
         id_column="unit_id",
-        summary=summary,
+        trajectory=Trajectory(table, k),
         flip_filter=flip_filter,
         progress=progress,
         client=client,

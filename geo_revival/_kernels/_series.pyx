@@ -1,0 +1,393 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
+"""Count the pixels of one zone window over all years in one C loop (no GIL).
+
+For each pixel (selected by a mask or a coverage fraction) the class codes of every year are
+loaded once, mapped to dense indices ``0..K-1`` through a lookup table, optionally cleaned of
+one-year flips, and counted: per lone year, per year pair (from, to), per restoration
+trajectory key, and per year the flip filter changed. Pixels whose index is the same in every
+year (most pixels of a long series) take a short path: one count per index, folded into every
+table at the end.
+
+Trajectory rules (one place for them; :mod:`geo_revival.restoration` documents them for users):
+states per layer are 0 nodata, 1 damaged, 2 restored, 3 neutral. ``first`` is the first damaged
+layer; ``reclaimed`` the first layer t after it from which the pixel is restored in layers
+t .. t + persistence - 1; ``relapsed`` when damaged again after ``reclaimed``; class 0 nodata
+(no valid layer), 1 never damaged, 2 still damaged, 3 reclaimed, 4 relapsed; ``changes`` counts
+state changes between consecutive valid layers. Key = (class * n + first + 1) * n + reclaimed + 1
+with n = layers + 1 (first / reclaimed -1 when none).
+"""
+
+from libc.stdint cimport int16_t, int64_t, uint8_t, uint16_t, uint64_t
+from libc.string cimport memset
+
+import numpy as np
+
+ctypedef fused code_t:
+    uint8_t
+    uint16_t
+
+#: Most layers (years) a series can have: one bit per layer in a 64-bit word.
+MAX_LAYERS = 63
+#: Trajectory classes (codes of ``trajectory_class``).
+N_CLASSES = 5
+
+
+cdef extern from *:
+    int __builtin_ctzll(unsigned long long) nogil
+
+
+cdef inline int _ctz(uint64_t x) noexcept nogil:
+    return __builtin_ctzll(x)
+
+
+cdef inline void _trajectory(
+    const uint8_t* st, int n, int persistence,
+    int* first, int* reclaimed, int* changes, int* cls,
+) noexcept nogil:
+    cdef uint64_t damaged = 0, restored = 0, run, one = 1
+    cdef int t, j, last = 0, valid = 0, ch = 0
+    cdef uint8_t s
+    for t in range(n):
+        s = st[t]
+        if s == 1:
+            damaged |= one << t
+        elif s == 2:
+            restored |= one << t
+        if s != 0:
+            valid = 1
+            if last != 0 and s != last:
+                ch += 1
+            last = s
+    first[0] = _ctz(damaged) if damaged else -1
+    run = restored
+    for j in range(1, persistence):
+        run &= restored >> j
+    if damaged:
+        run &= ~((one << (first[0] + 1)) - 1)  # strictly after the first damaged layer
+    else:
+        run = 0
+    reclaimed[0] = _ctz(run) if run else -1
+    changes[0] = ch
+    cls[0] = 0
+    if valid:
+        cls[0] = 1
+    if damaged:
+        cls[0] = 2
+    if reclaimed[0] >= 0:
+        cls[0] = 3
+        if (damaged >> (reclaimed[0] + 1)) != 0:
+            cls[0] = 4
+
+
+cdef inline int _filter_flips(int* idx, const int* orig, int n, const uint8_t* nodata) noexcept nogil:
+    """One-year flips A -> B -> A set back to A in ``idx`` (a copy of ``orig``), in year order.
+
+    A layer takes the class of the layer before it (as already filtered) when that equals the
+    class of the layer after it (unfiltered) and differs from its own, and both it and the
+    layer after it are valid. Returns how many layers changed.
+    """
+    cdef int t, changed = 0
+    for t in range(1, n - 1):
+        if (idx[t - 1] == orig[t + 1] and orig[t] != idx[t - 1]
+                and not nodata[orig[t]] and not nodata[orig[t + 1]]):
+            idx[t] = idx[t - 1]
+            changed += 1
+    return changed
+
+
+cdef void _filter_stack(
+    const code_t[:, :] stack, code_t[:, :] out, const uint8_t* nodata
+) noexcept nogil:
+    cdef Py_ssize_t i, n = stack.shape[0]
+    cdef int t
+    cdef int idx[64]
+    cdef int orig[64]
+    for i in range(stack.shape[1]):
+        for t in range(n):
+            orig[t] = stack[t, i]
+            idx[t] = orig[t]
+        if _filter_flips(idx, orig, <int>n, nodata):
+            for t in range(n):
+                out[t, i] = <code_t>idx[t]
+
+
+def filter_flips(stack, const uint8_t[:] nodata):
+    """``stack`` ``(years, pixels)`` (uint8 or uint16) with one-year flips removed (a copy).
+
+    ``nodata`` flags nodata codes (1) for every code of the dtype (256 or 65536 entries).
+    """
+    stack = np.asarray(stack)
+    out = np.array(stack, copy=True, order="C")
+    if stack.ndim != 2 or stack.shape[0] > MAX_LAYERS:
+        raise ValueError(f"stack must be (years <= {MAX_LAYERS}, pixels), not {stack.shape}")
+    if nodata.shape[0] < (256 if stack.dtype == np.uint8 else 65536):
+        raise ValueError("nodata must flag every code of the dtype")
+    cdef const uint8_t[:, :] s8
+    cdef uint8_t[:, :] o8
+    cdef const uint16_t[:, :] s16
+    cdef uint16_t[:, :] o16
+    if stack.dtype == np.uint8:
+        s8, o8 = stack, out
+        with nogil:
+            _filter_stack[uint8_t](s8, o8, &nodata[0])
+    elif stack.dtype == np.uint16:
+        s16, o16 = stack, out
+        with nogil:
+            _filter_stack[uint16_t](s16, o16, &nodata[0])
+    else:
+        raise TypeError(f"stack must be uint8 or uint16, not {stack.dtype}")
+    return out
+
+
+def trajectory_pixels(const uint8_t[:, :] states, int persistence):
+    """First damaged layer, reclaimed layer (-1: none), state changes and class per pixel.
+
+    ``states`` is ``(layers, pixels)`` (C-contiguous or not), at most :data:`MAX_LAYERS` layers.
+    """
+    cdef Py_ssize_t n = states.shape[0], m = states.shape[1], i
+    cdef int t, f, r, c, k
+    if n > MAX_LAYERS:
+        raise ValueError(f"at most {MAX_LAYERS} layers, not {n}")
+    first = np.empty(m, np.int16)
+    reclaimed = np.empty(m, np.int16)
+    changes = np.empty(m, np.uint8)
+    cls = np.empty(m, np.uint8)
+    cdef int16_t[:] fv = first, rv = reclaimed
+    cdef uint8_t[:] chv = changes, clv = cls
+    cdef uint8_t buf[64]
+    with nogil:
+        for i in range(m):
+            for t in range(n):
+                buf[t] = states[t, i]
+            _trajectory(buf, <int>n, persistence, &f, &r, &c, &k)
+            fv[i] = <int16_t>f
+            rv[i] = <int16_t>r
+            chv[i] = <uint8_t>c
+            clv[i] = <uint8_t>k
+    return first, reclaimed, changes, cls
+
+
+cdef void _count(
+    code_t** base, Py_ssize_t* rstride, int n,
+    Py_ssize_t h, Py_ssize_t w,
+    const uint8_t[:, :] mask, bint has_mask,
+    const double[:, :] fraction, bint has_fraction, double tol,
+    const double[:, :] area, bint has_area,
+    const uint16_t[:] lut, int K,
+    const Py_ssize_t[:, :] pairs, const Py_ssize_t[:] lone,
+    const uint8_t[:] states, bint has_states, int persistence,
+    bint flip, const uint8_t[:] nodata,
+    int64_t[:, :] year_px, int64_t[:, :, :] pair_px, int64_t[:] key_px, int64_t[:] flip_px,
+    double[:, :, :] year_w, double[:, :, :, :] pair_w, double[:, :] key_w, double[:, :] flip_w,
+    int64_t[:] const_px, double[:, :] const_w, uint8_t* diff,
+) noexcept nogil:
+    # Row by row: first a vectorisable pass flags the pixels whose code changes in some year
+    # (``diff``); unchanged pixels are counted as runs of one index, the others year by year.
+    cdef Py_ssize_t r, c, p, l
+    cdef int t, j, nw = 0, f, rc, ch, cl, nn = n + 1, k, run_k = -1
+    cdef int64_t run_n = 0
+    cdef int idx[64]
+    cdef int orig[64]
+    cdef uint8_t st[64]
+    cdef code_t* row[64]
+    cdef code_t* p0
+    cdef code_t* pt
+    cdef double wv[2]
+    cdef double fr = 1.0
+    cdef int P = <int>pairs.shape[0], L = <int>lone.shape[0]
+    if has_fraction:
+        nw += 1
+    if has_area:
+        nw += 1
+    for r in range(h):
+        for t in range(n):
+            row[t] = <code_t*>(<char*>base[t] + r * rstride[t])
+        p0 = row[0]
+        memset(diff, 0, w)
+        for t in range(1, n):
+            pt = row[t]
+            for c in range(w):
+                diff[c] |= pt[c] != p0[c]
+        for c in range(w):
+            if has_mask and not mask[r, c]:
+                continue
+            if has_fraction:
+                fr = fraction[r, c]
+                if fr <= tol:
+                    continue
+                wv[0] = fr
+            if has_area:
+                wv[nw - 1] = area[r, c] * fr
+            if not diff[c]:
+                k = lut[p0[c]]
+                if nw:
+                    const_px[k] += 1
+                    for j in range(nw):
+                        const_w[j, k] += wv[j]
+                elif k == run_k:
+                    run_n += 1
+                else:
+                    if run_n:
+                        const_px[run_k] += run_n
+                    run_k, run_n = k, 1
+                continue
+            for t in range(n):
+                idx[t] = lut[row[t][c]]
+            if flip:
+                for t in range(n):
+                    orig[t] = idx[t]
+                if _filter_flips(idx, orig, n, &nodata[0]):
+                    for t in range(1, n - 1):
+                        if idx[t] != orig[t]:
+                            flip_px[t] += 1
+                            for j in range(nw):
+                                flip_w[j, t] += wv[j]
+            for p in range(P):
+                pair_px[p, idx[pairs[p, 0]], idx[pairs[p, 1]]] += 1
+                for j in range(nw):
+                    pair_w[j, p, idx[pairs[p, 0]], idx[pairs[p, 1]]] += wv[j]
+            for l in range(L):
+                year_px[l, idx[lone[l]]] += 1
+                for j in range(nw):
+                    year_w[j, l, idx[lone[l]]] += wv[j]
+            if has_states:
+                for t in range(n):
+                    st[t] = states[idx[t]]
+                _trajectory(st, n, persistence, &f, &rc, &ch, &cl)
+                key_px[(cl * nn + f + 1) * nn + rc + 1] += 1
+                for j in range(nw):
+                    key_w[j, (cl * nn + f + 1) * nn + rc + 1] += wv[j]
+    if run_n:
+        const_px[run_k] += run_n
+
+
+def count_window(
+    list layers,
+    object mask,
+    object fraction,
+    object area,
+    const uint16_t[:] lut,
+    int K,
+    const Py_ssize_t[:, :] pairs,
+    const Py_ssize_t[:] lone,
+    object states,
+    int persistence,
+    bint flip,
+    const uint8_t[:] nodata,
+    double tol,
+):
+    """Count one window of ``layers`` (one 2-D uint8 or uint16 array per year, same shape).
+
+    Pixels counted: ``mask`` (uint8, nonzero) when given, else every pixel; with ``fraction``
+    (float64) only those above ``tol``, weighted by it. ``area`` (float64, broadcastable views
+    welcome) adds an area sum (times the fraction). Codes map to indices ``lut[code]`` in
+    ``[0, K)``. ``pairs`` (P x 2 layer indices) and ``lone`` (layer indices) say what to count;
+    ``states`` (uint8 per index, or None) adds trajectory keys over all layers; ``flip`` removes
+    one-year flips first (``nodata`` per index: 1 for nodata codes).
+
+    Returns ``(year, pair, key, flip)`` pixel counts (int64; shapes ``(L, K)``, ``(P, K, K)``,
+    ``(5 n^2,)``, ``(n,)``) and the same four as float64 weight sums with a leading axis of
+    the weights (fraction, then area; length 0, 1 or 2).
+    """
+    cdef int n = len(layers), t, j, k, cl, f, rc, ch
+    cdef Py_ssize_t h, w, p, l
+    if n < 1 or n > MAX_LAYERS:
+        raise ValueError(f"1 to {MAX_LAYERS} layers, not {n}")
+    first = np.asarray(layers[0])
+    dtype = first.dtype
+    if dtype != np.uint8 and dtype != np.uint16:
+        raise TypeError(f"layers must be uint8 or uint16, not {dtype}")
+    h, w = first.shape[0], first.shape[1]
+    arrays = []
+    for layer in layers:
+        a = np.asarray(layer)
+        if a.dtype != dtype or a.ndim != 2 or a.shape[0] != h or a.shape[1] != w:
+            raise ValueError("layers must share one dtype and one 2-D shape")
+        if w > 1 and a.strides[1] != a.itemsize:
+            a = np.ascontiguousarray(a)  # rows are read as plain C arrays
+        arrays.append(a)
+    if lut.shape[0] < (256 if dtype == np.uint8 else 65536):
+        raise ValueError("lut must cover every code of the dtype")
+    cdef bint has_mask = mask is not None, has_fraction = fraction is not None
+    cdef bint has_area = area is not None, has_states = states is not None
+    cdef int nw = <int>has_fraction + <int>has_area
+    cdef const uint8_t[:, :] mv = mask if has_mask else np.zeros((1, 1), np.uint8)
+    cdef const double[:, :] fv = fraction if has_fraction else np.zeros((1, 1))
+    cdef const double[:, :] av = area if has_area else np.zeros((1, 1))
+    cdef const uint8_t[:] sv = states if has_states else np.zeros(K, np.uint8)
+    if has_mask and (mv.shape[0] != h or mv.shape[1] != w):
+        raise ValueError("mask must have the shape of the layers")
+    if has_fraction and (fv.shape[0] != h or fv.shape[1] != w):
+        raise ValueError("fraction must have the shape of the layers")
+    if has_area and (av.shape[0] != h or av.shape[1] != w):
+        raise ValueError("area must have the shape of the layers")
+    if sv.shape[0] < K or nodata.shape[0] < K:
+        raise ValueError("states and nodata need one entry per index")
+    P, L, nn = pairs.shape[0], lone.shape[0], n + 1
+    year_px = np.zeros((L, K), np.int64)
+    pair_px = np.zeros((P, K, K), np.int64)
+    key_px = np.zeros(N_CLASSES * nn * nn if has_states else 0, np.int64)
+    flip_px = np.zeros(n, np.int64)
+    year_w = np.zeros((nw, L, K))
+    pair_w = np.zeros((nw, P, K, K))
+    key_w = np.zeros((nw, key_px.shape[0]))
+    flip_w = np.zeros((nw, n))
+    const_px = np.zeros(K, np.int64)
+    const_w = np.zeros((nw, K))
+    cdef Py_ssize_t rstride[64]
+    cdef void* ptrs[64]
+    # Typed views made with the GIL held (the C loop runs without it).
+    cdef int64_t[:, :] ypx = year_px
+    cdef int64_t[:, :, :] ppx = pair_px
+    cdef int64_t[:] kpx = key_px, fpx = flip_px, cpx = const_px
+    cdef double[:, :, :] yw = year_w
+    cdef double[:, :, :, :] pw = pair_w
+    cdef double[:, :] kw = key_w, fw = flip_w, cw = const_w
+    cdef bint is8 = dtype == np.uint8
+    cdef const uint8_t[:, :] m8
+    cdef const uint16_t[:, :] m16
+    for t in range(n):
+        if dtype == np.uint8:
+            m8 = arrays[t]
+            ptrs[t] = <void*>&m8[0, 0] if h and w else NULL
+            rstride[t] = m8.strides[0]
+        else:
+            m16 = arrays[t]
+            ptrs[t] = <void*>&m16[0, 0] if h and w else NULL
+            rstride[t] = m16.strides[0]
+    if h == 0 or w == 0:
+        return (year_px, pair_px, key_px, flip_px), (year_w, pair_w, key_w, flip_w)
+    cdef uint8_t[:] diff = np.empty(w, np.uint8)
+    with nogil:
+        if is8:
+            _count[uint8_t](<uint8_t**>ptrs, rstride, n, h, w, mv, has_mask, fv,
+                            has_fraction, tol, av, has_area, lut, K, pairs, lone, sv,
+                            has_states, persistence, flip, nodata, ypx, ppx, kpx, fpx, yw, pw,
+                            kw, fw, cpx, cw, &diff[0])
+        else:
+            _count[uint16_t](<uint16_t**>ptrs, rstride, n, h, w, mv, has_mask, fv,
+                             has_fraction, tol, av, has_area, lut, K, pairs, lone, sv,
+                             has_states, persistence, flip, nodata, ypx, ppx, kpx, fpx, yw, pw,
+                             kw, fw, cpx, cw, &diff[0])
+    # Pixels with one index in every year: the diagonal of every pair, every lone year and
+    # the trajectory of a constant state.
+    cdef uint8_t st[64]
+    for k in range(K):
+        if cpx[k] == 0:
+            continue
+        for p in range(P):
+            ppx[p, k, k] += cpx[k]
+            for j in range(nw):
+                pw[j, p, k, k] += cw[j, k]
+        for l in range(L):
+            ypx[l, k] += cpx[k]
+            for j in range(nw):
+                yw[j, l, k] += cw[j, k]
+        if has_states:
+            for t in range(n):
+                st[t] = sv[k]
+            _trajectory(st, n, persistence, &f, &rc, &ch, &cl)
+            kpx[(cl * nn + f + 1) * nn + rc + 1] += cpx[k]
+            for j in range(nw):
+                kw[j, (cl * nn + f + 1) * nn + rc + 1] += cw[j, k]
+    return (year_px, pair_px, key_px, flip_px), (year_w, pair_w, key_w, flip_w)
