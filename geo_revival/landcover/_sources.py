@@ -212,9 +212,7 @@ def resolve_layers(
     if isinstance(sources, Mapping):
         if years is not None:
             raise SchemaError("years= cannot be combined with a {year: path} mapping")
-        pairs: list[tuple[int | None, str]] = [
-            (int(y), fspath(p)) for y, p in sources.items()
-        ]
+        pairs: list[tuple[int | None, str]] = [(int(y), fspath(p)) for y, p in sources.items()]
     else:
         paths = expand_paths(sources)
         if years is not None and band_years is None:

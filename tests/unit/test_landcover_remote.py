@@ -200,6 +200,25 @@ def test_path_rewriting(given, opened):
     assert source_path(given) == opened
 
 
+def test_s3_url_read_through_gdal_from_an_s3_compatible_endpoint(server, files, monkeypatch):
+    # The loopback server stands in for an S3-compatible endpoint (as MinIO or Ceph would be
+    # configured): path-style, plain HTTP, unsigned requests as for a public bucket. Not real
+    # S3 (no signing, no redirects between regions).
+    for path in files.values():
+        server.routes[f"/bucket/lc/{path.name}"] = path
+    monkeypatch.setenv("AWS_S3_ENDPOINT", f"127.0.0.1:{server.port}")
+    monkeypatch.setenv("AWS_HTTPS", "NO")
+    monkeypatch.setenv("AWS_VIRTUAL_HOSTING", "FALSE")
+    monkeypatch.setenv("AWS_NO_SIGN_REQUEST", "YES")
+    keys = [f"s3://bucket/lc/{p.name}" for p in files.values()]
+    lc = open_landcover(keys, legend="clcd", chunks=32)
+    _same_array(lc, open_landcover(list(files.values()), legend="clcd", chunks=32))
+    assert lc.attrs["source"] == keys
+    assert {p for _, p, _, _ in server.log.requests} == {
+        f"/bucket/lc/{p.name}" for p in files.values()
+    }
+
+
 @pytest.mark.parametrize(
     ("path", "network"),
     [
