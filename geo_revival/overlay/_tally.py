@@ -242,8 +242,10 @@ def _frame(rows: list[Row], keys: list[str], values: list[str]) -> Columns:
     sizes = np.array([len(r[-2]) for r in rows])
     columns: Columns = {}
     for i, key in enumerate(keys):
-        parts = [np.broadcast_to(r[i], n) for r, n in zip(rows, sizes, strict=True)]
-        columns[key] = np.concatenate(parts).astype(np.int64)
+        if np.ndim(rows[0][i]) == 0:  # a scalar key per row (zone, year): repeat it
+            columns[key] = np.repeat(np.array([r[i] for r in rows], np.int64), sizes)
+        else:
+            columns[key] = np.concatenate([r[i] for r in rows]).astype(np.int64)
     for j, name in enumerate(values):
         columns[name] = np.concatenate([r[-1][j] for r in rows])
     return columns

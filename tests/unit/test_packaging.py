@@ -47,8 +47,11 @@ def _conda_names() -> set[str]:
 
 
 def test_environment_yml_lists_the_pyproject_dependencies():
-    project = _pyproject()["project"]
+    pyproject = _pyproject()
+    project = pyproject["project"]
     expected = _names(project["dependencies"]) | _names(project["optional-dependencies"]["test"])
+    # What building the compiled kernels takes: the build requirements and a C compiler.
+    expected |= _names(pyproject["build-system"]["requires"]) | {"c-compiler"}
     conda = _conda_names()
     assert sorted(expected - conda) == [], "in pyproject.toml but not in environment.yml"
     assert sorted(conda - expected) == [], "in environment.yml but not in pyproject.toml"
