@@ -97,6 +97,24 @@ def test_urls_give_the_array_of_the_local_files(server, files, form):
     assert {p for _, p, _, _ in server.log.requests} == {f"/lc/{f.name}" for f in files.values()}
 
 
+@pytest.mark.parametrize("align", ["reproject", "intersect"])
+def test_years_on_other_grids_read_over_http(server, files, tmp_path, align):
+    # 2021 on a grid shifted by whole pixels (intersect) or by 10 m (reproject: warped through
+    # a GDAL VRT over the remote file, in the block reader).
+    shift = 60 if align == "intersect" else 10
+    with rasterio.open(files[2021]) as src:
+        data = src.read(1)
+    moved = write_tif(tmp_path / "moved" / files[2021].name, data,
+                      TRANSFORM * Affine.translation(shift / 30, -shift / 30), CRS)  # fmt: skip
+    local_files = [files[2020], moved]
+    for path in local_files:
+        server.routes[f"/lc/{path.parent.name}/{path.name}"] = path
+    urls = [f"{server.url}/lc/{p.parent.name}/{p.name}" for p in local_files]
+    remote = open_landcover(urls, legend="clcd", align=align, chunks=32)
+    local = open_landcover(local_files, legend="clcd", align=align, chunks=32)
+    _same_array(remote, local)
+
+
 def test_blocks_are_read_only_when_computed(server, tmp_path):
     files = _files(tmp_path, size=512)
     urls = _serve(server, files)
