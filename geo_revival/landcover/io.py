@@ -163,9 +163,9 @@ def open_landcover(
         ``/vsis3/bucket/key``; credentials from ``AWS_*`` environment variables, or
         ``AWS_NO_SIGN_REQUEST=YES`` for public buckets), ``gs://`` and GDAL virtual paths
         (``/vsicurl/``, ``/vsis3/``, ``/vsiaz/``, ``/vsizip/`` ...). Remote layers are read with
-        the GDAL settings of :func:`geo_revival._gdal.gdal_env` (no directory listing, 60 s
-        timeout, 2 retries; your own ``GDAL_*`` environment variables win), in every process
-        that reads blocks. Glob patterns work for local paths only.
+        the GDAL settings listed in ``docs/cluster.md`` (no directory listing, 60 s timeout, 2
+        retries; your own ``GDAL_*`` environment variables win), in every process that reads
+        blocks (dask workers too). Glob patterns work for local paths only.
     legend : str or Legend
         Registry name (see :func:`~geo_revival.landcover.legend.list_legends`) or a Legend.
     years : sequence of int, optional
