@@ -2,7 +2,9 @@
 
 Routes map URL paths (as in the products' real layouts) to local files or bytes. Faults per
 path: ``"404"``, ``"500"``, ``"drop"`` (headers, then ``drop_fraction`` of the body, then the
-connection is closed), ``"slow"`` (sleeps ``slow_seconds`` before answering).
+connection is closed), ``"stall"`` (as ``"drop"``, but the connection is held open
+``slow_seconds`` before it closes: a server that stops sending), ``"slow"`` (sleeps
+``slow_seconds`` before answering).
 """
 
 from __future__ import annotations
@@ -127,7 +129,7 @@ class LoopbackServer:
                         chunk = fh.read(length)
                 else:
                     chunk = data[start:end + 1]
-                if fault == "drop":
+                if fault in ("drop", "stall"):
                     chunk = chunk[: int(len(chunk) * server.drop_fraction)]
                 try:
                     self.wfile.write(chunk)
@@ -135,7 +137,9 @@ class LoopbackServer:
                 except (BrokenPipeError, ConnectionResetError):
                     pass
                 server.log.add(self.command, path, rng, len(chunk), query)
-                if fault == "drop":
+                if fault == "stall":
+                    time.sleep(server.slow_seconds)
+                if fault in ("drop", "stall"):
                     self.close_connection = True
                     self.connection.shutdown(2)
 

@@ -16,15 +16,10 @@ import xarray as xr
 from rasterio.errors import RasterioError
 from tqdm.std import tqdm
 
+from geo_revival._gdal import DEFAULT_TIMEOUT, describe_gdal_error, gdal_env
 from geo_revival.exceptions import FetchError, GeoRevivalWarning, NoOverlapError, SchemaError
 from geo_revival.fetch import _cache, _stac
-from geo_revival.fetch._http import (
-    DEFAULT_TIMEOUT,
-    describe_gdal_error,
-    download,
-    gdal_env,
-    get_json,
-)
+from geo_revival.fetch._http import download, get_json
 from geo_revival.fetch._products import (
     BBox,
     Product,

@@ -1,11 +1,14 @@
-"""HTTP: whole-file downloads with checksums (urllib), JSON, and GDAL's ``/vsicurl/`` settings."""
+"""HTTP: whole-file downloads with checksums (urllib) and JSON.
+
+GDAL's settings for windowed remote reads are shared with ``open_landcover``:
+:mod:`geo_revival._gdal`.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import http.client
 import json
-import re
 import socket
 from collections.abc import Callable
 from pathlib import Path
@@ -13,19 +16,14 @@ from typing import Any
 from urllib.error import HTTPError, URLError
 from urllib.request import Request, urlopen
 
-import rasterio
-
+from geo_revival._gdal import DEFAULT_TIMEOUT, user_agent
 from geo_revival.exceptions import ChecksumError, FetchError
 
-#: Default seconds without data before a request is abandoned.
-DEFAULT_TIMEOUT = 60.0
 _CHUNK = 1 << 20
 
 
 def _user_agent() -> str:
-    from geo_revival import __version__
-
-    return f"geo-revival/{__version__} (+land-cover fetch)"
+    return f"{user_agent()} (+land-cover fetch)"
 
 
 def _describe(exc: BaseException) -> str:
@@ -102,54 +100,3 @@ def download(
             "it persists, the mirror or the download is corrupt."
         )
     return size
-
-
-def gdal_env(timeout: float = DEFAULT_TIMEOUT, retries: int = 2) -> rasterio.Env:
-    """GDAL settings for windowed reads of remote COGs through ``/vsicurl/``.
-
-    No directory listing on open (one request fewer per file); consecutive ranges merged into
-    one request. GDAL also keeps the bytes it has read in a per-process cache, so reading the
-    same region of the same URL twice in one process asks the server only once.
-    """
-    return rasterio.Env(
-        GDAL_DISABLE_READDIR_ON_OPEN="EMPTY_DIR",
-        CPL_VSIL_CURL_ALLOWED_EXTENSIONS=".tif,.tiff,.TIF",
-        GDAL_HTTP_MERGE_CONSECUTIVE_RANGES="YES",
-        GDAL_HTTP_MULTIPLEX="NO",
-        GDAL_HTTP_TIMEOUT=str(max(1, round(timeout))),
-        GDAL_HTTP_CONNECTTIMEOUT=str(max(1, round(timeout))),
-        GDAL_HTTP_MAX_RETRY=str(retries),
-        GDAL_HTTP_RETRY_DELAY="1",
-        GDAL_HTTP_USERAGENT=_user_agent(),
-        VSI_CACHE="FALSE",
-        CPL_VSIL_CURL_CHUNK_SIZE=str(64 * 1024),
-    )
-
-
-_HTTP_CODE = re.compile(r"HTTP (?:response )?code:? ?(\d{3})", re.IGNORECASE)
-
-
-def describe_gdal_error(exc: BaseException) -> str:
-    """Return a user-facing cause for a failed ``/vsicurl/`` read (from GDAL's errors)."""
-    chain: list[str] = []
-    cur: BaseException | None = exc
-    while cur is not None and len(chain) < 5:
-        chain.append(str(cur))
-        cur = cur.__cause__ or cur.__context__
-    text = " | ".join(chain)
-    m = _HTTP_CODE.search(text)
-    if m:
-        return f"the server answered HTTP {m.group(1)}"
-    low = text.lower()
-    if "timeout" in low or "timed out" in low:
-        return "no answer within the timeout (server slow or unreachable)"
-    if "couldn't connect" in low or "could not connect" in low or "connection refused" in low:
-        return "the connection was refused (no network, or the host is down)"
-    if "resolve" in low:
-        return "the host name could not be resolved (no network?)"
-    if "not recognized as being in a supported file format" in low:
-        return ("the server's answer was not the GeoTIFF (empty or cut off: connection "
-                "dropped, or a mirror serving an error page)")
-    if any(k in low for k in ("transfer closed", "partial", "connection reset", "expected")):
-        return "the connection dropped: the data were cut off before they were complete"
-    return f"GDAL: {text}"

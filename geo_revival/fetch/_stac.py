@@ -10,9 +10,10 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import rasterio
 from rasterio.errors import RasterioError
 
+from geo_revival._gdal import describe_gdal_error, gdal_env
 from geo_revival.exceptions import FetchError, UnsupportedCRSError
 from geo_revival.fetch import _cache
-from geo_revival.fetch._http import describe_gdal_error, gdal_env, get_json
+from geo_revival.fetch._http import get_json
 from geo_revival.fetch._products import BBox, Product, with_base_url
 from geo_revival.fetch._read import clip, mosaic
 

@@ -36,13 +36,16 @@ from rasterio.enums import Resampling
 from rasterio.errors import RasterioError
 from rasterio.windows import Window
 
+from geo_revival._gdal import remote_env
+from geo_revival._paths import is_network, is_remote, public_name
 from geo_revival.exceptions import ReadError, SchemaError
 from geo_revival.grid import Grid
-from geo_revival.landcover._sources import Layer
+from geo_revival.landcover._sources import Layer, remote_failed
 
 # Open datasets per thread (rasterio datasets must not be shared between threads), so that a
-# series of thousands of small blocks does not reopen its files for each; keyed by the file's
-# modification time and size, so that a rewritten file is read afresh.
+# series of thousands of small blocks does not reopen its files for each; keyed by a local
+# file's modification time and size, so that a rewritten file is read afresh (URLs and GDAL
+# virtual paths have no os.stat: keyed by the path alone).
 _THREAD = threading.local()
 _MAX_OPEN = 32
 
@@ -68,8 +71,11 @@ def _forget(path: str) -> None:
 
 def _open(path: str, warp: tuple[tuple[str, Any], ...] | None) -> Any:
     """Return the dataset (or warped VRT) to read ``path`` from in this thread."""
-    stat = os.stat(path)
-    key = (path, warp, stat.st_mtime_ns, stat.st_size)
+    if is_remote(path):
+        key: tuple[Any, ...] = (path, warp, None, None)
+    else:
+        stat = os.stat(path)
+        key = (path, warp, stat.st_mtime_ns, stat.st_size)
     cache = _cache()
     if key not in cache:
         _forget(path)  # an older version of the file
@@ -89,8 +95,14 @@ def _open(path: str, warp: tuple[tuple[str, Any], ...] | None) -> Any:
 _CAST_DTYPES = ("uint8", "uint16", "int16", "int32")
 
 
-def read_failed(path: str, what: str, exc: BaseException) -> ReadError:
-    """Return the :class:`ReadError` for a failed raster read (``what``: e.g. ``"rows 0-255"``)."""
+def read_failed(path: str, what: str, exc: BaseException) -> OSError:
+    """Return the error for a failed raster read (``what``: e.g. ``"rows 0-255"``).
+
+    :class:`~geo_revival.exceptions.FetchError` for rasters read over the network (HTTP error,
+    timeout, dropped connection), :class:`ReadError` for files.
+    """
+    if is_network(path):
+        return remote_failed(path, what, exc)
     return ReadError(
         f"could not read {what} of the raster {path}: {str(exc).rstrip('.')}. The file is "
         "probably truncated or damaged (e.g. an interrupted download or copy); download or "
@@ -141,13 +153,15 @@ class BlockReader:
         if not len(rows) or not len(cols):
             return np.empty((len(rows), len(cols)), self.dtype)
         try:
-            ds = _open(self.path, self.warp)
-            try:
-                data = ds.read(self.band, window=window)
-                valid = ds.read_masks(self.band, window=window) if self.masked else None
-            except BaseException:
-                _forget(self.path)  # GDAL's state of a failed dataset is not to be reused
-                raise
+            # Remote settings here, in whichever process reads the block (dask workers too).
+            with remote_env(self.path):
+                ds = _open(self.path, self.warp)
+                try:
+                    data = ds.read(self.band, window=window)
+                    valid = ds.read_masks(self.band, window=window) if self.masked else None
+                except BaseException:
+                    _forget(self.path)  # GDAL's state of a failed dataset is not to be reused
+                    raise
         except (RasterioError, OSError) as exc:
             raise read_failed(self.path, what, exc) from exc
         return self._codes(data, valid, what)
@@ -166,16 +180,17 @@ class BlockReader:
             if values.size and not np.array_equal(values, np.round(values)):
                 odd = values[values != np.round(values)][:3].tolist()
                 raise SchemaError(
-                    f"{self.path} ({self.file_dtype}) holds non-integral values such as {odd} "
-                    f"({what}); land-cover classes are integer codes. Float files are accepted "
-                    "only when every value is a whole class code or NaN: this one looks like a "
-                    "continuous product or a resampled (interpolated) map."
+                    f"{public_name(self.path)} ({self.file_dtype}) holds non-integral values "
+                    f"such as {odd} ({what}); land-cover classes are integer codes. Float files "
+                    "are accepted only when every value is a whole class code or NaN: this one "
+                    "looks like a continuous product or a resampled (interpolated) map."
                 )
             info = np.iinfo(self.dtype)
             if values.size and (values.min() < info.min or values.max() > info.max):
                 raise SchemaError(
-                    f"{self.path} holds values {values.min():g}..{values.max():g} ({what}) "
-                    f"outside the class codes of its legend ({self.dtype} range)."
+                    f"{public_name(self.path)} holds values {values.min():g}.."
+                    f"{values.max():g} ({what}) outside the class codes of its legend "
+                    f"({self.dtype} range)."
                 )
             data = np.where(invalid, 0, data)
         out = data.astype(self.dtype, copy=False)  # our own freshly read buffer: edited in place
@@ -285,7 +300,7 @@ def open_layer(
     :class:`~geo_revival.landcover._read.BlockReader`, so that read errors name the file, mask
     bands count as nodata and float codes are cast.
     """
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), remote_env(layer.path):
         # rioxarray converts chunk dicts internally and warns about its own call style.
         warnings.simplefilter("ignore", FutureWarning)
         warp: tuple[tuple[str, Any], ...] | None = None

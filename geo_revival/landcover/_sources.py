@@ -17,7 +17,9 @@ from rasterio.crs import CRS
 from rasterio.enums import MaskFlags
 from rasterio.errors import RasterioError
 
-from geo_revival.exceptions import ProductVersionWarning, ReadError, SchemaError
+from geo_revival._gdal import describe_gdal_error, remote_env
+from geo_revival._paths import gdal_path, is_network, is_remote, public_name
+from geo_revival.exceptions import FetchError, ProductVersionWarning, ReadError, SchemaError
 from geo_revival.landcover.legend import Legend
 
 PathLikeStr: TypeAlias = "str | PathLike[str]"
@@ -50,6 +52,14 @@ class Layer:
     block_shape: tuple[int, int]
     #: The band has a GDAL mask band (internal, ``.msk`` sidecar or alpha) and no nodata value.
     masked: bool = False
+    #: The source as given (a URL without query string or user info), for ``attrs["source"]``;
+    #: ``path`` is what GDAL opens (``s3://`` as ``/vsis3/``, a signed URL with its token).
+    name: str = ""
+
+
+def _name(path: str) -> str:
+    """Return the file name of a path or URL (not a signed URL's query: its dates are no years)."""
+    return Path(public_name(path)).name
 
 
 def year_from_name(path: str) -> int | None:
@@ -57,7 +67,7 @@ def year_from_name(path: str) -> int | None:
 
     Raises :class:`SchemaError` if the name holds several different candidate years.
     """
-    name = Path(path).name
+    name = _name(path)
     modis = _MODIS.search(name)
     if modis:
         return int(modis.group(1))
@@ -71,7 +81,7 @@ def year_from_name(path: str) -> int | None:
 
 def version_from_name(path: str) -> str:
     """Return the product version in a file name (``'v200'``, MODIS collection ``'006'``) or ''."""
-    name = Path(path).name
+    name = _name(path)
     modis = _MODIS.search(name)
     if modis:
         return modis.group(2)
@@ -83,10 +93,35 @@ def _is_glob(text: str) -> bool:
     return any(ch in text for ch in "*?[")
 
 
+def source_path(source: PathLikeStr) -> str:
+    """Return the path GDAL reads a source from: ``s3://`` and ``http(s)://`` URLs rewritten.
+
+    Raises :class:`ReadError` for a glob pattern in a URL or GDAL virtual path (nothing can
+    list what matches it).
+    """
+    text = fspath(source)
+    if not is_remote(text):
+        return text
+    if any(ch in text.split("?", 1)[0] for ch in "*["):
+        raise ReadError(
+            f"{public_name(text)!r} looks like a glob pattern, but patterns cannot be expanded "
+            "over HTTP or object storage (nothing lists the files): pass the URLs as a list or "
+            "a {year: url} mapping"
+        )
+    return gdal_path(text)
+
+
 def expand_paths(sources: PathLikeStr | Sequence[PathLikeStr]) -> list[str]:
-    """Turn a path, glob pattern, directory or list of paths into a list of paths."""
+    """Turn a path, glob pattern, directory or list of paths into a list of paths.
+
+    URLs (``https://``, ``s3://``) and GDAL virtual paths are returned as given (patterns in
+    them refused, see :func:`source_path`).
+    """
     if isinstance(sources, (str, PathLike)):
         text = fspath(sources)
+        if is_remote(text):
+            source_path(text)  # refuses patterns
+            return [text]
         if _is_glob(text):
             paths = sorted(glob.glob(text))
             if not paths:
@@ -106,10 +141,10 @@ def expand_paths(sources: PathLikeStr | Sequence[PathLikeStr]) -> list[str]:
 
 
 def _read_meta(path: str) -> dict[str, Any]:
-    if not Path(path).exists():
+    if not is_remote(path) and not Path(path).exists():
         raise ReadError(f"land-cover file not found: {path}")
     try:
-        with rasterio.open(path) as src:
+        with remote_env(path), rasterio.open(path) as src:
             tags = {k.lower(): v for k, v in src.tags().items()}
             return {
                 "count": src.count,
@@ -124,7 +159,20 @@ def _read_meta(path: str) -> dict[str, Any]:
                 "masked": [_has_mask_band(flags) for flags in src.mask_flag_enums],
             }
     except RasterioError as exc:
-        raise ReadError(f"{path} is not a readable raster: {exc}") from exc
+        if is_network(path):
+            raise remote_failed(path, "the header", exc) from exc
+        raise ReadError(f"{public_name(path)} is not a readable raster: {exc}") from exc
+
+
+def remote_failed(path: str, what: str, exc: BaseException) -> FetchError:
+    """Return the :class:`FetchError` for a failed read of ``what`` of a remote raster."""
+    return FetchError(
+        f"could not read {what} of {public_name(path)}: {describe_gdal_error(exc)}. Check the "
+        "URL and that this machine (every dask worker, with client=) reaches it; for object "
+        "storage, the credentials in the environment (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, "
+        "or AWS_NO_SIGN_REQUEST=YES for a public bucket). GDAL_HTTP_TIMEOUT and "
+        "GDAL_HTTP_MAX_RETRY set the timeout (s) and retries."
+    )
 
 
 def _has_mask_band(flags: Sequence[MaskFlags]) -> bool:
@@ -136,7 +184,7 @@ def _has_mask_band(flags: Sequence[MaskFlags]) -> bool:
 
 def _is_simulated(path: str, tags: Mapping[str, str]) -> bool:
     flag = str(tags.get("simulated", "")).strip().lower() in {"1", "true", "yes"}
-    return flag or "simulated" in Path(path).name.lower()
+    return flag or "simulated" in _name(path).lower()
 
 
 def _version(path: str, tags: Mapping[str, str]) -> str:
@@ -180,10 +228,12 @@ def resolve_layers(
         raise ReadError("no land-cover sources given")
 
     layers: list[Layer] = []
-    for year, path in pairs:
+    for year, given in pairs:
+        path = source_path(given)
         meta = _read_meta(path)
         common = {
             "path": path,
+            "name": public_name(given),
             "version": _version(path, meta["tags"]),
             "simulated": _is_simulated(path, meta["tags"]),
             **{k: meta[k] for k in ("crs", "transform", "width", "height", "dtype", "nodata")},
@@ -207,8 +257,9 @@ def resolve_layers(
             bad = [b for b in mapping.values() if not 1 <= b <= meta["count"]]
             if bad or (not isinstance(band_years, Mapping) and len(mapping) != meta["count"]):
                 raise SchemaError(
-                    f"{path} has {meta['count']} bands but band_years={band_years!r}; give one "
-                    "year per band, or a {year: band} mapping with bands 1.."
+                    f"{public_name(path)} has {meta['count']} bands but "
+                    f"band_years={band_years!r}; give one year per band, or a "
+                    "{year: band} mapping with bands 1.."
                     f"{meta['count']}"
                 )
             layers.extend(
@@ -219,14 +270,14 @@ def resolve_layers(
         common["masked"] = meta["masked"][0]
         if meta["count"] != 1:
             raise SchemaError(
-                f"{path} has {meta['count']} bands; if they are years, pass "
+                f"{public_name(path)} has {meta['count']} bands; if they are years, pass "
                 "band_years=[first_year, ...] (one per band)"
             )
         if year is None:
             year = year_from_name(path)
             if year is None:
                 raise SchemaError(
-                    f"cannot find a year in the file name {Path(path).name!r}; pass years=[...] "
+                    f"cannot find a year in the file name {_name(path)!r}; pass years=[...] "
                     "or a {year: path} mapping"
                 )
         layers.append(Layer(year=year, band=1, **common))
@@ -235,8 +286,8 @@ def resolve_layers(
     for layer in layers:
         if layer.year in seen:
             raise SchemaError(
-                f"year {layer.year} appears twice ({seen[layer.year]} and {layer.path}); "
-                "give each year exactly one source"
+                f"year {layer.year} appears twice ({public_name(seen[layer.year])} and "
+                f"{public_name(layer.path)}); give each year exactly one source"
             )
         seen[layer.year] = layer.path
     return sorted(layers, key=lambda la: la.year)

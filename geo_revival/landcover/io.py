@@ -121,7 +121,7 @@ def _align(layers: list[Layer], align: Align, crs: RioCRS | None) -> tuple[Grid 
             )
         return None, windows
     detail = "; ".join(
-        f"year {y} ({next(la.path for la in layers if la.year == y)}): {', '.join(p)}"
+        f"year {y} ({next(la.name for la in layers if la.year == y)}): {', '.join(p)}"
         for y, p in problems.items()
     )
     hint = (
@@ -132,7 +132,7 @@ def _align(layers: list[Layer], align: Align, crs: RioCRS | None) -> tuple[Grid 
     if align == "intersect":
         hint = "align='intersect' needs the same CRS, resolution and pixel alignment. " + hint
     raise GridMismatchError(
-        f"the years are not on the grid of year {layers[0].year} ({layers[0].path}): "
+        f"the years are not on the grid of year {layers[0].year} ({layers[0].name}): "
         f"{detail}. {hint}"
     )
 
@@ -156,8 +156,16 @@ def open_landcover(
 
     Parameters
     ----------
-    sources : path, glob pattern, directory, list of paths or {year: path}
-        The rasters, one per year (or one multi-band file with ``band_years``).
+    sources : path, glob pattern, directory, URL, list of paths or URLs, or {year: path}
+        The rasters, one per year (or one multi-band file with ``band_years``). Besides local
+        or shared-filesystem paths: ``http(s)://`` URLs (Cloud-Optimized GeoTIFFs are read by
+        HTTP range requests, only the blocks computed), ``s3://bucket/key`` (read as
+        ``/vsis3/bucket/key``; credentials from ``AWS_*`` environment variables, or
+        ``AWS_NO_SIGN_REQUEST=YES`` for public buckets), ``gs://`` and GDAL virtual paths
+        (``/vsicurl/``, ``/vsis3/``, ``/vsiaz/``, ``/vsizip/`` ...). Remote layers are read with
+        the GDAL settings listed in ``docs/cluster.md`` (no directory listing, 60 s timeout, 2
+        retries; your own ``GDAL_*`` environment variables win), in every process that reads
+        blocks (dask workers too). Glob patterns work for local paths only.
     legend : str or Legend
         Registry name (see :func:`~geo_revival.landcover.legend.list_legends`) or a Legend.
     years : sequence of int, optional
@@ -204,7 +212,10 @@ def open_landcover(
     block as the blocks are read); they are cast to the smallest integer type holding the
     legend's codes, and ``attrs["value_cast"]`` (one text per year) records the cast, as it
     records applied mask bands. Every read failure (a truncated or damaged file), at open time
-    or later when dask reads a block, raises :class:`ReadError` naming the file.
+    or later when dask reads a block, raises :class:`ReadError` naming the file (a
+    :class:`~geo_revival.exceptions.FetchError` naming the URL for remote layers).
+    ``attrs["source"]`` records URLs without query strings or user info (a signed URL's
+    token is not kept).
 
     Returns
     -------
@@ -219,7 +230,11 @@ def open_landcover(
     Raises
     ------
     ReadError
-        A file is missing, not a raster, truncated or damaged, or a pattern matches nothing.
+        A file is missing, not a raster, truncated or damaged, or a pattern matches nothing
+        (or is given as a URL).
+    FetchError
+        A remote layer could not be read: HTTP error (404 ...), timeout, connection dropped
+        mid-read (never a partial array).
     SchemaError
         Years missing, ambiguous or duplicated; float rasters with non-integral values;
         multi-band files without ``band_years``; a declared nodata value that is a class.
@@ -252,7 +267,7 @@ def open_landcover(
     for la in layers:
         if la.crs is None and user_crs is None:
             raise MissingCRSError(
-                f"{la.path} has no CRS; pass crs=... (e.g. crs='EPSG:4326') if you know it"
+                f"{la.name} has no CRS; pass crs=... (e.g. crs='EPSG:4326') if you know it"
             )
     check_versions({la.year: la.version for la in layers}, leg)
     target, windows = _align(layers, align, user_crs)
@@ -306,7 +321,7 @@ def open_landcover(
         legend=leg.name,
         product=product or leg.product,
         version=[la.version for la in layers],
-        source=[la.path for la in layers],
+        source=[la.name for la in layers],
         simulated=any(la.simulated for la in layers),
     )
     notes = [series_nodata.notes(la) for la in layers]

@@ -24,6 +24,8 @@ from typing import Any, Literal
 import numpy as np
 import xarray as xr
 
+from geo_revival._gdal import remote_env
+from geo_revival._paths import gdal_path, public_name
 from geo_revival.exceptions import ReadError, SchemaError
 from geo_revival.landcover import _codes
 from geo_revival.landcover._sources import check_versions
@@ -181,11 +183,12 @@ def _with_raster_metadata(item: Any, asset: str, leg: Legend) -> Any:
         declared = extra["raster:bands"][0]
         dtype, nodata = declared["data_type"], declared.get("nodata")
     else:
+        path = gdal_path(href)
         try:
-            with rasterio.open(href) as src:
+            with remote_env(path), rasterio.open(path) as src:
                 dtype, nodata = src.dtypes[0], src.nodata
         except rasterio.errors.RasterioIOError as exc:
-            raise ReadError(f"cannot read STAC asset {href}: {exc}") from exc
+            raise ReadError(f"cannot read STAC asset {public_name(href)}: {exc}") from exc
     if np.dtype(dtype).kind not in "iu":
         raise SchemaError(f"{href} holds {dtype} values, but legend {leg.name!r} is categorical")
     if nodata is None and leg.nodata:
@@ -255,7 +258,7 @@ def _load_odc(
         "legend": leg.name,
         "product": leg.product,
         "version": [";".join(sorted({v for v in versions[y] if v})) for y in years],
-        "source": [";".join(_href(i, asset) for i in groups[y]) for y in years],
+        "source": [";".join(public_name(_href(i, asset)) for i in groups[y]) for y in years],
         "simulated": any(bool(i.properties.get("simulated")) for i in items),
         "_FillValue": da.attrs.get("_FillValue"),
     }

@@ -36,6 +36,7 @@ targets 31.34 % / 31.30 % / 31.25 % for 2025-2027, plan 004 annex #19):
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from os import PathLike
 from typing import Any
 
 import geopandas as gpd
@@ -43,6 +44,7 @@ import pandas as pd
 import xarray as xr
 
 from geo_revival.exceptions import SchemaError
+from geo_revival.landcover import Legend, as_landcover
 from geo_revival.plan._targets import plan_targets
 from geo_revival.provenance import provenance
 from geo_revival.validation import zones_first
@@ -58,12 +60,25 @@ _BUILT_CAVEAT = (
 )
 
 
-def _region_areas(landcover: xr.DataArray, area: gpd.GeoDataFrame) -> pd.DataFrame:
+def _region_areas(landcover: xr.DataArray, area: Any) -> pd.DataFrame:
     """Class areas of the whole region (all polygons as one zone), per year and generic class."""
     from geo_revival.overlay import class_areas
+    from geo_revival.zones import as_zones
 
+    if isinstance(area, (str, PathLike)):
+        try:  # zone categories mean nothing for a region's outline
+            area = as_zones(area, default_category="other")
+        except SchemaError as exc:
+            raise SchemaError(
+                f"{exc} (The region file is read by load_zones; for an outline without a "
+                "'zone_id' column read it with geopandas.read_file(path) or "
+                "geo_revival.load_zones(path, id_column=...) and pass the GeoDataFrame.)"
+            ) from exc
     if not isinstance(area, gpd.GeoDataFrame) or area.empty:
-        raise SchemaError("area must be a non-empty GeoDataFrame (the region's outline, with CRS).")
+        raise SchemaError(
+            "area must be a non-empty GeoDataFrame (the region's outline, with CRS) or the "
+            "path/URL of a zone file."
+        )
     region = gpd.GeoDataFrame({"zone_id": ["region"]}, geometry=[area.union_all()], crs=area.crs)
     table = class_areas(region, landcover)
     return pd.DataFrame(
@@ -88,10 +103,12 @@ def _compare(
 
 
 def forest_cover_rate(
-    area: gpd.GeoDataFrame,
+    area: gpd.GeoDataFrame | str | PathLike[str],
     landcover: xr.DataArray,
     *,
     classes: Sequence[str] = ("forest",),
+    legend: str | Legend | None = None,
+    years: Sequence[int] | None = None,
 ) -> pd.DataFrame:
     """Forest cover rate of a region from land cover, next to the plan's 林木覆盖率 targets.
 
@@ -101,11 +118,16 @@ def forest_cover_rate(
     Parameters
     ----------
     area
-        The region (one or more polygons, united), with CRS.
+        The region (one or more polygons, united), with CRS; or the path or URL of a zone file
+        with a ``zone_id`` column (read by :func:`~geo_revival.zones.load_zones`, as every
+        function taking zones does; no category needed).
     landcover
         Land-cover series ``(year, y, x)`` covering the region.
     classes
         Generic classes counted as tree cover (e.g. ``("forest", "shrub")``).
+    legend, years
+        As for :func:`~geo_revival.landcover.as_landcover`: the legend when
+        ``landcover.attrs`` names none, the year of each band or the years to keep.
 
     Returns
     -------
@@ -127,6 +149,7 @@ def forest_cover_rate(
     [[2025, 0.25, 0.3134, False]]
     """
     area, landcover = zones_first(area, landcover, "forest_cover_rate")
+    landcover = as_landcover(landcover, legend=legend, years=years)
     areas = _region_areas(landcover, area)
     total = areas.groupby("year")["area_m2"].sum()
     cover = areas[areas["generic_class"].isin(list(classes))].groupby("year")["area_m2"].sum()
@@ -143,9 +166,12 @@ def forest_cover_rate(
 
 
 def built_up_land_per_gdp(
-    area: gpd.GeoDataFrame,
+    area: gpd.GeoDataFrame | str | PathLike[str],
     landcover: xr.DataArray,
     gdp_100m_yuan: Mapping[int, float],
+    *,
+    legend: str | Legend | None = None,
+    years: Sequence[int] | None = None,
 ) -> pd.DataFrame:
     """Built-up land per unit of GDP (ha per 100 million yuan) of a region, next to the targets.
 
@@ -155,11 +181,14 @@ def built_up_land_per_gdp(
     Parameters
     ----------
     area
-        The administrative region the GDP belongs to, with CRS.
+        The administrative region the GDP belongs to, with CRS; or the path or URL of a zone
+        file (as for :func:`forest_cover_rate`).
     landcover
         Land-cover series ``(year, y, x)`` covering the region.
     gdp_100m_yuan
         ``{year: GDP in 100 million yuan (亿元)}``; years without GDP are left out.
+    legend, years
+        As for :func:`forest_cover_rate`.
 
     Returns
     -------
@@ -186,6 +215,7 @@ def built_up_land_per_gdp(
     [[25.0, True]]
     """
     area, landcover = zones_first(area, landcover, "built_up_land_per_gdp")
+    landcover = as_landcover(landcover, legend=legend, years=years)
     gdp = pd.Series({int(k): float(v) for k, v in dict(gdp_100m_yuan).items()}, dtype=float)
     areas = _region_areas(landcover, area)
     built = areas[areas["generic_class"] == "built_up"].groupby("year")["area_m2"].sum()

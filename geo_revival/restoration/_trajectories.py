@@ -46,7 +46,7 @@ import xarray as xr
 
 from geo_revival._kernels import MAX_LAYERS, decode_trajectory_keys, trajectory_pixels
 from geo_revival.exceptions import SchemaError
-from geo_revival.landcover import write_classified
+from geo_revival.landcover import Legend, as_landcover, write_classified
 from geo_revival.overlay import Trajectory, filter_flips, overlay_series, prepare_overlay
 from geo_revival.restoration._accounting import (
     reclaimed_area,
@@ -364,6 +364,8 @@ def restoration_series(
     rules: str | RuleSet = "default",
     persistence: int = DEFAULT_PERSISTENCE,
     flip_filter: bool = False,
+    legend: str | Legend | None = None,
+    years: Sequence[int] | None = None,
     progress: bool = False,
     client: Any = None,
 ) -> RestorationSeries:
@@ -388,6 +390,11 @@ def restoration_series(
         Remove one-year flips (:func:`geo_revival.filter_flips`) before counting: then every
         table (class areas, transitions, accounting and trajectories) is of the filtered land
         cover, and ``flip_filter`` reports the area it changed per zone and year.
+    legend, years
+        As for :func:`geo_revival.overlay_series` (through
+        :func:`~geo_revival.landcover.as_landcover`): the legend when ``landcover.attrs``
+        names none (e.g. a ``rioxarray.open_rasterio`` stack), and the year of each band, or
+        the years to keep of a series that has them.
     progress, client
         Progress bar; dask.distributed client (see :func:`geo_revival.class_areas`).
 
@@ -417,6 +424,7 @@ def restoration_series(
     """
     k = _check_persistence(persistence)
     ruleset = load_rules(rules)
+    landcover = as_landcover(landcover, legend=legend, years=years)
     units = accounting_units(zones, projects)
     setup = prepare_overlay(units, landcover, "unit_id", None, "raise")
     uses = [str(u) for u in units["planned_use"]]
