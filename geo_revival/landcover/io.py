@@ -399,13 +399,21 @@ def _crs_of(da: xr.DataArray) -> CRS:
     return CRS.from_user_input(crs)
 
 
-def _zone_area_factor(lat_rad: np.ndarray, e2: float) -> np.ndarray:
-    """Return q(φ) of the ellipsoid: the area from the equator to φ is Δλ · b²/2 · q(φ)."""
-    s = np.sin(lat_rad)
+def _zone_area_between(lat1: np.ndarray, lat2: np.ndarray, e2: float) -> np.ndarray:
+    """Return ``q(φ2) - q(φ1)``: the area between two latitudes is Δλ · b²/2 times this.
+
+    ``q(φ) = s/(1 - e²s²) + atanh(e s)/e`` with ``s = sin φ``. Differenced term by term with
+    ``s2 - s1 = 2 cos((φ1+φ2)/2) sin((φ2-φ1)/2)`` instead of subtracting two values of ``q``:
+    for thin rows near the poles q(φ2) and q(φ1) agree to 6 digits or more and their plain
+    difference loses them (1e-9 relative error at 88° for 0.001° rows).
+    """
+    s1, s2 = np.sin(lat1), np.sin(lat2)
+    ds = 2.0 * np.cos((lat1 + lat2) / 2.0) * np.sin((lat2 - lat1) / 2.0)
     if e2 == 0.0:  # sphere: the limit of the ellipsoidal formula
-        return 2.0 * s
+        return 2.0 * ds
     e = math.sqrt(e2)
-    return s / (1.0 - e2 * s * s) + np.log((1.0 + e * s) / (1.0 - e * s)) / (2.0 * e)
+    first = ds * (1.0 + e2 * s1 * s2) / ((1.0 - e2 * s1 * s1) * (1.0 - e2 * s2 * s2))
+    return first + np.arctanh(e * ds / (1.0 - e2 * s1 * s2)) / e
 
 
 #: Areal scale factors further than this from 1 make planar pixel areas warn.
@@ -504,8 +512,7 @@ def pixel_area(da: xr.DataArray) -> xr.DataArray:
     # Row edges from the transform (exact), not from rounded coordinate values.
     rows = np.arange(ny + 1, dtype="float64")
     edges = np.clip((t.f + rows * t.e) * to_rad, -math.pi / 2, math.pi / 2)
-    q = _zone_area_factor(edges, e2)
-    area = abs(t.a * to_rad) * b * b / 2.0 * np.abs(np.diff(q))
+    area = abs(t.a * to_rad) * b * b / 2.0 * np.abs(_zone_area_between(edges[:-1], edges[1:], e2))
     coords = {"y": da["y"].values} if "y" in da.coords else {}
     return xr.DataArray(
         area,
