@@ -56,18 +56,25 @@ FIRST_YEAR = 2004
 
 
 # -- deterministic data ---------------------------------------------------------------------------
-def _paths(size: int, years: int, workdir: Path) -> list[Path]:
+def _paths(size: int, years: int, workdir: Path, texture: float = 0.0) -> list[Path]:
+    tag = f"textured{texture:g}_" if texture else ""
     return [
-        workdir / f"jiangsu_simulated_{size}_{FIRST_YEAR + i}_seed{SEED}.tif" for i in range(years)
+        workdir / f"jiangsu_simulated_{tag}{size}_{FIRST_YEAR + i}_seed{SEED}.tif"
+        for i in range(years)
     ]
 
 
-def make_stack(size: int, years: int, workdir: Path) -> list[Path]:
-    """Write the simulated annual stack (cached by size, years and seed)."""
+def make_stack(size: int, years: int, workdir: Path, texture: float = 0.0) -> list[Path]:
+    """Write the simulated annual stack (cached by size, years, texture and seed).
+
+    ``texture``: share of pixels given a random class of the mix, the same one every year
+    (the salt-and-pepper of a real 30 m classification, which is what makes real files larger
+    and slower to decode than smooth patches); 0 for the smooth stack.
+    """
     import rasterio
     from rasterio.transform import from_origin
 
-    paths = _paths(size, years, workdir)
+    paths = _paths(size, years, workdir, texture)
     if all(p.exists() for p in paths):
         return paths
     rng = np.random.default_rng(SEED)
@@ -101,6 +108,10 @@ def make_stack(size: int, years: int, workdir: Path) -> list[Path]:
                 c1 = min(size, c0 + step)
                 noise = sum(w * _upsample(f, c, r0, r1, c0, c1) for f, c, w in cover)
                 base = bands[np.digitize(noise, edges)]
+                if texture:
+                    trng = np.random.default_rng([SEED, 7, r0, c0])
+                    speck = trng.random(base.shape) < texture
+                    base = np.where(speck, bands[trng.integers(0, len(bands), base.shape)], base)
                 sub = _upsample(subsidence, 80, r0, r1, c0, c1) > 1.2  # ~8 % subsides
                 start = np.clip((_upsample(onset, 40, r0, r1, c0, c1) + 2) * years / 4, 0, years)
                 start = start.astype(np.int16)
@@ -303,6 +314,13 @@ def main() -> None:
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--methods", nargs="*", default=None)
     ap.add_argument("--large-zones", action="store_true")
+    ap.add_argument(
+        "--texture",
+        type=float,
+        default=0.0,
+        help="share of pixels with a random class, the same every year (salt-and-pepper of a "
+        "real classification; makes the files decode like a real product); default 0 (smooth)",
+    )
     args = ap.parse_args()
     workdir = args.workdir or Path(tempfile.gettempdir()) / "geo_revival_bench_series"
     workdir.mkdir(parents=True, exist_ok=True)
@@ -313,7 +331,7 @@ def main() -> None:
         "",
     ]
     t0 = time.perf_counter()
-    paths = make_stack(args.size, args.years, workdir)
+    paths = make_stack(args.size, args.years, workdir, args.texture)
     zones = make_zones(args.size, N_ZONES, 0.85, workdir, CRS, ORIGIN, PIXEL)
     gen = time.perf_counter() - t0
     methods = args.methods or [
@@ -335,7 +353,11 @@ def main() -> None:
     report += [
         f"## Jiangsu extent: {args.size:,} x {args.size:,} px at 30 m ({pixels / 1e6:,.0f} M px "
         f"a year, {pixels * 900 / 1e6:,.0f} km^2), {args.years} years, "
-        f"{N_ZONES} simulated counties",
+        f"{N_ZONES} simulated counties"
+        + (f", texture {args.texture:g} (static salt-and-pepper)" if args.texture else ""),
+        "",
+        f"Stack on disk: {sum(p.stat().st_size for p in paths) / 1e6:,.1f} MB "
+        f"({sum(p.stat().st_size for p in paths) / (pixels * args.years):.3f} bytes a pixel).",
         "",
         f"Inputs generated in {gen:.0f} s (cached in {workdir}). Load average (1/5/15 min) at "
         f"start of each method in the table's order: "

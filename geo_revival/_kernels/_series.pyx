@@ -40,12 +40,37 @@ cdef inline int _ctz(uint64_t x) noexcept nogil:
     return __builtin_ctzll(x)
 
 
+cdef inline int _key(
+    uint64_t damaged, uint64_t restored, int valid, int n, int persistence
+) noexcept nogil:
+    """Trajectory key of a pixel from its damaged and restored layers (bit t: layer t)."""
+    cdef int first, reclaimed, cls = 0, j
+    cdef uint64_t run = restored, one = 1
+    first = _ctz(damaged) if damaged else -1
+    for j in range(1, persistence):
+        run &= restored >> j
+    if damaged:
+        run &= ~((one << (first + 1)) - 1)  # strictly after the first damaged layer
+    else:
+        run = 0
+    reclaimed = _ctz(run) if run else -1
+    if valid:
+        cls = 1
+    if damaged:
+        cls = 2
+    if reclaimed >= 0:
+        cls = 3
+        if (damaged >> (reclaimed + 1)) != 0:
+            cls = 4
+    return (cls * (n + 1) + first + 1) * (n + 1) + reclaimed + 1
+
+
 cdef inline void _trajectory(
     const uint8_t* st, int n, int persistence,
     int* first, int* reclaimed, int* changes, int* cls,
 ) noexcept nogil:
-    cdef uint64_t damaged = 0, restored = 0, run, one = 1
-    cdef int t, j, last = 0, valid = 0, ch = 0
+    cdef uint64_t damaged = 0, restored = 0, one = 1
+    cdef int t, last = 0, valid = 0, ch = 0, key
     cdef uint8_t s
     for t in range(n):
         s = st[t]
@@ -58,25 +83,11 @@ cdef inline void _trajectory(
             if last != 0 and s != last:
                 ch += 1
             last = s
-    first[0] = _ctz(damaged) if damaged else -1
-    run = restored
-    for j in range(1, persistence):
-        run &= restored >> j
-    if damaged:
-        run &= ~((one << (first[0] + 1)) - 1)  # strictly after the first damaged layer
-    else:
-        run = 0
-    reclaimed[0] = _ctz(run) if run else -1
+    key = _key(damaged, restored, valid, n, persistence)
     changes[0] = ch
-    cls[0] = 0
-    if valid:
-        cls[0] = 1
-    if damaged:
-        cls[0] = 2
-    if reclaimed[0] >= 0:
-        cls[0] = 3
-        if (damaged >> (reclaimed[0] + 1)) != 0:
-            cls[0] = 4
+    reclaimed[0] = key % (n + 1) - 1
+    first[0] = (key // (n + 1)) % (n + 1) - 1
+    cls[0] = key // ((n + 1) * (n + 1))
 
 
 cdef inline int _filter_flips(int* idx, const int* orig, int n, const uint8_t* nodata) noexcept nogil:
@@ -167,6 +178,56 @@ def trajectory_pixels(const uint8_t[:, :] states, int persistence):
     return first, reclaimed, changes, cls
 
 
+cdef inline void _count_runs(
+    code_t** row, Py_ssize_t c, int n, int K, const uint16_t[:] lut, double* wv, int nw,
+    const uint8_t[:] states, bint has_states, int persistence,
+    int64_t[:, :, :] pair_px, double[:, :, :, :] pair_w, int64_t[:] key_px, double[:, :] key_w,
+    int64_t* diag, double* diag_w,
+) noexcept nogil:
+    """Count a changing pixel of a series (consecutive pairs) by its runs of one code.
+
+    Work follows the number of changes, not of years: a change adds its (from, to) pair; a
+    run's diagonal goes into a difference array over the pairs (``diag``, summed at the end);
+    the run's state sets its layers' bits of the trajectory.
+    """
+    cdef int t, j, start = 0, k, k2, valid = 0, key
+    cdef uint64_t damaged = 0, restored = 0, bits, one = 1
+    cdef code_t prev = row[0][c], code = prev
+    cdef uint8_t s
+    k = lut[prev]
+    for t in range(1, n + 1):
+        if t < n:
+            code = row[t][c]
+            if code == prev:
+                continue
+        if t - 1 > start:  # the run [start, t) covers pairs start .. t - 2
+            diag[start * K + k] += 1
+            diag[(t - 1) * K + k] -= 1
+            for j in range(nw):
+                diag_w[(j * n + start) * K + k] += wv[j]
+                diag_w[(j * n + t - 1) * K + k] -= wv[j]
+        if has_states:
+            s = states[k]
+            if s != 0:
+                valid = 1
+                bits = ((one << t) - 1) ^ ((one << start) - 1)
+                if s == 1:
+                    damaged |= bits
+                elif s == 2:
+                    restored |= bits
+        if t < n:
+            k2 = lut[code]
+            pair_px[t - 1, k, k2] += 1
+            for j in range(nw):
+                pair_w[j, t - 1, k, k2] += wv[j]
+            prev, k, start = code, k2, t
+    if has_states:
+        key = _key(damaged, restored, valid, n, persistence)
+        key_px[key] += 1
+        for j in range(nw):
+            key_w[j, key] += wv[j]
+
+
 cdef void _count(
     code_t** base, Py_ssize_t* rstride, int n,
     Py_ssize_t h, Py_ssize_t w,
@@ -180,11 +241,12 @@ cdef void _count(
     int64_t[:, :] year_px, int64_t[:, :, :] pair_px, int64_t[:] key_px, int64_t[:] flip_px,
     double[:, :, :] year_w, double[:, :, :, :] pair_w, double[:, :] key_w, double[:, :] flip_w,
     int64_t[:] const_px, double[:, :] const_w, uint8_t* diff,
+    bint runs, int64_t* diag, double* diag_w,
 ) noexcept nogil:
     # Row by row: first a vectorisable pass flags the pixels whose code changes in some year
     # (``diff``); unchanged pixels are counted as runs of one index, the others year by year.
     cdef Py_ssize_t r, c, p, l
-    cdef int t, j, nw = 0, f, rc, ch, cl, nn = n + 1, k, run_k = -1
+    cdef int t, j, nw = 0, f, rc, ch, cl, nn = n + 1, k, run_k = -1, key
     cdef int64_t run_n = 0
     cdef int idx[64]
     cdef int orig[64]
@@ -231,6 +293,10 @@ cdef void _count(
                         const_px[run_k] += run_n
                     run_k, run_n = k, 1
                 continue
+            if runs:
+                _count_runs(row, c, n, K, lut, wv, nw, states, has_states, persistence,
+                            pair_px, pair_w, key_px, key_w, diag, diag_w)
+                continue
             for t in range(n):
                 idx[t] = lut[row[t][c]]
             if flip:
@@ -254,9 +320,10 @@ cdef void _count(
                 for t in range(n):
                     st[t] = states[idx[t]]
                 _trajectory(st, n, persistence, &f, &rc, &ch, &cl)
-                key_px[(cl * nn + f + 1) * nn + rc + 1] += 1
+                key = (cl * nn + f + 1) * nn + rc + 1
+                key_px[key] += 1
                 for j in range(nw):
-                    key_w[j, (cl * nn + f + 1) * nn + rc + 1] += wv[j]
+                    key_w[j, key] += wv[j]
     if run_n:
         const_px[run_k] += run_n
 
@@ -291,6 +358,8 @@ def count_window(
     """
     cdef int n = len(layers), t, j, k, cl, f, rc, ch
     cdef Py_ssize_t h, w, p, l
+    cdef int64_t drun
+    cdef double wrun
     if n < 1 or n > MAX_LAYERS:
         raise ValueError(f"1 to {MAX_LAYERS} layers, not {n}")
     first = np.asarray(layers[0])
@@ -358,17 +427,36 @@ def count_window(
     if h == 0 or w == 0:
         return (year_px, pair_px, key_px, flip_px), (year_w, pair_w, key_w, flip_w)
     cdef uint8_t[:] diff = np.empty(w, np.uint8)
+    # A series (consecutive pairs only, no flip filter): changing pixels counted by runs.
+    cdef bint runs = P == n - 1 and L == 0 and not flip and all(
+        pairs[p, 0] == p and pairs[p, 1] == p + 1 for p in range(P)
+    )
+    diag_arr = np.zeros((n, K), np.int64)
+    diag_warr = np.zeros((max(nw, 1), n, K))
+    cdef int64_t[:, :] dg = diag_arr
+    cdef double[:, :, :] dgw = diag_warr
     with nogil:
         if is8:
             _count[uint8_t](<uint8_t**>ptrs, rstride, n, h, w, mv, has_mask, fv,
                             has_fraction, tol, av, has_area, lut, K, pairs, lone, sv,
                             has_states, persistence, flip, nodata, ypx, ppx, kpx, fpx, yw, pw,
-                            kw, fw, cpx, cw, &diff[0])
+                            kw, fw, cpx, cw, &diff[0], runs, &dg[0, 0], &dgw[0, 0, 0])
         else:
             _count[uint16_t](<uint16_t**>ptrs, rstride, n, h, w, mv, has_mask, fv,
                              has_fraction, tol, av, has_area, lut, K, pairs, lone, sv,
                              has_states, persistence, flip, nodata, ypx, ppx, kpx, fpx, yw, pw,
-                             kw, fw, cpx, cw, &diff[0])
+                             kw, fw, cpx, cw, &diff[0], runs, &dg[0, 0], &dgw[0, 0, 0])
+    if runs:  # the runs' diagonals: a running sum over the pairs
+        for k in range(K):
+            drun = 0
+            for p in range(P):
+                drun += dg[p, k]
+                ppx[p, k, k] += drun
+            for j in range(nw):
+                wrun = 0.0
+                for p in range(P):
+                    wrun += dgw[j, p, k]
+                    pw[j, p, k, k] += wrun
     # Pixels with one index in every year: the diagonal of every pair, every lone year and
     # the trajectory of a constant state.
     cdef uint8_t st[64]
