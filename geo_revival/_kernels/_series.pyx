@@ -18,7 +18,7 @@ with n = layers + 1 (first / reclaimed -1 when none).
 """
 
 from libc.stdint cimport int16_t, int64_t, uint8_t, uint16_t, uint64_t
-from libc.string cimport memset
+from libc.string cimport memcpy, memset
 
 import numpy as np
 
@@ -241,13 +241,20 @@ cdef void _count(
     int64_t[:, :] year_px, int64_t[:, :, :] pair_px, int64_t[:] key_px, int64_t[:] flip_px,
     double[:, :, :] year_w, double[:, :, :, :] pair_w, double[:, :] key_w, double[:, :] flip_w,
     int64_t[:] const_px, double[:, :] const_w, uint8_t* diff,
-    bint runs, int64_t* diag, double* diag_w,
+    bint runs, int64_t* diag, double* diag_w, int64_t* hist4, Py_ssize_t* pos,
 ) noexcept nogil:
     # Row by row: first a vectorisable pass flags the pixels whose code changes in some year
-    # (``diff``); unchanged pixels are counted as runs of one index, the others year by year.
+    # (``diff``); unchanged pixels are counted per index, the others by their runs or years.
     cdef Py_ssize_t r, c, p, l
-    cdef int t, j, nw = 0, f, rc, ch, cl, nn = n + 1, k, run_k = -1, key
-    cdef int64_t run_n = 0
+    cdef int t, j, nw = 0, f, rc, ch, cl, nn = n + 1, k, key
+    cdef const uint8_t* mrow
+    cdef Py_ssize_t i, npos = 0
+    cdef uint64_t word
+    cdef const uint16_t* lutp = &lut[0]
+    cdef int64_t* h0 = hist4
+    cdef int64_t* h1 = hist4 + K
+    cdef int64_t* h2 = hist4 + 2 * K
+    cdef int64_t* h3 = hist4 + 3 * K
     cdef int idx[64]
     cdef int orig[64]
     cdef uint8_t st[64]
@@ -270,7 +277,43 @@ cdef void _count(
             pt = row[t]
             for c in range(w):
                 diff[c] |= pt[c] != p0[c]
-        for c in range(w):
+        if nw == 0:
+            # Unchanged pixels, branch-free into four interleaved histograms (one running
+            # increment chain per histogram would stall on runs of one code).
+            if has_mask:
+                mrow = &mask[r, 0]
+                for c in range(0, w - 3, 4):
+                    h0[lutp[p0[c]]] += (diff[c] == 0) & (mrow[c] != 0)
+                    h1[lutp[p0[c + 1]]] += (diff[c + 1] == 0) & (mrow[c + 1] != 0)
+                    h2[lutp[p0[c + 2]]] += (diff[c + 2] == 0) & (mrow[c + 2] != 0)
+                    h3[lutp[p0[c + 3]]] += (diff[c + 3] == 0) & (mrow[c + 3] != 0)
+                for c in range(w - w % 4, w):
+                    h0[lutp[p0[c]]] += (diff[c] == 0) & (mrow[c] != 0)
+            else:
+                for c in range(0, w - 3, 4):
+                    h0[lutp[p0[c]]] += diff[c] == 0
+                    h1[lutp[p0[c + 1]]] += diff[c + 1] == 0
+                    h2[lutp[p0[c + 2]]] += diff[c + 2] == 0
+                    h3[lutp[p0[c + 3]]] += diff[c + 3] == 0
+                for c in range(w - w % 4, w):
+                    h0[lutp[p0[c]]] += diff[c] == 0
+            # Where the changing pixels are: 8 flags at a time, most words are 0.
+            npos = 0
+            c = 0
+            while c + 8 <= w:
+                memcpy(&word, diff + c, 8)
+                if word:
+                    for i in range(c, c + 8):
+                        if diff[i]:
+                            pos[npos] = i
+                            npos += 1
+                c += 8
+            for i in range(c, w):
+                if diff[i]:
+                    pos[npos] = i
+                    npos += 1
+        for i in range(npos if nw == 0 else w):
+            c = pos[i] if nw == 0 else i
             if has_mask and not mask[r, c]:
                 continue
             if has_fraction:
@@ -282,16 +325,9 @@ cdef void _count(
                 wv[nw - 1] = area[r, c] * fr
             if not diff[c]:
                 k = lut[p0[c]]
-                if nw:
-                    const_px[k] += 1
-                    for j in range(nw):
-                        const_w[j, k] += wv[j]
-                elif k == run_k:
-                    run_n += 1
-                else:
-                    if run_n:
-                        const_px[run_k] += run_n
-                    run_k, run_n = k, 1
+                const_px[k] += 1
+                for j in range(nw):
+                    const_w[j, k] += wv[j]
                 continue
             if runs:
                 _count_runs(row, c, n, K, lut, wv, nw, states, has_states, persistence,
@@ -324,8 +360,9 @@ cdef void _count(
                 key_px[key] += 1
                 for j in range(nw):
                     key_w[j, key] += wv[j]
-    if run_n:
-        const_px[run_k] += run_n
+    for c in range(4):
+        for k in range(K):
+            const_px[k] += hist4[c * K + k]
 
 
 def count_window(
@@ -377,6 +414,8 @@ def count_window(
         arrays.append(a)
     if lut.shape[0] < (256 if dtype == np.uint8 else 65536):
         raise ValueError("lut must cover every code of the dtype")
+    if mask is not None:
+        mask = np.ascontiguousarray(mask)  # rows read as plain C arrays
     cdef bint has_mask = mask is not None, has_fraction = fraction is not None
     cdef bint has_area = area is not None, has_states = states is not None
     cdef int nw = <int>has_fraction + <int>has_area
@@ -435,17 +474,19 @@ def count_window(
     diag_warr = np.zeros((max(nw, 1), n, K))
     cdef int64_t[:, :] dg = diag_arr
     cdef double[:, :, :] dgw = diag_warr
+    cdef int64_t[:] h4 = np.zeros(4 * K, np.int64)
+    cdef Py_ssize_t[:] positions = np.zeros(w, np.intp)
     with nogil:
         if is8:
             _count[uint8_t](<uint8_t**>ptrs, rstride, n, h, w, mv, has_mask, fv,
                             has_fraction, tol, av, has_area, lut, K, pairs, lone, sv,
                             has_states, persistence, flip, nodata, ypx, ppx, kpx, fpx, yw, pw,
-                            kw, fw, cpx, cw, &diff[0], runs, &dg[0, 0], &dgw[0, 0, 0])
+                            kw, fw, cpx, cw, &diff[0], runs, &dg[0, 0], &dgw[0, 0, 0], &h4[0], &positions[0])
         else:
             _count[uint16_t](<uint16_t**>ptrs, rstride, n, h, w, mv, has_mask, fv,
                              has_fraction, tol, av, has_area, lut, K, pairs, lone, sv,
                              has_states, persistence, flip, nodata, ypx, ppx, kpx, fpx, yw, pw,
-                             kw, fw, cpx, cw, &diff[0], runs, &dg[0, 0], &dgw[0, 0, 0])
+                             kw, fw, cpx, cw, &diff[0], runs, &dg[0, 0], &dgw[0, 0, 0], &h4[0], &positions[0])
     if runs:  # the runs' diagonals: a running sum over the pairs
         for k in range(K):
             drun = 0
