@@ -16,8 +16,7 @@ from shapely.geometry import box
 from geo_revival.exceptions import CoverageWarning, ProductVersionWarning
 from geo_revival.landcover.io import open_landcover
 from geo_revival.overlay import class_areas, transitions
-
-distributed = pytest.importorskip("distributed")
+from tests.cluster_fixtures import local_client
 
 # The 3x3 fixture of tests/unit/test_overlay.py, as files (10 m pixels, nodata 0).
 YEARS = {
@@ -28,12 +27,7 @@ YEARS = {
 
 @pytest.fixture(scope="module")
 def client():
-    with (
-        distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-        ) as cluster,
-        distributed.Client(cluster) as c,
-    ):
+    with local_client(2) as c:
         yield c
 
 

@@ -23,9 +23,9 @@ from geo_revival.landcover import open_landcover
 from geo_revival.overlay import class_areas
 from geo_revival.restoration import restoration_series
 from tests import fetch_fixtures
+from tests.cluster_fixtures import local_client
 from tests.fetch_fixtures import write_tif
 
-distributed = pytest.importorskip("distributed")
 server = fetch_fixtures.server  # fixture
 
 pytestmark = [
@@ -40,12 +40,7 @@ X0, Y0, PIXEL, SIZE = 500_000, 3_800_000, 30, 96
 
 @pytest.fixture(scope="module")
 def client():
-    with (
-        distributed.LocalCluster(
-            n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None
-        ) as cluster,
-        distributed.Client(cluster) as c,
-    ):
+    with local_client(1) as c:
         yield c
 
 
