@@ -19,16 +19,14 @@ import xarray as xr
 from geo_revival.exceptions import SchemaError
 from geo_revival.landcover import Legend, as_landcover
 from geo_revival.overlay import _engine as engine
-from geo_revival.overlay._api import (
-    OnMissing,
+from geo_revival.overlay._inputs import OnMissing, _nodata, prepare_overlay
+from geo_revival.overlay._tables import (
     _count,
     _finish,
     _label,
-    _nodata,
     _provenance,
     _valid,
     _warn_coverage,
-    prepare_overlay,
 )
 from geo_revival.overlay._tally import Plan, Trajectory
 from geo_revival.overlay._tally import filter_flips as _filter_stack
