@@ -48,11 +48,7 @@ from geo_revival._kernels import MAX_LAYERS, decode_trajectory_keys, trajectory_
 from geo_revival.exceptions import SchemaError
 from geo_revival.landcover import Legend, as_landcover, write_classified
 from geo_revival.overlay import Trajectory, filter_flips, overlay_series, prepare_overlay
-from geo_revival.restoration._accounting import (
-    reclaimed_area,
-    restoration_status,
-    state_transitions,
-)
+from geo_revival.restoration._rates import reclaimed_area
 from geo_revival.restoration._rules import RuleSet, load_rules
 from geo_revival.restoration._state_maps import (
     _unit_index,
@@ -60,6 +56,7 @@ from geo_revival.restoration._state_maps import (
     lookup_states,
     state_table,
 )
+from geo_revival.restoration._status import restoration_status, state_transitions
 from geo_revival.restoration._units import accounting_units, attach_units
 from geo_revival.units import add_area_columns
 from geo_revival.validation import zones_first

@@ -34,7 +34,7 @@ from geo_revival.restoration import (
     restoration_status,
     state_map,
 )
-from geo_revival.restoration._accounting import _check_rates
+from geo_revival.restoration._rates import _check_rates
 from tests.bad_inputs._build import CODES, areas, flows, landcover, zones
 from tests.bad_inputs.case import Case
 

@@ -422,6 +422,9 @@ def test_account_without_projects_reads_the_zone_use_everywhere(landcover: xr.Da
     "module",
     [
         "geo_revival.restoration._accounting",
+        "geo_revival.restoration._classify",
+        "geo_revival.restoration._rates",
+        "geo_revival.restoration._status",
         "geo_revival.restoration._rules",
         "geo_revival.restoration._units",
     ],
