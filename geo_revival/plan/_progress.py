@@ -11,8 +11,6 @@ Nothing here types a target into code.
 - **Rates** (采煤沉陷区治理和生态修复率, 历史遗留矿山（区）环境恢复治理率): :func:`restoration_rate`
   of the group's summed areas against the plan's values by year; between two plan years the
   reference is interpolated linearly (``reference_kind="trajectory"``).
-- **Projection**: ordinary least squares line through the yearly values, extrapolated to the
-  requested years with a Student-t prediction interval (:func:`project_trend`).
 - **Error-adjusted values** (``reference=`` a reference sample, :mod:`geo_revival.plan._adjusted`):
   for every year the sample covers, ``value`` is the design-based estimate (treated area: the
   stratified estimator of Olofsson et al. 2014 eqs. 9-11 on the change classes; rates: the
@@ -25,20 +23,11 @@ Nothing here types a target into code.
   count, i.e. the map's bias is assumed to stay as it is) and the two uncertainties are added as
   independent variances: ``SE² = (PI half-width / t)² + SE²_sample``, interval ``± t · SE`` with
   the trend's ``t(1 − α/2, n_years − 2)``.
-- **p_target_met**: probability that the true value meets the reference (``≥ reference``)
-  given the estimate and its SE: ``F((value − reference) / SE)``, ``F`` the standard normal, or
-  Student's t with ``n − H`` df (sample) / ``n_years − 2`` df (projection) below 30 df. NaN for
-  unadjusted map counts (a map count has no error model).
-- **Status**: for adjusted values from the interval: ``ahead`` / ``behind`` when the whole
-  interval lies above / below the band ``reference ± tolerance``, ``on_track`` when it lies in
-  the band, ``undetermined`` when it straddles an edge of the band. For unadjusted map counts
-  from the point value: ``ahead`` / ``on_track`` / ``behind`` when it is above / within / below
-  the band.
 
-Examples
---------
->>> treated_trajectory("subsidence_treated_area").set_index("year").loc[2023, "reference"]
-np.float64(25670.4)
+The reference values and the trend come from ``_trajectories``
+(:func:`treated_trajectory`, :func:`rate_trajectory`, :func:`project_trend`); the
+probability that a target is met and the status of each row from ``_verdict``
+(:func:`p_target_met`).
 """
 
 from __future__ import annotations
@@ -47,7 +36,7 @@ import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from importlib.resources import files
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -56,17 +45,17 @@ from scipy import stats
 from geo_revival.exceptions import PlanLookupError, ProgressWarning, SchemaError
 from geo_revival.plan._adjusted import ReferenceInput, adjusted_estimates, read_reference
 from geo_revival.plan._targets import plan_targets, zone_catalogue
+from geo_revival.plan._trajectories import (
+    _plan_rows,
+    _rate_trajectory,
+    _treated_trajectory,
+    project_trend,
+)
+from geo_revival.plan._verdict import _COLUMNS, ADJUSTED, UNADJUSTED, _compare
 from geo_revival.provenance import provenance
 from geo_revival.restoration import aggregate_zones, reclaimed_area, restoration_rate
 
-__all__ = [
-    "p_target_met",
-    "progress",
-    "progress_indicators",
-    "project_trend",
-    "rate_trajectory",
-    "treated_trajectory",
-]
+__all__ = ["progress", "progress_indicators"]
 
 _INDICATORS = Path(str(files("geo_revival") / "data" / "progress_indicators.csv"))
 
@@ -84,268 +73,6 @@ def progress_indicators() -> pd.DataFrame:
     df["zone_categories"] = df["zone_categories"].str.split(";").map(tuple)
     df.attrs["provenance"] = provenance("progress_indicators", inputs=[_INDICATORS])
     return df
-
-
-def _plan_rows(indicator_id: str, targets: pd.DataFrame | None = None) -> pd.DataFrame:
-    targets = plan_targets() if targets is None else targets
-    rows = targets[targets["indicator_id"] == indicator_id].sort_values("year")
-    if rows.empty:
-        raise PlanLookupError(f"the plan-facts file has no indicator {indicator_id!r}.")
-    return rows
-
-
-def treated_trajectory(indicator_id: str = "subsidence_treated_area") -> pd.DataFrame:
-    """Linear trajectory of a cumulative treated-area target, from 0 in the base year.
-
-    The base year is the year before the target period (2020 for the 14th FYP, 2021–2025).
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``year, reference, reference_kind, unit``: ``baseline`` (0) in the base year,
-        ``trajectory`` in between, ``target`` in the last year of the period.
-
-    Examples
-    --------
-    >>> t = treated_trajectory("key_subsidence_treated_area")
-    >>> t[["year", "reference"]].iloc[[0, -1]].values.tolist()
-    [[2020.0, 0.0], [2025.0, 17788.0]]
-    """
-    return _treated_trajectory(_plan_rows(indicator_id))
-
-
-def _treated_trajectory(rows: pd.DataFrame) -> pd.DataFrame:
-    indicator_id = str(rows["indicator_id"].iloc[0])
-    target = rows[rows["kind"] == "target"]
-    if len(target) != 1 or pd.isna(target["period_start"].iloc[0]):
-        raise PlanLookupError(
-            f"{indicator_id!r} needs exactly one cumulative target with a period in the plan file."
-        )
-    total = float(target["value"].iloc[0])
-    base, end = int(target["period_start"].iloc[0]) - 1, int(target["period_end"].iloc[0])
-    years = np.arange(base, end + 1)
-    kinds = ["baseline"] + ["trajectory"] * (len(years) - 2) + ["target"]
-    return pd.DataFrame(
-        {
-            "year": years,
-            "reference": total * (years - base) / (end - base),
-            "reference_kind": kinds,
-            "unit": str(target["unit"].iloc[0]),
-        }
-    )
-
-
-def rate_trajectory(indicator_id: str = "subsidence_restoration_rate") -> pd.DataFrame:
-    """Return the reference values of a rate by year, interpolated linearly between plan years.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``year, reference, reference_kind, unit``; ``reference_kind`` is the plan's kind
-        (``baseline``, ``actual``, ``target``) or ``trajectory`` for interpolated years.
-
-    Examples
-    --------
-    >>> t = rate_trajectory("legacy_mine_restoration_rate").set_index("year")
-    >>> float(round(t.loc[2022, "reference"], 3)), t.loc[2022, "reference_kind"]
-    (0.39, 'trajectory')
-    """
-    return _rate_trajectory(_plan_rows(indicator_id))
-
-
-def _rate_trajectory(rows: pd.DataFrame) -> pd.DataFrame:
-    indicator_id = str(rows["indicator_id"].iloc[0])
-    rows = rows.dropna(subset=["year"])
-    known = rows.set_index(rows["year"].astype(int))
-    if known.index.duplicated().any():
-        raise PlanLookupError(f"{indicator_id!r} has several values for one year in the plan file.")
-    years = np.arange(known.index.min(), known.index.max() + 1)
-    reference = np.interp(years, known.index.to_numpy(), known["value"].to_numpy(float))
-    kinds = [str(known.loc[y, "kind"]) if y in known.index else "trajectory" for y in years]
-    return pd.DataFrame(
-        {
-            "year": years,
-            "reference": reference,
-            "reference_kind": kinds,
-            "unit": str(known["unit"].iloc[0]),
-        }
-    )
-
-
-def project_trend(
-    years: Sequence[int] | np.ndarray,
-    values: Sequence[float] | np.ndarray,
-    to_years: Iterable[int],
-    *,
-    confidence: float = 0.95,
-) -> pd.DataFrame:
-    """Extrapolate a yearly series with an OLS line and a Student-t prediction interval.
-
-    For a new year x0 the interval is ŷ ± t(1 - α/2, n - 2) · s · √(1 + 1/n + (x0 - x̄)² / Sxx),
-    with s the residual standard deviation: it covers next year's *value* (not only the line)
-    under a linear trend with independent normal noise. It needs n ≥ 3 years; with 2 years the
-    line is returned without an interval, with fewer no projection is made (``note`` says so).
-
-    Parameters
-    ----------
-    years, values
-        The observed series (NaN values are dropped).
-    to_years
-        Years to project to.
-    confidence
-        Coverage of the prediction interval.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``year, value, lower, upper, n_years, note``.
-
-    Examples
-    --------
-    >>> p = project_trend([2020, 2021, 2022], [0.0, 1.0, 2.0], [2024])
-    >>> p[["value", "lower", "upper"]].values.tolist()
-    [[4.0, 4.0, 4.0]]
-    """
-    x = np.asarray(years, dtype=float)
-    y = np.asarray(values, dtype=float)
-    keep = ~np.isnan(y)
-    x, y = x[keep], y[keep]
-    targets = np.asarray(list(to_years), dtype=float)
-    n = len(x)
-    nan = np.full(len(targets), np.nan)
-    if n < 2 or np.ptp(x) == 0:
-        note = f"no projection: {n} year(s) observed, a trend needs at least 2 different years"
-        return _projection(targets, nan, nan, nan, n, note)
-    # Centred years keep the fit exact to rounding (years ~2020 squared lose digits).
-    dx = x - x.mean()
-    sxx = np.sum(dx**2)
-    slope = np.sum(dx * (y - y.mean())) / sxx
-    fitted = y.mean() + slope * (targets - x.mean())
-    if n == 2:
-        note = "line through 2 years; no interval (needs at least 3 years)"
-        return _projection(targets, fitted, nan, nan, n, note)
-    residual = y - (y.mean() + slope * dx)
-    s = np.sqrt(np.sum(residual**2) / (n - 2))
-    half = (
-        stats.t.ppf(0.5 + confidence / 2, n - 2)
-        * s
-        * np.sqrt(1 + 1 / n + (targets - x.mean()) ** 2 / sxx)
-    )
-    note = (
-        f"OLS trend on {n} years ({int(x.min())}-{int(x.max())}), "
-        f"{confidence:.0%} prediction interval"
-    )
-    return _projection(targets, fitted, fitted - half, fitted + half, n, note)
-
-
-def _projection(
-    years: np.ndarray, value: np.ndarray, lower: np.ndarray, upper: np.ndarray, n: int, note: str
-) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "year": years.astype(int),
-            "value": value,
-            "lower": lower,
-            "upper": upper,
-            "n_years": n,
-            "note": note,
-        }
-    )
-
-
-ADJUSTED = "adjusted"
-UNADJUSTED = "unadjusted map count"
-
-
-def _status(
-    value: np.ndarray,
-    reference: np.ndarray,
-    tolerance: np.ndarray,
-    lower: np.ndarray,
-    upper: np.ndarray,
-    use_interval: np.ndarray,
-) -> list[Any]:
-    out: list[Any] = []
-    for v, r, t, lo, hi, ci in zip(
-        value, reference, tolerance, lower, upper, use_interval, strict=True
-    ):
-        if np.isnan(v) or np.isnan(r):
-            out.append(pd.NA)
-        elif ci and not (np.isnan(lo) or np.isnan(hi)):
-            if lo > r + t:
-                out.append("ahead")
-            elif hi < r - t:
-                out.append("behind")
-            elif lo >= r - t and hi <= r + t:
-                out.append("on_track")
-            else:
-                out.append("undetermined")
-        elif v > r + t:
-            out.append("ahead")
-        elif v < r - t:
-            out.append("behind")
-        else:
-            out.append("on_track")
-    return out
-
-
-def p_target_met(
-    value: np.ndarray | float,
-    reference: np.ndarray | float,
-    se: np.ndarray | float,
-    df: np.ndarray | float,
-) -> np.ndarray:
-    """Probability that the true value is at least ``reference``, given estimate and SE.
-
-    ``F((value − reference) / SE)`` with ``F`` Student's t (``df`` degrees of freedom) below
-    30 df, else the standard normal; 1 or 0 when ``SE = 0``; NaN without SE or reference.
-
-    Examples
-    --------
-    >>> p_target_met(0.76, 0.76, 0.01, 1000).round(3).tolist()
-    [0.5]
-    >>> p_target_met(31510.0, 33900.0, 1200.0, 500).round(3).tolist()  # 2 SE short
-    [0.023]
-    """
-    v, r, s, d = np.broadcast_arrays(*(np.atleast_1d(np.asarray(a, float)) for a in
-                                       (value, reference, se, df)))
-    out = np.full(v.shape, np.nan)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        z = (v - r) / s
-    ok = np.isfinite(v) & np.isfinite(r) & np.isfinite(s) & (s > 0)
-    small = ok & (d < 30)
-    out[small] = stats.t.cdf(z[small], d[small])
-    out[ok & ~small] = stats.norm.cdf(z[ok & ~small])
-    exact = np.isfinite(v) & np.isfinite(r) & (s == 0)
-    out[exact] = (v[exact] >= r[exact]).astype(float)
-    return out
-
-
-_COLUMNS = [
-    "indicator_id",
-    "name_zh",
-    "name_en",
-    "year",
-    "kind",
-    "estimate_basis",
-    "value",
-    "lower",
-    "upper",
-    "se",
-    "map_value",
-    "n_sample",
-    "unit",
-    "reference",
-    "reference_kind",
-    "margin",
-    "margin_mu",
-    "margin_pp",
-    "tolerance",
-    "p_target_met",
-    "status",
-    "zone_ids",
-    "note",
-]
 
 
 def _observed_rows(
@@ -420,48 +147,6 @@ def _projection_rows(rows: pd.DataFrame, ahead: list[int], confidence: float) ->
         note=proj["note"] + f"; level adjusted by the {int(last['year'])} reference sample "
         "(trend and sampling variances added)",
     )
-
-
-def _compare(
-    rows: pd.DataFrame,
-    reference: pd.DataFrame,
-    spec: Mapping[Any, Any],
-    tolerances: Mapping[str, float] | None,
-    members: list[str],
-    plan: pd.Series,
-) -> pd.DataFrame:
-    """Join observed/projected rows of one indicator with its reference values and rate them."""
-    ind = str(spec["indicator_id"])
-    out = rows.merge(reference.drop(columns="unit"), on="year", how="left")
-    ref = out["reference"].to_numpy(float)
-    if tolerances is not None and ind in tolerances:
-        tol = np.full(len(out), float(tolerances[ind]))
-    elif spec["tolerance_kind"] == "relative":
-        tol = float(spec["tolerance"]) * np.abs(ref)
-    elif spec["tolerance_kind"] == "absolute":
-        tol = np.full(len(out), float(spec["tolerance"]))
-    else:
-        raise SchemaError(f"{ind}: tolerance_kind must be 'relative' or 'absolute'.")
-    margin = out["value"].to_numpy(float) - ref
-    is_area = spec["measure"] == "treated_area"
-    out = out.assign(
-        indicator_id=ind,
-        name_zh=plan["name_zh"],
-        name_en=plan["name_en"],
-        unit=str(reference["unit"].iloc[0]),
-        margin=margin,
-        margin_mu=margin if is_area else np.nan,
-        margin_pp=np.nan if is_area else margin * 100,
-        tolerance=np.where(np.isnan(ref), np.nan, tol),
-        p_target_met=p_target_met(out["value"], ref, out["se"], out["df"]),
-        status=_status(
-            out["value"].to_numpy(float), ref, tol, out["lower"].to_numpy(float),
-            out["upper"].to_numpy(float),
-            out["estimate_basis"].str.startswith(ADJUSTED).to_numpy(bool),
-        ),
-        zone_ids=";".join(members),
-    )
-    return out[_COLUMNS]
 
 
 def _check_classified(table: pd.DataFrame, column: str, function: str, what: str) -> None:
