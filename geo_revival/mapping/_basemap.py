@@ -18,6 +18,7 @@ import numpy as np
 import shapely
 
 from geo_revival.crs import wgs84_to_gcj02
+from geo_revival.exceptions import OptionError
 
 __all__ = ["TIANDITU_KEY_ENV", "is_gcj02", "shift_to_gcj02", "tile_provider"]
 
@@ -58,7 +59,7 @@ def tile_provider(name: str, *, key: str | None = None) -> Any:
     if lowered in _TIANDITU:
         key = key or os.environ.get(TIANDITU_KEY_ENV)
         if not key:
-            raise ValueError(
+            raise OptionError(
                 f"{name} tiles need a Tianditu key: pass basemap_key= or set {TIANDITU_KEY_ENV}"
             )
         layer = _TIANDITU[lowered]
@@ -77,7 +78,7 @@ def tile_provider(name: str, *, key: str | None = None) -> Any:
     try:
         return xyz.query_name(name)
     except ValueError as exc:
-        raise ValueError(
+        raise OptionError(
             f"unknown basemap {name!r}; use an xyzservices name such as "
             "'OpenStreetMap.Mapnik' or 'Gaode.Normal', or 'Tianditu.Vector' with a key"
         ) from exc

@@ -22,6 +22,7 @@ import pandas as pd
 from matplotlib import colormaps
 from matplotlib.colors import to_hex
 
+from geo_revival.exceptions import OptionError
 from geo_revival.labels import column_unit
 from geo_revival.plan import get_target
 
@@ -107,7 +108,7 @@ def classify(
     if breaks is not None:
         edges = [float(b) for b in breaks]
         if len(edges) < 2 or any(a >= b for a, b in itertools.pairwise(edges)):
-            raise ValueError(f"breaks must be at least two strictly ascending values, got {edges}")
+            raise OptionError(f"breaks must be at least two strictly ascending values, got {edges}")
     elif rate:
         edges = list(RATE_BREAKS)
         if v.size and v.max() > 1.0:

@@ -11,6 +11,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path as MPath
 
+from geo_revival.exceptions import SchemaError
 from geo_revival.labels import class_label, column_label, value_label
 from geo_revival.landcover.legend import Legend, get_legend
 from geo_revival.mapping._chart_common import _figure, _finish, coverage_note
@@ -169,7 +170,7 @@ def transition_flow_chart(
         to_year = int(widest["to_year"]) if to_year is None else to_year
     t = t[(t["from_year"] == from_year) & (t["to_year"] == to_year)]
     if t.empty:
-        raise ValueError(f"no transitions from {from_year} to {to_year} for the selected zones")
+        raise SchemaError(f"no transitions from {from_year} to {to_year} for the selected zones")
     leg = get_legend(legend) if legend is not None else None
     colors = _node_colors(t, source, target, leg)
     names = _node_names(t, source, target, leg)

@@ -20,6 +20,7 @@ from pyproj import CRS
 from rioxarray.exceptions import NoDataInBounds
 
 from geo_revival.crs import quiet_cf_conversion, require_crs
+from geo_revival.exceptions import NoOverlapError, SchemaError
 from geo_revival.landcover.legend import Legend, get_legend
 from geo_revival.mapping._furniture import north_arrow, scale_bar
 from geo_revival.mapping._raster import class_handles, show_classes
@@ -35,12 +36,14 @@ SIMULATED_LABEL = "SIMULATED / 模拟数据"
 def _one_year(da: xr.DataArray, year: int | None) -> tuple[xr.DataArray, int | None]:
     if "year" not in da.dims:
         if da.ndim != 2:
-            raise ValueError(f"the land cover must have dims (year, y, x) or (y, x), not {da.dims}")
+            raise SchemaError(
+                f"the land cover must have dims (year, y, x) or (y, x), not {da.dims}"
+            )
         return da, year
     years = [int(y) for y in da["year"].values]
     shown = years[-1] if year is None else int(year)
     if shown not in years:
-        raise ValueError(f"year {shown} is not in the land cover; its years are {years}")
+        raise SchemaError(f"year {shown} is not in the land cover; its years are {years}")
     return da.sel(year=shown), shown
 
 
@@ -58,7 +61,7 @@ def _window(
     try:
         return da.rio.clip_box(*bounds)
     except NoDataInBounds as exc:
-        raise ValueError(
+        raise NoOverlapError(
             f"the window {tuple(round(float(b), 6) for b in bounds)} (in the raster's CRS) does "
             f"not overlap the land cover, whose bounds are {da.rio.bounds()}"
         ) from exc
@@ -138,7 +141,7 @@ def landcover_map(
         zones = require_crs(zones, what="zones")
     leg_name = legend if legend is not None else landcover.attrs.get("legend")
     if not leg_name:
-        raise ValueError("the land cover names no legend (attrs['legend']); pass legend=")
+        raise SchemaError("the land cover names no legend (attrs['legend']); pass legend=")
     leg = get_legend(leg_name)
     da, shown = _one_year(da, year)
     da = _decimate(_window(da, zones, bounds), max_pixels)

@@ -22,6 +22,7 @@ from matplotlib.transforms import Bbox
 from pyproj import CRS
 
 from geo_revival.crs import require_crs
+from geo_revival.exceptions import SchemaError
 from geo_revival.landcover.legend import Legend, get_legend
 from geo_revival.mapping._basemap import is_gcj02, shift_to_gcj02, tile_provider
 from geo_revival.mapping._classify import Classes
@@ -209,7 +210,6 @@ def zone_values(
     zones: gpd.GeoDataFrame, results: pd.DataFrame | None, value: str, year: int | None
 ) -> tuple[pd.Series, pd.Series, int | None]:
     """Values of ``value`` per zone for ``year`` (default: latest) and all values (for classes)."""
-    from geo_revival.exceptions import SchemaError
     from geo_revival.validation import require_columns
 
     if results is None:
@@ -222,7 +222,7 @@ def zone_values(
     year = int(results["year"].max()) if year is None else int(year)
     rows = results[results["year"] == year]
     if rows.empty:
-        raise ValueError(
+        raise SchemaError(
             f"results have no rows for year {year}; years: {sorted(results['year'].unique())}"
         )
     by_zone = rows.set_index(rows["zone_id"].astype(str))[value]

@@ -321,7 +321,7 @@ def zone_bar_chart(
     if zone_ids is not None:
         rows = rows[rows["zone_id"].astype(str).isin([str(z) for z in zone_ids])]
     if rows.empty:
-        raise ValueError(f"results have no rows for year {year}")
+        raise SchemaError(f"results have no rows for year {year}")
     names = {}
     if zones is not None:
         for _, z in pd.DataFrame(zones).iterrows():

@@ -346,7 +346,7 @@ def _progress_map(
     years = sorted(set(result_years) | {im["year"] for im in lc_cfg["images"]})
     current = int(year) if year is not None else (result_years[-1] if result_years else years[-1])
     if current not in years:
-        raise ValueError(f"year {current} has neither results nor land cover; years: {years}")
+        raise SchemaError(f"year {current} has neither results nor land cover; years: {years}")
 
     classes = classify(results[value], value, breaks=breaks, cmap=cmap)
     columns = figure_columns(results, value)

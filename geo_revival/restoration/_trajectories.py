@@ -45,7 +45,7 @@ import shapely
 import xarray as xr
 
 from geo_revival._kernels import MAX_LAYERS, decode_trajectory_keys, trajectory_pixels
-from geo_revival.exceptions import SchemaError
+from geo_revival.exceptions import OptionError, SchemaError
 from geo_revival.landcover import Legend, as_landcover, write_classified
 from geo_revival.overlay import Trajectory, filter_flips, overlay_series, prepare_overlay
 from geo_revival.restoration._accounting import (
@@ -133,7 +133,7 @@ def _check_persistence(persistence: int) -> int:
         or not isinstance(persistence, int | np.integer)
         or persistence < 1
     ):
-        raise ValueError(
+        raise OptionError(
             f"persistence must be a whole number of years >= 1, not {persistence!r} "
             f"(default {DEFAULT_PERSISTENCE}: restored two years running)."
         )

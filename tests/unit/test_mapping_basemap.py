@@ -16,6 +16,7 @@ import pytest
 from pyproj import Transformer
 
 from geo_revival.crs import gcj02_to_wgs84
+from geo_revival.exceptions import OptionError
 from geo_revival.mapping._basemap import is_gcj02, shift_to_gcj02, tile_provider
 from geo_revival.mapping.interactive import progress_map
 from geo_revival.mapping.static import static_map
@@ -81,10 +82,10 @@ def test_no_basemap_by_default(fake_contextily) -> None:
 
 def test_provider_errors_and_kinds(monkeypatch) -> None:
     monkeypatch.delenv("GEO_REVIVAL_TIANDITU_KEY", raising=False)
-    with pytest.raises(ValueError, match="Tianditu key"):
+    with pytest.raises(OptionError, match="Tianditu key"):
         tile_provider("Tianditu.Vector")
     assert "tk=abc" in tile_provider("Tianditu.Vector", key="abc").build_url()
-    with pytest.raises(ValueError, match="unknown basemap"):
+    with pytest.raises(OptionError, match="unknown basemap"):
         tile_provider("No.Such.Tiles")
     assert is_gcj02("Gaode.Satellite") and not is_gcj02("Tianditu.Image")
 

@@ -100,7 +100,7 @@ def test_errors() -> None:
         static_map(zones.set_crs(None, allow_override=True), md.rates())
     with pytest.raises(SchemaError, match="restoration_rate"):
         static_map(zones, md.rates().drop(columns="restoration_rate"))
-    with pytest.raises(ValueError, match="no rows for year 1999"):
+    with pytest.raises(SchemaError, match="no rows for year 1999"):
         static_map(zones, md.rates(), year=1999)
     with pytest.raises(ValueError, match="landscape"):
         static_map(zones, md.rates(), layout="A3")  # type: ignore[arg-type]

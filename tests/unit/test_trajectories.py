@@ -22,7 +22,7 @@ import xarray as xr
 from shapely.geometry import box
 
 from geo_revival import filter_flips, overlay_series
-from geo_revival.exceptions import SchemaError
+from geo_revival.exceptions import OptionError, SchemaError
 from geo_revival.overlay import class_areas, transitions
 from geo_revival.restoration import (
     TRAJECTORY_CLASSES,
@@ -234,7 +234,7 @@ def test_simulated_trajectories_need_simulated_file_name(tmp_path) -> None:
 
 @pytest.mark.parametrize("persistence", [0, -1, 1.5, True])
 def test_bad_persistence(persistence: object) -> None:
-    with pytest.raises(ValueError, match="persistence must be"):
+    with pytest.raises(OptionError, match="persistence must be"):
         trajectories(ZONES, _stack(), persistence=persistence)  # type: ignore[arg-type]
 
 
