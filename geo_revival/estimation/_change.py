@@ -1,9 +1,11 @@
-"""Design-based estimate of reclaimed area: strata from the mapped change classes.
+"""Design-based area of change classes when a reference raster exists: any map, or reclaimed area.
 
-Re-exported by :mod:`geo_revival.estimation`. The states and change classes come from
-:func:`geo_revival.restoration.state_map` and :func:`~geo_revival.restoration.change_classes`
-(the rules live there); the sample, reference reading and estimators are those of
-:func:`geo_revival.estimation.estimate_change_area`.
+:func:`estimate_change_area` stratifies by a map of (change) classes, draws the sample, reads the
+reference classes from a raster and estimates (:func:`estimate_areas`). For
+:func:`estimate_reclaimed_area` the strata are the mapped change classes: the states and change
+classes come from :func:`geo_revival.restoration.state_map` and
+:func:`~geo_revival.restoration.change_classes` (the rules live there). Re-exported by
+:mod:`geo_revival.estimation`.
 """
 
 from __future__ import annotations
@@ -16,12 +18,88 @@ import geopandas as gpd
 import pandas as pd
 import xarray as xr
 
-from geo_revival.estimation._api import estimate_change_area
-from geo_revival.estimation._design import AllocationMethod
-from geo_revival.exceptions import GridMismatchError
+from geo_revival.estimation._design import AllocationMethod, allocate_sample
+from geo_revival.estimation._sampling import draw_sample, reference_from_raster, stratum_areas
+from geo_revival.estimation._tables import estimate_areas
+from geo_revival.exceptions import EstimationError, GridMismatchError
 from geo_revival.restoration import CHANGE_CLASSES, change_classes, state_map
+from geo_revival.validation import renamed_keywords
 
-__all__ = ["estimate_reclaimed_area"]
+__all__ = ["estimate_change_area", "estimate_reclaimed_area"]
+
+
+@renamed_keywords(unit="areas_unit")
+def estimate_change_area(
+    mapped: xr.DataArray,
+    reference: xr.DataArray,
+    n: int | None = None,
+    *,
+    seed: int,
+    allocation: Mapping[Hashable, int] | pd.Series | None = None,
+    method: AllocationMethod = "olofsson",
+    min_per_stratum: int | None = None,
+    areas_unit: str = "mu",
+    classes: Sequence[Hashable] | None = None,
+) -> tuple[pd.DataFrame, gpd.GeoDataFrame]:
+    """Design-based area of each (change) class when a reference raster exists.
+
+    Stratifies by the mapped classes, allocates ``n`` units (:func:`allocate_sample`), draws the
+    sample (:func:`draw_sample`), reads each unit's reference class from ``reference``
+    (:func:`reference_from_raster`) and estimates (:func:`estimate_areas`). For simulations and
+    the demo (reference = the simulated truth) or a reference map of higher quality; with
+    reference data interpreted by people, use the response sheet functions instead.
+
+    Parameters
+    ----------
+    mapped
+        Single-layer raster of mapped classes, e.g. change classes such as reclaimed / newly
+        damaged / stable (the strata and the map assessed), projected CRS in metres.
+    reference
+        Reference classes in the same CRS (e.g. the truth change classes).
+    n
+        Total sample size; not needed when ``allocation`` is given.
+    seed
+        Seed of the sample (:func:`draw_sample`).
+    allocation
+        Sample size per stratum; default ``allocate_sample(n, areas, method=method, ...)``.
+    method, min_per_stratum
+        Passed to :func:`allocate_sample`.
+    areas_unit
+        Unit the strata areas are measured in (the result has m², ha and mu columns in any
+        case).
+    classes
+        Passed to :func:`estimate_areas`.
+
+    Returns
+    -------
+    tuple of pandas.DataFrame and geopandas.GeoDataFrame
+        The estimates (:func:`estimate_areas`) and the sample with its reference classes.
+
+    Examples
+    --------
+    >>> import numpy as np, rioxarray  # noqa: F401
+    >>> coords = {"y": (np.arange(20)[::-1] + 0.5) * 30.0, "x": (np.arange(20) + 0.5) * 30.0}
+    >>> truth = xr.DataArray(np.repeat([0, 1], 200).reshape(20, 20), dims=("y", "x"),
+    ...                      coords=coords).rio.write_crs(4548)
+    >>> est, sample = estimate_change_area(truth, truth, 40, seed=0, min_per_stratum=10)
+    >>> est["area_mu"].round(1).tolist(), est["area_mu_se"].tolist()
+    ([270.0, 270.0], [0.0, 0.0])
+    """
+    areas = stratum_areas(mapped, unit=areas_unit)
+    given = allocation is not None
+    if allocation is None:
+        if n is None:
+            raise EstimationError("give the total sample size n or an allocation per stratum.")
+        allocation = allocate_sample(n, areas, method=method, min_per_stratum=min_per_stratum)
+    sample = draw_sample(mapped, allocation, seed=seed)
+    sample = reference_from_raster(sample, reference)
+    estimates = estimate_areas(sample, areas, areas_unit=areas_unit, classes=classes)
+    estimates.attrs["provenance"]["parameters"].update(
+        {"seed": seed, "allocation": {k: int(v) for k, v in dict(allocation).items()},
+         "method": "given" if given else method}
+    )
+    return estimates, sample
+
 
 
 def _change_map(

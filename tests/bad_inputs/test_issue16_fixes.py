@@ -29,7 +29,8 @@ from geo_revival.exceptions import OutputError, SchemaError
 from geo_revival.landcover import open_landcover
 from geo_revival.overlay import class_areas
 from geo_revival.report import _bundle, _folder
-from geo_revival.report._bundle import ReportInputs, build_report, load_inputs
+from geo_revival.report._bundle import build_report
+from geo_revival.report._inputs import ReportInputs, load_inputs
 from tests.bad_inputs._build import CODES, TRANSFORM, landcover, tif, zones
 
 REPO = Path(__file__).resolve().parents[2]
