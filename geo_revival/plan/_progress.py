@@ -24,7 +24,7 @@ Nothing here types a target into code.
   independent variances: ``SE² = (PI half-width / t)² + SE²_sample``, interval ``± t · SE`` with
   the trend's ``t(1 − α/2, n_years − 2)``.
 
-The reference values and the trend come from ``_trajectories``
+The reference values and the trend come from ``_references``
 (:func:`treated_trajectory`, :func:`rate_trajectory`, :func:`project_trend`); the
 probability that a target is met and the status of each row from ``_verdict``
 (:func:`p_target_met`).
@@ -44,13 +44,13 @@ from scipy import stats
 
 from geo_revival.exceptions import PlanLookupError, ProgressWarning, SchemaError
 from geo_revival.plan._adjusted import ReferenceInput, adjusted_estimates, read_reference
-from geo_revival.plan._targets import plan_targets, zone_catalogue
-from geo_revival.plan._trajectories import (
+from geo_revival.plan._references import (
     _plan_rows,
     _rate_trajectory,
     _treated_trajectory,
     project_trend,
 )
+from geo_revival.plan._targets import plan_targets, zone_catalogue
 from geo_revival.plan._verdict import _COLUMNS, ADJUSTED, UNADJUSTED, _compare
 from geo_revival.provenance import provenance
 from geo_revival.restoration import aggregate_zones, reclaimed_area, restoration_rate

@@ -120,7 +120,7 @@ def test_trajectories_follow_the_data_file(monkeypatch: pytest.MonkeyPatch) -> N
     # Targets are read from the plan file, never typed in: change the file, the trajectory follows.
     changed = plan_targets()
     changed.loc[changed["indicator_id"] == "key_subsidence_treated_area", "value"] = 1000.0
-    monkeypatch.setattr("geo_revival.plan._trajectories.plan_targets", lambda: changed)
+    monkeypatch.setattr("geo_revival.plan._references.plan_targets", lambda: changed)
     assert treated_trajectory("key_subsidence_treated_area")["reference"].iloc[-1] == 1000.0
 
 
@@ -327,7 +327,7 @@ def test_progress_with_too_few_years_is_honest() -> None:
 
 @pytest.mark.parametrize(
     "module",
-    ["geo_revival.plan._progress", "geo_revival.plan._trajectories", "geo_revival.plan._verdict"],
+    ["geo_revival.plan._progress", "geo_revival.plan._references", "geo_revival.plan._verdict"],
 )
 def test_docstring_examples(module: str) -> None:
     import doctest
