@@ -80,7 +80,7 @@ CASES = [
          lambda t: open_landcover(str(t / "*.tif"), legend="clcd"), ReadError,
          "no file matches the pattern"),
     Case("raster-url-pattern", "a glob pattern in a URL (nothing lists the files)",
-         lambda t: open_landcover("https://data.invalid/lc/CLCD_*.tif", legend="clcd"),
+         lambda t: open_landcover("https://127.0.0.1:9/lc/CLCD_*.tif", legend="clcd"),
          ReadError, "cannot be expanded over HTTP"),
     Case("raster-empty-folder", "a folder without rasters",
          lambda t: open_landcover(t, legend="clcd"), ReadError, "holds no raster files"),

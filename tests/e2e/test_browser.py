@@ -30,12 +30,12 @@ def test_harness_detects_cdn_and_js_errors(tmp_path: Path) -> None:
     """Control: a page that needs the network fails the checks below."""
     bad = tmp_path / "bad.html"
     bad.write_text(
-        '<script src="https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js"></script>'
+        '<script src="http://127.0.0.1:9/leaflet.js"></script>'
         "<script>L.map('x');</script>",
         encoding="utf-8",
     )
     result = open_page(bad, settle_s=0.2)
-    assert result.network_requests == ["https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js"]
+    assert result.network_requests == ["http://127.0.0.1:9/leaflet.js"]
     assert any("L is not defined" in e for e in result.errors)
 
 

@@ -238,12 +238,12 @@ def test_worldcover_tile_names(box, tiles):
 
 
 def test_with_base_url_keeps_path_and_query():
-    # hosts under the reserved .invalid domain: the strings are rewritten, never requested
-    assert (with_base_url("https://archive.invalid/records/1/files/a.zip?download=1", "http://m:8/z")
+    # loopback hosts: the strings are rewritten, never requested
+    assert (with_base_url("https://127.0.0.1:9/records/1/files/a.zip?download=1", "http://m:8/z")
             == "http://m:8/z/records/1/files/a.zip?download=1")  # fmt: skip
-    assert with_base_url("https://x.invalid/a", None) == "https://x.invalid/a"
+    assert with_base_url("https://127.0.0.1:9/a", None) == "https://127.0.0.1:9/a"
     with pytest.raises(SchemaError, match="base_url"):
-        with_base_url("https://x.invalid/a", "mirror.example")
+        with_base_url("https://127.0.0.1:9/a", "mirror.example")
 
 
 @pytest.mark.parametrize(

@@ -54,12 +54,12 @@ def _serve(server, tmp_path, east_epsg: int = 32650):
                          Affine(PX, 0, ox, 0, -PX, oy), f"EPSG:{epsg}")  # fmt: skip
         server.routes[f"/io-lulc/{name}_20200101-20210101.tif"] = path
         features.append(_item(f"{name}-2020", 2020,
-                              f"https://blob.invalid/io-lulc/{name}_20200101-20210101.tif"))
+                              f"https://127.0.0.1:9/io-lulc/{name}_20200101-20210101.tif"))
     old = write_tif(tmp_path / "old.tif", np.full((200, 200), 11, "uint8"),
                     Affine(PX, 0, x0, 0, -PX, y0), "EPSG:32650")  # fmt: skip
     server.routes["/io-lulc/50S-a_20190101-20200101.tif"] = old
     features.append(_item("50S-a-2019", 2019,
-                          "https://blob.invalid/io-lulc/50S-a_20190101-20200101.tif"))
+                          "https://127.0.0.1:9/io-lulc/50S-a_20190101-20200101.tif"))
     server.routes[SEARCH] = json.dumps({"type": "FeatureCollection", "features": features,
                                         "links": []}).encode()  # fmt: skip
     server.routes[TOKEN] = json.dumps({"msft:expiry": "2026-12-04", "token": SECRET}).encode()

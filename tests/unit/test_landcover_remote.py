@@ -3,7 +3,7 @@
 The same files opened by path are the reference: a URL must give the same array (values,
 coordinates, CRS, transform, nodata, attrs other than ``source``). HTTP failures must raise a
 FetchError naming the URL, quickly, never return a partial array. No real host is contacted:
-only 127.0.0.1 and reserved ``.invalid`` names (never requested).
+only 127.0.0.1 (the test server, or port 9 for strings that are never requested).
 """
 
 from __future__ import annotations
@@ -206,8 +206,8 @@ def test_server_failing_mid_read_raises_naming_the_url(
     [
         ("s3://bucket/clcd/CLCD_v01_2020.tif", "/vsis3/bucket/clcd/CLCD_v01_2020.tif"),
         ("gs://bucket/lc_2020.tif", "/vsigs/bucket/lc_2020.tif"),
-        ("https://data.invalid/lc_2020.tif", "/vsicurl/https://data.invalid/lc_2020.tif"),
-        ("http://data.invalid/a/lc_2020.tif?x=1", "/vsicurl/http://data.invalid/a/lc_2020.tif?x=1"),
+        ("https://127.0.0.1:9/lc_2020.tif", "/vsicurl/https://127.0.0.1:9/lc_2020.tif"),
+        ("http://127.0.0.1:9/a/lc_2020.tif?x=1", "/vsicurl/http://127.0.0.1:9/a/lc_2020.tif?x=1"),
         ("/vsis3/bucket/lc_2020.tif", "/vsis3/bucket/lc_2020.tif"),
         ("/vsiaz/container/lc_2020.tif", "/vsiaz/container/lc_2020.tif"),
         ("data/lc_2020.tif", "data/lc_2020.tif"),
@@ -241,8 +241,8 @@ def test_s3_url_read_through_gdal_from_an_s3_compatible_endpoint(server, files, 
     ("path", "network"),
     [
         ("/vsis3/bucket/x.tif", True),
-        ("/vsicurl/https://data.invalid/x.tif", True),
-        ("/vsizip//vsicurl/https://data.invalid/x.zip/x.tif", True),
+        ("/vsicurl/https://127.0.0.1:9/x.tif", True),
+        ("/vsizip//vsicurl/https://127.0.0.1:9/x.zip/x.tif", True),
         ("/vsiaz/c/x.tif", True),
         ("/vsizip/local.zip/x.tif", False),
         ("/vsis3x/bucket/x.tif", False),
@@ -256,9 +256,9 @@ def test_network_paths(path, network):
 @pytest.mark.parametrize(
     ("given", "public"),
     [
-        ("https://user:pw@data.invalid:8443/lc_2020.tif?sig=S&se=1#f",
-         "https://data.invalid:8443/lc_2020.tif"),
-        ("/vsicurl/https://data.invalid/lc.tif?token=S", "/vsicurl/https://data.invalid/lc.tif"),
+        ("https://user:pw@127.0.0.1:8443/lc_2020.tif?sig=S&se=1#f",
+         "https://127.0.0.1:8443/lc_2020.tif"),
+        ("/vsicurl/https://127.0.0.1:9/lc.tif?token=S", "/vsicurl/https://127.0.0.1:9/lc.tif"),
         ("s3://bucket/key/lc.tif", "s3://bucket/key/lc.tif"),
         ("/vsis3/bucket/lc.tif", "/vsis3/bucket/lc.tif"),
         ("/data/lc?2020.tif", "/data/lc?2020.tif"),  # a local name: nothing to hide
@@ -270,7 +270,7 @@ def test_public_name_drops_tokens_and_user_info(given, public):
 
 @pytest.mark.parametrize(
     "pattern",
-    ["https://data.invalid/lc/CLCD_*.tif", "s3://bucket/CLCD_20[12]?.tif", "/vsicurl/h://x/*.tif"],
+    ["https://127.0.0.1:9/lc/CLCD_*.tif", "s3://bucket/CLCD_20[12]?.tif", "/vsicurl/h://x/*.tif"],
 )
 def test_glob_patterns_of_urls_are_refused(pattern):
     with pytest.raises(ReadError, match="cannot be expanded over HTTP"):

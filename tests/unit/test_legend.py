@@ -107,7 +107,7 @@ def test_user_csv_round_trip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setattr(legend_module, "_REGISTRY", dict(legend_module._REGISTRY))
     p = tmp_path / "pits.csv"
     p.write_text(
-        "# title: Mine pit survey\n# source: field survey 2024, https://example.org/survey\n"
+        "# title: Mine pit survey\n# source: field survey 2024, report 12\n"
         "code,name_en,name_zh,color,generic_class,note\n"
         "1,Subsided water,塌陷水面,#1E69B4,water,ponded\n"
         "2,Reclaimed field,复垦耕地,#fae39c,cropland,\n",
