@@ -65,12 +65,10 @@ cdef inline int _key(
     return (cls * (n + 1) + first + 1) * (n + 1) + reclaimed + 1
 
 
-cdef inline void _trajectory(
-    const uint8_t* st, int n, int persistence,
-    int* first, int* reclaimed, int* changes, int* cls,
-) noexcept nogil:
+cdef inline int _trajectory(const uint8_t* st, int n, int persistence, int* changes) noexcept nogil:
+    """Trajectory key (see :func:`_key`) of one pixel's states ``st``; ``changes`` set too."""
     cdef uint64_t damaged = 0, restored = 0, one = 1
-    cdef int t, last = 0, valid = 0, ch = 0, key
+    cdef int t, last = 0, valid = 0, ch = 0
     cdef uint8_t s
     for t in range(n):
         s = st[t]
@@ -83,11 +81,8 @@ cdef inline void _trajectory(
             if last != 0 and s != last:
                 ch += 1
             last = s
-    key = _key(damaged, restored, valid, n, persistence)
     changes[0] = ch
-    reclaimed[0] = key % (n + 1) - 1
-    first[0] = (key // (n + 1)) % (n + 1) - 1
-    cls[0] = key // ((n + 1) * (n + 1))
+    return _key(damaged, restored, valid, n, persistence)
 
 
 cdef inline int _filter_flips(int* idx, const int* orig, int n, const uint8_t* nodata) noexcept nogil:
@@ -156,7 +151,7 @@ def trajectory_pixels(const uint8_t[:, :] states, int persistence):
     ``states`` is ``(layers, pixels)`` (C-contiguous or not), at most :data:`MAX_LAYERS` layers.
     """
     cdef Py_ssize_t n = states.shape[0], m = states.shape[1], i
-    cdef int t, f, r, c, k
+    cdef int t, c, key, m1 = <int>n + 1
     if n > MAX_LAYERS:
         raise ValueError(f"at most {MAX_LAYERS} layers, not {n}")
     first = np.empty(m, np.int16)
@@ -170,11 +165,11 @@ def trajectory_pixels(const uint8_t[:, :] states, int persistence):
         for i in range(m):
             for t in range(n):
                 buf[t] = states[t, i]
-            _trajectory(buf, <int>n, persistence, &f, &r, &c, &k)
-            fv[i] = <int16_t>f
-            rv[i] = <int16_t>r
+            key = _trajectory(buf, <int>n, persistence, &c)
+            rv[i] = <int16_t>(key % m1 - 1)
+            fv[i] = <int16_t>((key // m1) % m1 - 1)
+            clv[i] = <uint8_t>(key // (m1 * m1))
             chv[i] = <uint8_t>c
-            clv[i] = <uint8_t>k
     return first, reclaimed, changes, cls
 
 
@@ -246,7 +241,7 @@ cdef void _count(
     # Row by row: first a vectorisable pass flags the pixels whose code changes in some year
     # (``diff``); unchanged pixels are counted per index, the others by their runs or years.
     cdef Py_ssize_t r, c, p, l
-    cdef int t, j, nw = 0, f, rc, ch, cl, nn = n + 1, k, key
+    cdef int t, j, nw = 0, ch, k, key
     cdef const uint8_t* mrow
     cdef Py_ssize_t i, npos = 0
     cdef uint64_t word
@@ -355,8 +350,7 @@ cdef void _count(
             if has_states:
                 for t in range(n):
                     st[t] = states[idx[t]]
-                _trajectory(st, n, persistence, &f, &rc, &ch, &cl)
-                key = (cl * nn + f + 1) * nn + rc + 1
+                key = _trajectory(st, n, persistence, &ch)
                 key_px[key] += 1
                 for j in range(nw):
                     key_w[j, key] += wv[j]
@@ -393,7 +387,7 @@ def count_window(
     ``(5 n^2,)``, ``(n,)``) and the same four as float64 weight sums with a leading axis of
     the weights (fraction, then area; length 0, 1 or 2).
     """
-    cdef int n = len(layers), t, j, k, cl, f, rc, ch
+    cdef int n = len(layers), t, j, k, ch, key
     cdef Py_ssize_t h, w, p, l
     cdef int64_t drun
     cdef double wrun
@@ -515,8 +509,8 @@ def count_window(
         if has_states:
             for t in range(n):
                 st[t] = sv[k]
-            _trajectory(st, n, persistence, &f, &rc, &ch, &cl)
-            kpx[(cl * nn + f + 1) * nn + rc + 1] += cpx[k]
+            key = _trajectory(st, n, persistence, &ch)
+            kpx[key] += cpx[k]
             for j in range(nw):
-                kw[j, (cl * nn + f + 1) * nn + rc + 1] += cw[j, k]
+                kw[j, key] += cw[j, k]
     return (year_px, pair_px, key_px, flip_px), (year_w, pair_w, key_w, flip_w)

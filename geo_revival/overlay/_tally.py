@@ -42,7 +42,7 @@ class Trajectory:
 
 @dataclass(frozen=True)
 class Plan:
-    """What to count: years (indices into the year axis), year pairs and per-pixel summaries.
+    """What to count: years (indices into the year axis), year pairs and trajectories.
 
     Years that appear in a pair are counted from the pair's marginals. ``trajectory`` adds
     trajectory counts over all years (in order); ``flip_nodata``, when not ``None``, switches
@@ -105,10 +105,10 @@ def filter_flips(stack: npt.NDArray[Any], nodata: Sequence[int]) -> npt.NDArray[
     if stack.shape[0] < 3 or stack.size == 0:
         return stack.copy()
     ci = code_index(list(stack.reshape(stack.shape[0], -1)))
+    # Flags per layer value, for every value of the dtype (the kernel's lookup).
     values = ci.decode if ci.decode is not None else np.arange(ci.index.size)
-    flags = np.resize(np.isin(values, list(nodata)).astype(np.uint8), ci.index.size)
-    if ci.decode is not None:
-        flags[ci.decode.size :] = 0
+    flags = np.zeros(ci.index.size, np.uint8)
+    flags[: values.size] = np.isin(values, list(nodata))
     out = _kernels.filter_flips(np.stack(ci.layers), flags)
     if ci.decode is not None:
         out = ci.decode[out].astype(stack.dtype)
