@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from pyproj import CRS
 
+from geo_revival._kernels import MAX_LAYERS
 from geo_revival.exceptions import (
     CoverageWarning,
     SchemaError,
@@ -56,6 +57,13 @@ def _count(
     Zones are indices into all zones, years calendar years; ``area_m2`` is set.
     """
     check_option(coverage, COVERAGES, "coverage")
+    if len(setup.years) > MAX_LAYERS:
+        # The counting kernel holds a pixel's classes of every year at once (one bit a year in
+        # trajectories); no land-cover product has more annual maps than this.
+        raise SchemaError(
+            f"{len(setup.years)} years in one call; the overlay counts at most {MAX_LAYERS} "
+            "years at a time: pass years= (or select years) and call it again for the rest."
+        )
     lc = setup.landcover.sel(year=list(setup.years))
     data = engine.as_dask(lc)
     row_edges = np.r_[0, np.cumsum(data.chunks[1])]

@@ -236,3 +236,26 @@ def test_code_index_refuses_too_many_codes():
     a = np.arange(0, 2 * (MAX_CODES + 1), 2, dtype=np.uint16)[None, :]
     with pytest.raises(SchemaError, match="distinct class codes in one block"):
         code_index([a])
+
+
+def test_more_years_than_the_kernel_holds_are_refused_clearly():
+    import geopandas as gpd
+    import rioxarray  # noqa: F401
+    import xarray as xr
+    from shapely.geometry import box
+
+    from geo_revival.overlay import class_areas
+    from geo_revival.restoration import restoration_series
+
+    n = MAX_LAYERS + 1
+    lc = xr.DataArray(np.ones((n, 2, 2), np.uint8), dims=("year", "y", "x"),
+                      coords={"year": list(range(1950, 1950 + n)), "y": [15.0, 5.0],
+                              "x": [5.0, 15.0]},
+                      attrs={"legend": "clcd"}).rio.write_crs("EPSG:4548")  # fmt: skip
+    zones = gpd.GeoDataFrame({"zone_id": ["z"], "planned_use": ["cropland"]},
+                             geometry=[box(0, 0, 20, 20)], crs=4548)  # fmt: skip
+    for call in (lambda: class_areas(zones, lc), lambda: restoration_series(zones, lc)):
+        with pytest.raises(SchemaError, match="at most 63 years at a time"):
+            call()
+    assert class_areas(zones, lc, years=list(range(1950, 1950 + MAX_LAYERS)))["pixels"].sum() \
+        == 4 * MAX_LAYERS
